@@ -1,0 +1,23 @@
+# The project's verbs. Every target creates .venv first when it is missing.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv demo test
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## demo: run every lesson offline and print who spoke and where the human was asked
+demo: $(STAMP)
+	$(PY) -m hitl_modes demo
+
+## test: the whole pytest suite (no API key, no stdin, no network)
+test: $(STAMP)
+	$(PY) -m pytest

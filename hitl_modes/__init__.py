@@ -1,0 +1,48 @@
+"""hitl-modes: learn AutoGen 0.2's human-in-the-loop controls offline, on AutoGen's real agents.
+
+What a learner imports::
+
+    from hitl_modes import ScriptedLLM, ScriptedHuman, record_chat
+"""
+
+import warnings as _warnings
+
+# flaml (an AutoGen dependency) warns on import about an optional extra no lesson uses.
+_warnings.filterwarnings("ignore", message="flaml.automl is not available")
+
+from .errors import (
+    HitlModesError,
+    LiveConfigError,
+    NoHumanAvailableError,
+    ScenarioError,
+    ScriptExhaustedError,
+    UnusedScriptError,
+)
+from .human import ConsoleHuman, ScriptedHuman, require_interactive_human, stdin_is_interactive
+from .llm import ScriptedLLM, ScriptedModelClient, scripted_llm_config, tool_call
+from .record import RecordedRun, Recorder, a_record_chat, record_chat
+from .trace import Event, StopReason, Trace
+
+__all__ = [
+    "ScriptedLLM",
+    "ScriptedModelClient",
+    "scripted_llm_config",
+    "tool_call",
+    "ScriptedHuman",
+    "ConsoleHuman",
+    "stdin_is_interactive",
+    "require_interactive_human",
+    "record_chat",
+    "a_record_chat",
+    "Recorder",
+    "RecordedRun",
+    "Trace",
+    "Event",
+    "StopReason",
+    "HitlModesError",
+    "ScriptExhaustedError",
+    "UnusedScriptError",
+    "NoHumanAvailableError",
+    "ScenarioError",
+    "LiveConfigError",
+]

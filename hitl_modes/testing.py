@@ -1,0 +1,55 @@
+"""pytest fixtures: ``pytest_plugins = ["hitl_modes.testing"]`` in a conftest.py.
+
+    def test_feedback(scripted_human, scripted_llm):
+        human = scripted_human(["more detail", ""])
+        llm = scripted_llm(["draft TERMINATE", "better TERMINATE"])
+        ...
+
+Both are strict: at teardown a test fails if a scripted reply was never used.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator, List, Sequence
+
+import pytest
+
+from .human import ScriptedHuman
+from .llm import Reply, ScriptedLLM
+
+__all__ = ["scripted_human", "scripted_llm"]
+
+
+@pytest.fixture
+def scripted_human() -> Iterator[Callable[..., ScriptedHuman]]:
+    """A factory: ``scripted_human(replies, strict=True)`` installs a ScriptedHuman for the test."""
+    made: List[ScriptedHuman] = []
+
+    def make(replies: Sequence[str] = (), **kwargs: object) -> ScriptedHuman:
+        human = ScriptedHuman(replies, **kwargs)  # type: ignore[arg-type]
+        human.start()
+        made.append(human)
+        return human
+
+    yield make
+    for human in reversed(made):
+        human.stop()
+    for human in made:
+        if human.strict:
+            human.assert_all_used()
+
+
+@pytest.fixture
+def scripted_llm() -> Iterator[Callable[..., ScriptedLLM]]:
+    """A factory: ``scripted_llm(replies, strict=True)``; register it with ``llm.register(agent)``."""
+    made: List[ScriptedLLM] = []
+
+    def make(replies: Sequence[Reply], *, strict: bool = True) -> ScriptedLLM:
+        llm = ScriptedLLM(replies)
+        if strict:
+            made.append(llm)
+        return llm
+
+    yield make
+    for llm in made:
+        llm.assert_all_used()
