@@ -48,6 +48,40 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo()
 
 
+def _lessons(args: argparse.Namespace) -> int:
+    from .lesson import list_lessons
+
+    for script in list_lessons():
+        number, _, name = script.stem.partition("_")
+        print(f"{number}  {name.replace('_', ' ')}    lessons/{script.name}")
+    return EXIT_OK
+
+
+def _lesson(args: argparse.Namespace, rest: List[str]) -> int:
+    from .demo import run_lesson_script
+    from .lesson import list_lessons
+
+    matches = [s for s in list_lessons() if s.stem.split("_", 1)[0].lstrip("0") == str(args.number).lstrip("0")]
+    if not matches:
+        known = ", ".join(s.stem.split("_", 1)[0] for s in list_lessons())
+        print(f"hitl-modes lesson: no lesson {args.number}; the lessons are {known}", file=sys.stderr)
+        return EXIT_INVALID
+    return run_lesson_script(matches[0], rest)
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    from .notebooks import drifted_notebooks, sync_notebooks
+
+    if args.check:
+        problems = drifted_notebooks()
+        for p in problems:
+            print(p, file=sys.stderr)
+        return 1 if problems else EXIT_OK
+    for path in sync_notebooks():
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hitl-modes", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -57,12 +91,26 @@ def build_parser() -> argparse.ArgumentParser:
     sim.set_defaults(func=_simulate)
     demo = sub.add_parser("demo", help="run every lesson offline and print each timeline")
     demo.set_defaults(func=_demo)
+    lessons = sub.add_parser("lessons", help="list the lessons")
+    lessons.set_defaults(func=_lessons)
+    lesson = sub.add_parser(
+        "lesson", help="run one lesson: hitl-modes lesson 3 [--live] [--human console] [--audit-log PATH]"
+    )
+    lesson.add_argument("number", type=int)
+    lesson.set_defaults(func=None)
+    nbs = sub.add_parser("notebooks", help="regenerate notebooks/ from lessons/ (--check: fail on drift)")
+    nbs.add_argument("--check", action="store_true")
+    nbs.set_defaults(func=_notebooks)
     return parser
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "lesson":
+        return _lesson(args, rest)  # the lesson parses its own switches (--live, --human, ...)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return int(args.func(args))
 
 

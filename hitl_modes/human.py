@@ -117,9 +117,13 @@ class ScriptedHuman(_InstallableStream):
     Strict by default: asked once more than scripted, it raises :class:`ScriptExhaustedError`
     naming the prompt (it never blocks); leaving the ``with`` block with replies unused raises
     :class:`UnusedScriptError`. ``echo=False`` keeps AutoGen's printing quiet.
+
+    ``exhausted_reply`` (for example ``"exit"``) answers prompts past the script with a safe
+    default instead of raising; each such answer is still recorded.
     """
 
-    def __init__(self, replies: Sequence[str] = (), *, strict: bool = True, echo: bool = True) -> None:
+    def __init__(self, replies: Sequence[str] = (), *, strict: bool = True, echo: bool = True,
+                 exhausted_reply: Optional[str] = None) -> None:
         super().__init__()
         if isinstance(replies, str) or not isinstance(replies, Sequence):
             raise TypeError(
@@ -132,6 +136,7 @@ class ScriptedHuman(_InstallableStream):
         self._replies: List[str] = list(replies)
         self.strict = strict
         self.echo = echo
+        self.exhausted_reply = exhausted_reply
         self.prompts: List[str] = []
         self.replies: List[str] = []
         self._lock = threading.Lock()
@@ -141,14 +146,14 @@ class ScriptedHuman(_InstallableStream):
         with self._lock:
             self.prompts.append(prompt)
             asked = len(self.prompts)
-            if asked > len(self._replies):
+            if asked > len(self._replies) and self.exhausted_reply is None:
                 raise ScriptExhaustedError(
                     "human",
                     asked,
                     f"ScriptedHuman: asked a {_ordinal(asked)} time, but only {len(self._replies)} "
                     f"replies were scripted. The prompt was: {prompt!r}",
                 )
-            reply = self._replies[asked - 1]
+            reply = self._replies[asked - 1] if asked <= len(self._replies) else str(self.exhausted_reply)
             self.replies.append(reply)
         if self.echo:
             self._output.print(f"{prompt}{reply}", flush=True)
@@ -169,7 +174,7 @@ class ScriptedHuman(_InstallableStream):
 
     @property
     def remaining(self) -> List[str]:
-        return self._replies[len(self.replies) :]
+        return self._replies[min(len(self.replies), len(self._replies)) :]
 
     def assert_all_used(self) -> None:
         left = self.remaining

@@ -145,10 +145,14 @@ class ScriptedLLM:
         }
 
     def register(self, agent: Any) -> Any:
-        """Activate the script on ``agent`` (AutoGen's ``register_model_client``). Returns the agent."""
+        """Activate the script on ``agent`` (AutoGen's ``register_model_client``). Returns the agent.
+
+        Call it again after ``autogen.register_function(..., caller=agent)``: adding a tool makes
+        AutoGen rebuild the agent's client, which drops every registered custom client."""
         if self.agent_name is None:
             self.agent_name = agent.name
-        agent.register_model_client(ScriptedModelClient, script=self)
+        if _needs_registration(agent):
+            agent.register_model_client(ScriptedModelClient, script=self)
         return agent
 
     # -- the script ---------------------------------------------------------------------------
@@ -197,6 +201,13 @@ class ScriptedLLM:
 
     def __repr__(self) -> str:
         return f"ScriptedLLM({self.agent_name!r}, calls={self.calls}, remaining={len(self.remaining)})"
+
+
+def _needs_registration(agent: Any) -> bool:
+    clients = getattr(getattr(agent, "client", None), "_clients", None)
+    if clients is None:
+        return True
+    return any(type(c).__name__ == "PlaceHolderClient" for c in clients)
 
 
 def scripted_llm_config(replies: Sequence[Reply]) -> Dict[str, Any]:

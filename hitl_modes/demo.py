@@ -1,0 +1,56 @@
+"""``make demo``: run every lesson offline and print, for each, who spoke and where the human was
+asked. With no lessons present it runs the three modes on a built-in scenario."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import List
+
+from .lesson import list_lessons
+
+__all__ = ["run_demo", "run_builtin_scenario", "run_lesson_script"]
+
+BUILTIN = {
+    "task": "Summarise the quarterly report in one line.",
+    "llm": ["Draft: revenue grew. TERMINATE", "Revenue grew 12%, costs fell 3%. TERMINATE"],
+}
+
+
+def run_builtin_scenario() -> int:
+    from .scenario import parse_scenario, run_scenario
+
+    humans = {"NEVER": [], "TERMINATE": ["Add the numbers.", ""], "ALWAYS": ["Add the numbers.", ""]}
+    for mode, human in humans.items():
+        scenario = parse_scenario({**BUILTIN, "mode": mode, "human": human})
+        run, _, _ = run_scenario(scenario, quiet=True)
+        print(f"\n## human_input_mode={mode}\n{run.trace.timeline()}")
+    return 0
+
+
+def run_lesson_script(script: Path, args: List[str], *, quiet: bool = False) -> int:
+    env = dict(os.environ)
+    if quiet:
+        env["HITL_QUIET"] = "1"
+    return subprocess.call([sys.executable, str(script), *args], env=env)
+
+
+def run_demo() -> int:
+    lessons = list_lessons()
+    if not lessons:
+        return run_builtin_scenario()
+    failed = []
+    for script in lessons:
+        print(f"\n{'=' * 78}\n{script.name}\n{'=' * 78}", flush=True)
+        with open(os.devnull) as devnull:
+            env = {**os.environ, "HITL_QUIET": "1"}
+            code = subprocess.call([sys.executable, str(script)], stdin=devnull, env=env)
+        if code:
+            failed.append(f"{script.name} (exit {code})")
+    print(f"\n{len(lessons) - len(failed)} of {len(lessons)} lessons ran offline.")
+    if failed:
+        print("Failed: " + ", ".join(failed), file=sys.stderr)
+        return 1
+    return 0
