@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test
+.PHONY: venv demo test notebooks
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,3 +21,7 @@ demo: $(STAMP)
 ## test: the whole pytest suite (no API key, no stdin, no network)
 test: $(STAMP)
 	$(PY) -m pytest
+
+## notebooks: regenerate notebooks/ from the lesson scripts (the one source)
+notebooks: $(STAMP)
+	$(PY) -m hitl_modes notebooks
