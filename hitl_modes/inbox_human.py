@@ -1,0 +1,228 @@
+"""``InboxHuman``: the human answers in the approval inbox (a web page), not at this terminal.
+
+It is an AutoGen ``IOStream``, like ``ScriptedHuman``: AutoGen's own ``get_human_input`` (sync,
+and the async path, which runs it in a worker thread) asks it, and it posts the prompt to the inbox
+and waits for a person's decision there. With no decision before the timeout it answers ``"exit"``:
+nobody there means stop, never "proceed".
+
+    with InboxHuman("http://127.0.0.1:8765", timeout=300, audit_log="audit.jsonl"):
+        user_proxy.initiate_chat(assistant, message="...")
+
+Any lesson can use it: ``--human inbox [--inbox-url URL]`` (or ``HITL_INBOX_URL``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import re
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+from autogen import ConversableAgent
+
+from .human import _InstallableStream
+from .inbox_client import InboxClient, fit_conversation
+from .inbox_store import decision_for_reply
+from .lesson import register_human_kind
+
+__all__ = ["InboxHuman", "InboxDecision", "DEFAULT_INBOX_URL", "DEFAULT_INBOX_TIMEOUT"]
+
+DEFAULT_INBOX_URL = "http://127.0.0.1:8765"
+#: How long a chat waits for a person by default (HITL_INBOX_TIMEOUT overrides it), in seconds.
+DEFAULT_INBOX_TIMEOUT = 300.0
+
+_PARTNER = re.compile(r"feedback to (.+?)\. Press enter")
+
+
+@dataclass(frozen=True)
+class InboxDecision:
+    """What the chat received for one prompt, and why."""
+
+    prompt_id: str
+    agent: str
+    prompt: str
+    response: str
+    decision: str  # approved, feedback, exit or timed-out
+    risk: Optional[str] = None
+    reasons: List[str] = field(default_factory=list)
+
+
+def asking_agent(max_depth: int = 16) -> Optional[ConversableAgent]:
+    """The agent whose ``get_human_input`` is asking right now, if any.
+
+    AutoGen hands an IOStream only the prompt text. To put the agent's name and the recent
+    conversation on the card, look up the call stack for ``get_human_input``'s ``self``; wrapping
+    streams (the recorder) in between are skipped. Without one, the card shows the prompt alone.
+    """
+    frame = sys._getframe(1)
+    for _ in range(max_depth):
+        if frame is None:
+            break
+        if frame.f_code.co_name in ("get_human_input", "a_get_human_input"):
+            candidate = frame.f_locals.get("self")
+            if isinstance(candidate, ConversableAgent):
+                return candidate
+        frame = frame.f_back
+    return None
+
+
+def recent_conversation(agent: ConversableAgent, prompt: str) -> List[Dict[str, str]]:
+    """The asking agent's conversation with the partner the prompt names (or its only/last one)."""
+    partners = list(agent.chat_messages)
+    if not partners:
+        return []
+    match = _PARTNER.search(prompt)
+    named = [p for p in partners if match and p.name == match.group(1)]
+    partner = named[0] if named else partners[-1]
+    turns = []
+    for message in agent.chat_messages[partner]:
+        mine = message.get("role") == "assistant"
+        name = message.get("name") or (agent.name if mine else partner.name)
+        turns.append({"name": str(name), "role": str(message.get("role", "")), "content": message_text(message)})
+    return turns
+
+
+def message_text(message: Dict[str, Any]) -> str:
+    """A message as a person should read it: its text, or the tool/function call it makes."""
+    parts: List[str] = []
+    content = message.get("content")
+    if isinstance(content, str):
+        parts.append(content)
+    elif isinstance(content, list):  # multimodal: keep the text parts
+        parts += [str(p.get("text", "")) for p in content if isinstance(p, dict) and p.get("type") == "text"]
+    for call in message.get("tool_calls") or []:
+        fn = call.get("function", {})
+        parts.append(f"tool call: {fn.get('name')}({fn.get('arguments', '')})")
+    if message.get("function_call"):
+        fn = message["function_call"]
+        parts.append(f"function call: {fn.get('name')}({fn.get('arguments', '')})")
+    for response in message.get("tool_responses") or []:
+        parts.append(f"tool result: {response.get('content', '')}")
+    return "\n".join(p for p in parts if p)
+
+
+def _env_timeout() -> float:
+    raw = os.environ.get("HITL_INBOX_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_INBOX_TIMEOUT
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"HITL_INBOX_TIMEOUT must be a number of seconds, got {raw!r}") from None
+
+
+class InboxHuman(_InstallableStream):
+    """A person who answers in the approval inbox at ``url`` (default ``HITL_INBOX_URL`` or
+    ``http://127.0.0.1:8765``).
+
+    - ``timeout`` (seconds, default ``HITL_INBOX_TIMEOUT`` or 300) bounds every wait; then the chat
+      gets ``timeout_reply`` (``"exit"``), recorded as ``timed-out``. It may be a denial such as
+      ``"REJECT"``, never ``""``, which AutoGen reads as "proceed".
+    - ``audit_log`` (a path or an ``AuditLog``) records every decision before the agent sees it.
+    - ``check=True`` fails fast at start when no inbox answers; a restart mid-chat is retried.
+    - ``.decisions`` lists every :class:`InboxDecision`; ``.prompts`` and ``.replies`` the raw text.
+    """
+
+    def __init__(self, url: Optional[str] = None, *, timeout: Optional[float] = None,
+                 timeout_reply: str = "exit", audit_log: Any = None, echo: bool = True,
+                 conversation_turns: int = 6, check: bool = True, poll_seconds: float = 15.0) -> None:
+        super().__init__()
+        self.timeout = _env_timeout() if timeout is None else float(timeout)
+        if not (self.timeout > 0 and math.isfinite(self.timeout)):
+            raise ValueError(f"InboxHuman timeout must be a positive number of seconds, got {timeout!r}: "
+                             "waiting forever for a person is never safe")
+        if timeout_reply == "":
+            raise ValueError("InboxHuman timeout_reply must not be empty: an empty reply tells AutoGen to "
+                             "proceed, and nobody answering must never approve. Use 'exit' (the default).")
+        self.client = InboxClient(url or os.environ.get("HITL_INBOX_URL") or DEFAULT_INBOX_URL,
+                                  poll_seconds=poll_seconds)
+        self.timeout_reply = timeout_reply
+        self.audit = _audit_log(audit_log)
+        self.echo = echo
+        self.conversation_turns = conversation_turns
+        self.check = check
+        self.prompts: List[str] = []
+        self.replies: List[str] = []
+        self.decisions: List[InboxDecision] = []
+
+    @property
+    def url(self) -> str:
+        return self.client.url
+
+    def start(self) -> "InboxHuman":
+        if self.check:
+            self.client.check()
+        super().start()
+        return self
+
+    # -- IOStream -------------------------------------------------------------------------------
+    def input(self, prompt: str = "", *, password: bool = False) -> str:
+        agent = asking_agent()
+        conversation = recent_conversation(agent, prompt) if agent is not None else []
+        return self.ask(prompt, agent=agent.name if agent is not None else "human", conversation=conversation).response
+
+    def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
+        if self.echo:
+            self._output.print(*objects, sep=sep, end=end, flush=flush)
+
+    # -- asking -----------------------------------------------------------------------------------
+    def ask(self, prompt: str, *, agent: str = "human", conversation: Sequence[Dict[str, str]] = (),
+            prompt_id: Optional[str] = None) -> InboxDecision:
+        """Post one prompt and wait for its decision (or the timeout). Records it, then returns it."""
+        prompt_id = prompt_id or uuid.uuid4().hex
+        self.prompts.append(prompt)
+        if self.echo:
+            self._output.print(f"{prompt}\n[waiting up to {self.timeout:g}s for a decision in the inbox at "
+                               f"{self.url} (prompt {prompt_id})]", flush=True)
+        submission = {"agent": agent, "prompt": prompt,
+                      "conversation": fit_conversation(conversation, max_messages=self.conversation_turns)}
+        state = self.client.wait_for_decision(prompt_id, submission, self.timeout)
+        risk = state.get("risk") or {}
+        if state.get("status") == "decided":
+            response = str(state.get("response") or "")
+            decision = str(state.get("decision") or decision_for_reply(response))
+        else:
+            response, decision = self.timeout_reply, "timed-out"
+        result = InboxDecision(prompt_id, agent, prompt, response, decision, risk.get("level"),
+                               list(risk.get("reasons") or []))
+        if self.audit is not None:  # written (and fsynced by AuditLog) before the agent acts on it
+            self.audit.record(agent=agent, prompt=prompt, response=response, decision=decision,
+                              risk=result.risk, reasons=result.reasons or None)
+        self.decisions.append(result)
+        self.replies.append(response)
+        if self.echo:
+            self._output.print(f"[inbox decision: {decision}{': ' + json.dumps(response) if decision == 'feedback' else ''}]",
+                               flush=True)
+        return result
+
+    async def a_ask(self, prompt: str, *, agent: str = "human", conversation: Sequence[Dict[str, str]] = (),
+                    prompt_id: Optional[str] = None) -> InboxDecision:
+        """:meth:`ask` without blocking the event loop (for async human-input paths)."""
+        return await asyncio.to_thread(self.ask, prompt, agent=agent, conversation=conversation, prompt_id=prompt_id)
+
+    def __repr__(self) -> str:
+        return f"InboxHuman({self.url!r}, timeout={self.timeout:g}, asked={len(self.prompts)})"
+
+
+def _audit_log(audit_log: Any) -> Any:
+    if audit_log is None or hasattr(audit_log, "record"):
+        return audit_log
+    if isinstance(audit_log, (str, Path)):
+        from .audit import AuditLog
+
+        return AuditLog(audit_log)
+    raise TypeError(f"audit_log must be a path or an AuditLog, got {type(audit_log).__name__}")
+
+
+def _inbox_kind(lesson: Any, replies: Sequence[str], mode: str) -> InboxHuman:
+    """``--human inbox``: a person answers every prompt in the inbox at ``--inbox-url``."""
+    return InboxHuman(lesson.extra.get("inbox_url"), echo=not lesson.quiet)
+
+
+register_human_kind("inbox", _inbox_kind)
