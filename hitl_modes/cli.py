@@ -82,6 +82,17 @@ def _notebooks(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _inbox(args: argparse.Namespace) -> int:
+    from .inbox_server import InboxServer
+
+    try:
+        InboxServer(args.db, host=args.host, port=args.port).serve_forever()
+    except OSError as e:
+        print(f"hitl-modes inbox: {e}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hitl-modes", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -101,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     nbs = sub.add_parser("notebooks", help="regenerate notebooks/ from lessons/ (--check: fail on drift)")
     nbs.add_argument("--check", action="store_true")
     nbs.set_defaults(func=_notebooks)
+    inbox = sub.add_parser("inbox", help="serve the approval inbox: a web page where people decide chats' prompts")
+    inbox.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    inbox.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    inbox.add_argument("--db", default="inbox.sqlite", help="SQLite file for prompts, decisions and the audit trail")
+    inbox.set_defaults(func=_inbox)
     return parser
 
 
