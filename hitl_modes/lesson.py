@@ -99,6 +99,8 @@ class Lesson:
                             choices=sorted(HUMAN_KINDS), help="who answers human prompts (default: script)")
         parser.add_argument("--audit-log", default=os.environ.get("HITL_AUDIT_LOG") or None,
                             help="append every human decision to this JSON-lines file")
+        parser.add_argument("--inbox-url", default=os.environ.get("HITL_INBOX_URL") or None,
+                            help="with --human inbox: the approval inbox's URL (default http://127.0.0.1:8765)")
         parser.add_argument("--quiet", action="store_true", default=_env_flag("HITL_QUIET"),
                             help="hide AutoGen's printing; show only the timelines")
         if extra_args:
