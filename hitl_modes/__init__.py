@@ -46,3 +46,10 @@ __all__ = [
     "ScenarioError",
     "LiveConfigError",
 ]
+
+# -- approval inbox (lesson 11): people decide chats' prompts in a web page (--human inbox) ------
+from .inbox_human import InboxDecision, InboxHuman  # noqa: E402  (registers --human inbox)
+from .inbox_reviewer import InboxReviewer, ScriptedReviewer  # noqa: E402
+from .inbox_server import InboxServer  # noqa: E402
+
+__all__ += ["InboxHuman", "InboxDecision", "InboxServer", "InboxReviewer", "ScriptedReviewer"]
