@@ -47,6 +47,11 @@ __all__ = [
     "LiveConfigError",
 ]
 
+# -- workflow (lesson 06): stages with human checkpoints, the hand-off between them --------------
+from .workflow import Stage, StageResult, Workflow, WorkflowError, WorkflowResult, last_reply  # noqa: E402
+
+__all__ += ["Stage", "StageResult", "Workflow", "WorkflowResult", "WorkflowError", "last_reply"]
+
 # -- approval inbox (lesson 11): people decide chats' prompts in a web page (--human inbox) ------
 from .inbox_human import InboxDecision, InboxHuman  # noqa: E402  (registers --human inbox)
 from .inbox_reviewer import InboxReviewer, ScriptedReviewer  # noqa: E402
