@@ -93,6 +93,12 @@ def _inbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _sandbox(rest: List[str]) -> int:
+    from .sandbox import main as sandbox_main
+
+    return sandbox_main(rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hitl-modes", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -117,6 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     inbox.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     inbox.add_argument("--db", default="inbox.sqlite", help="SQLite file for prompts, decisions and the audit trail")
     inbox.set_defaults(func=_inbox)
+    sandbox = sub.add_parser(
+        "sandbox", help="the code sandbox's Docker engine and image: hitl-modes sandbox status|start-engine|build-image"
+    )
+    sandbox.set_defaults(func=None)
     return parser
 
 
@@ -125,6 +135,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     args, rest = parser.parse_known_args(argv)
     if args.command == "lesson":
         return _lesson(args, rest)  # the lesson parses its own switches (--live, --human, ...)
+    if args.command == "sandbox":
+        return _sandbox(rest)  # hitl_modes.sandbox parses its own subcommands
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return int(args.func(args))

@@ -197,9 +197,12 @@ class ConsoleHuman(_InstallableStream):
     """A person at this terminal. Refuses to wait when nobody can type (see
     :func:`stdin_is_interactive`), so CI and notebook kernels fail fast instead of hanging."""
 
-    def __init__(self, human_input_mode: Optional[str] = None) -> None:
+    def __init__(self, human_input_mode: Optional[str] = None, *, prompt_stream: Optional[Any] = None) -> None:
+        """``prompt_stream`` (for example ``sys.stderr``) shows prompts there instead of stdout, for
+        callers whose stdout is machine-readable."""
         super().__init__()
         self.human_input_mode = human_input_mode
+        self.prompt_stream = prompt_stream
         self.prompts: List[str] = []
         self.replies: List[str] = []
 
@@ -212,7 +215,21 @@ class ConsoleHuman(_InstallableStream):
         if not stdin_is_interactive():
             raise NoHumanAvailableError(_no_human_message(self.human_input_mode))
         self.prompts.append(prompt)
-        reply = IOConsole().input(prompt, password=password)
+        try:
+            if self.prompt_stream is not None:
+                self.prompt_stream.write(prompt)
+                self.prompt_stream.flush()
+                line = sys.stdin.readline()
+                if not line:
+                    raise EOFError
+                reply = line.rstrip("\r\n")
+            else:
+                reply = IOConsole().input(prompt, password=password)
+        except EOFError:
+            raise NoHumanAvailableError(
+                "stdin was closed while waiting for the human's reply; nothing more can be typed. "
+                "Run it in a terminal, or script the human (ScriptedHuman([...]))."
+            ) from None
         self.replies.append(reply)
         return reply
 

@@ -123,7 +123,10 @@ def build_agents(s: Scenario, work_dir: Optional[str] = None) -> Tuple[Any, Any,
 
 def run_scenario(s: Scenario, *, quiet: bool = False) -> Tuple[RecordedRun, ScriptedLLM, Any]:
     """Run a scenario. Raises ScriptExhaustedError or NoHumanAvailableError as the chat does."""
-    human: Any = ConsoleHuman(s.mode) if s.console_human else ScriptedHuman(s.human, strict=False, echo=not quiet)
+    import sys
+
+    prompts_to = sys.stderr if quiet else None  # quiet means stdout is machine-readable
+    human: Any = ConsoleHuman(s.mode, prompt_stream=prompts_to) if s.console_human else ScriptedHuman(s.human, strict=False, echo=not quiet)
     with tempfile.TemporaryDirectory(prefix="hitl-sim-") as work_dir:
         user_proxy, assistant, llm = build_agents(s, work_dir)
         with human:

@@ -154,7 +154,7 @@ class Trace:
             elif e.kind == "human_prompt":
                 y = lane_y["human"]
                 out.append(f'<g><title>{tip}</title><line x1="{x}" y1="{lane_y[e.agent]}" x2="{x}" y2="{y}" '
-                           f'stroke="#e67e22" stroke-dasharray="3,2"/><polygon points="{x},{y - 8} {x + 8},{y} '
+                           f'stroke="#e67e22" stroke-dasharray="3,2"/><polygon class="human-asked" points="{x},{y - 8} {x + 8},{y} '
                            f'{x},{y + 8} {x - 8},{y}" fill="#e67e22"/><text x="{x - 3}" y="{y + 4}" '
                            f'fill="white" font-weight="bold">?</text></g>')
             elif e.kind == "human_reply":
