@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test notebooks
+.PHONY: venv demo test notebooks sandbox-engine sandbox-image
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,3 +25,11 @@ test: $(STAMP)
 ## notebooks: regenerate notebooks/ from the lesson scripts (the one source)
 notebooks: $(STAMP)
 	$(PY) -m hitl_modes notebooks
+
+## sandbox-engine: make sure a Docker engine answers (starts dockerd in the background when installed; root)
+sandbox-engine: $(STAMP)
+	$(PY) -m hitl_modes sandbox start-engine
+
+## sandbox-image: build the code sandbox's image from Debian packages (debootstrap; does nothing when present)
+sandbox-image: sandbox-engine
+	$(PY) -m hitl_modes sandbox build-image

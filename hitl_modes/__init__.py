@@ -52,6 +52,16 @@ from .workflow import Stage, StageResult, Workflow, WorkflowError, WorkflowResul
 
 __all__ += ["Stage", "StageResult", "Workflow", "WorkflowResult", "WorkflowError", "last_reply"]
 
+# -- sandbox (lesson 10): where generated code runs (Docker sandbox, local with a human gate) -----
+from .sandbox import EXECUTOR_KINDS, LocalExecutor, SandboxFallbackWarning, make_executor  # noqa: E402
+from .sandbox_approval import ApprovalDecision, ApprovalGate  # noqa: E402
+from .sandbox_docker import DockerSandboxExecutor  # noqa: E402
+from .sandbox_engine import SandboxUnavailableError  # noqa: E402
+from .sandbox_image import SANDBOX_IMAGE  # noqa: E402
+
+__all__ += ["make_executor", "EXECUTOR_KINDS", "DockerSandboxExecutor", "LocalExecutor", "ApprovalGate",
+            "ApprovalDecision", "SandboxUnavailableError", "SandboxFallbackWarning", "SANDBOX_IMAGE"]
+
 # -- approval inbox (lesson 11): people decide chats' prompts in a web page (--human inbox) ------
 from .inbox_human import InboxDecision, InboxHuman  # noqa: E402  (registers --human inbox)
 from .inbox_reviewer import InboxReviewer, ScriptedReviewer  # noqa: E402
