@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 from autogen.coding.base import CodeBlock, CodeExecutor, CodeExtractor, CommandLineCodeResult
 from autogen.io import IOConsole, IOStream
@@ -63,12 +63,15 @@ class ApprovalGate:
 
     ``decisions`` records every question and answer. A rejected run returns exit code 1 and an
     output starting with ``NOT RUN:`` (plus the human's feedback), which AutoGen passes to the
-    assistant like any other execution result.
+    assistant like any other execution result. ``approves`` decides which replies approve
+    (default :func:`reply_approves`); when nobody could answer, nothing approves, whatever the rule.
     """
 
-    def __init__(self, inner: CodeExecutor, *, where: Optional[str] = None) -> None:
+    def __init__(self, inner: CodeExecutor, *, where: Optional[str] = None,
+                 approves: Callable[[Optional[str]], bool] = reply_approves) -> None:
         self.inner = inner
         self.where = where or str(getattr(inner, "where", f"with {type(inner).__name__}"))
+        self.approves = approves
         self.decisions: List[ApprovalDecision] = []
 
     # -- what AutoGen calls ---------------------------------------------------------------------
@@ -79,7 +82,7 @@ class ApprovalGate:
     def execute_code_blocks(self, code_blocks: List[CodeBlock]) -> CommandLineCodeResult:
         prompt = approval_prompt(code_blocks, self.where)
         reply, reason = _ask(prompt)
-        approved = reply_approves(reply)
+        approved = reply is not None and bool(self.approves(reply))
         if reply is not None:
             reason = "approved by the human" if approved else "rejected by the human"
         self.decisions.append(ApprovalDecision(prompt, reply, approved, reason))
