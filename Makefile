@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test notebooks sandbox-engine sandbox-image
+.PHONY: venv demo test notebooks sandbox-engine sandbox-image compat bench
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,3 +33,11 @@ sandbox-engine: $(STAMP)
 ## sandbox-image: build the code sandbox's image from Debian packages (debootstrap; does nothing when present)
 sandbox-image: sandbox-engine
 	$(PY) -m hitl_modes sandbox build-image
+
+## compat: semantics tests + every lesson under pyautogen 0.2.35, autogen-agentchat 0.2.40, ag2 0.14 (own venvs)
+compat: $(STAMP)
+	$(PY) -m hitl_modes.compat_matrix
+
+## bench: start-up and test-suite timings (medians of 5 alternated runs; prints ratios and targets)
+bench: $(STAMP)
+	$(PY) -m hitl_modes.bench
