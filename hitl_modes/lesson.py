@@ -29,6 +29,9 @@ from .trace import Trace
 
 __all__ = ["Lesson", "HUMAN_KINDS", "register_human_kind", "in_notebook", "lessons_dir", "list_lessons"]
 
+#: What the scripted model says once its script is used up, when a person is the human.
+SCRIPT_ENDED_REPLY = "(The scripted model has no more replies for this lesson.) TERMINATE"
+
 #: How a lesson's human is provided: name -> factory(lesson, replies, mode) returning a context manager.
 HUMAN_KINDS: Dict[str, Callable[..., Any]] = {}
 
@@ -126,7 +129,13 @@ class Lesson:
 
     def llm(self, replies: Sequence[Reply]) -> Union[ScriptedLLM, LiveLLM]:
         """The scripted replies offline; a real model with --live."""
-        return LiveLLM() if self.live else ScriptedLLM(replies)
+        if self.live:
+            return LiveLLM()
+        if self.human_kind != "script":
+            # A person may take the chat somewhere the script did not foresee: when the scripted
+            # replies run out, the model ends the chat rather than crashing the lesson.
+            return ScriptedLLM(replies, exhausted_reply=SCRIPT_ENDED_REPLY)
+        return ScriptedLLM(replies)
 
     def assistant(self, name: str, replies: Sequence[Reply], **kwargs: Any) -> Any:
         """An ``AssistantAgent`` on :meth:`llm`. Its model is reachable as ``agent.hitl_llm``."""

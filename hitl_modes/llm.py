@@ -110,7 +110,10 @@ class ScriptedLLM:
     naming the agent and the call number; it never loops and never invents empty text.
     """
 
-    def __init__(self, replies: Sequence[Reply], *, name: Optional[str] = None) -> None:
+    def __init__(self, replies: Sequence[Reply], *, name: Optional[str] = None,
+                 exhausted_reply: Optional[str] = None) -> None:
+        """``exhausted_reply`` answers calls past the script instead of raising: for interactive
+        exploration, where a person's replies may need more turns than were scripted."""
         if isinstance(replies, (str, bytes)) or not isinstance(replies, Sequence):
             raise TypeError(
                 "ScriptedLLM needs a list of replies, e.g. ScriptedLLM(['Hello', 'TERMINATE']); "
@@ -124,6 +127,7 @@ class ScriptedLLM:
                 )
         self._replies: List[Reply] = list(replies)
         self.agent_name = name
+        self.exhausted_reply = exhausted_reply
         self.requests: List[LLMRequest] = []
         self._lock = threading.Lock()
         self.script_id = f"scripted-{next(_ids)}"
@@ -170,12 +174,14 @@ class ScriptedLLM:
 
     @property
     def remaining(self) -> List[Reply]:
-        return self._replies[self.calls :]
+        return self._replies[min(self.calls, len(self._replies)) :]
 
     def next_reply(self, messages: List[Dict[str, Any]]) -> Reply:
         with self._lock:
             call = self.calls + 1
             self.requests.append(LLMRequest(call, copy.deepcopy(messages)))
+            if call > len(self._replies) and self.exhausted_reply is not None:
+                return self.exhausted_reply
             if call > len(self._replies):
                 who = f"agent {self.agent_name!r}" if self.agent_name else "an unregistered agent"
                 last = self.requests[-1].last_content

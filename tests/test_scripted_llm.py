@@ -138,3 +138,11 @@ def test_human_feedback_reaches_the_model():
     with ScriptedHuman(["make it shorter", ""], echo=False):
         proxy(human_input_mode="TERMINATE").initiate_chat(assistant, message="write", silent=True)
     assert llm.requests[1].messages[-1]["content"] == "make it shorter"
+
+
+def test_exhausted_reply_ends_instead_of_raising_for_interactive_use():
+    llm = ScriptedLLM(["a"], exhausted_reply="no more. TERMINATE")
+    assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
+    result = proxy().initiate_chat(assistant, message="hi", silent=True)
+    assert [m["content"] for m in result.chat_history] == ["hi", "a", "", "no more. TERMINATE"]
+    assert llm.remaining == []
