@@ -85,6 +85,17 @@ def is_termination_msg(message):
     return (message.get("content") or "").rstrip().endswith("TERMINATE")
 
 
+SYSTEM_MESSAGE = "Write Python in ```python blocks. Say TERMINATE when done."
+
+
+def code_runner():
+    """The proxy that executes the assistant's code with our executor (and asks no one about replies)."""
+    return autogen.UserProxyAgent(
+        "user_proxy", human_input_mode="NEVER", is_termination_msg=is_termination_msg,
+        max_consecutive_auto_reply=5, code_execution_config={"executor": executor},
+    )
+
+
 def code_results(run):
     """What the proxy sent back after running (or refusing to run) code: AutoGen's 'exitcode: ...' messages."""
     return [m.content for m in run.trace.messages if m.agent == "user_proxy" and m.content.startswith("exitcode:")]
@@ -93,9 +104,9 @@ def code_results(run):
 # %% [markdown]
 # ## 2. Approve before running
 #
-# The proxy below runs in `human_input_mode="NEVER"`: nobody is asked about its *replies*. The gate
-# asks about the *code*, right when AutoGen is about to execute it, through the same `IOStream`
-# AutoGen uses for every human question. Pressing Enter (or typing `yes`) runs it.
+# The proxy (`code_runner()` above) runs in `human_input_mode="NEVER"`: nobody is asked about its
+# *replies*. The gate asks about the *code*, right when AutoGen is about to execute it, through the
+# same `IOStream` AutoGen uses for every human question. Pressing Enter (or typing `yes`) runs it.
 
 # %%
 assistant = lesson.assistant(
@@ -103,12 +114,9 @@ assistant = lesson.assistant(
     ["Let me look around.\n```python\nimport os, socket\nprint('hostname:', socket.gethostname())\n"
      "open('hello.txt', 'w').write('written by the assistant')\nprint('files:', sorted(os.listdir('.')))\n```",
      "The code ran and wrote hello.txt. TERMINATE"],
-    system_message="Write Python in ```python blocks. Say TERMINATE when done.",
+    system_message=SYSTEM_MESSAGE,
 )
-user_proxy = autogen.UserProxyAgent(
-    "user_proxy", human_input_mode="NEVER", is_termination_msg=is_termination_msg,
-    max_consecutive_auto_reply=5, code_execution_config={"executor": executor},
-)
+user_proxy = code_runner()
 with lesson.human([""], mode="NEVER"):  # Enter: approve
     run = lesson.run(user_proxy, assistant, "Where does your code run? Leave a hello.txt.", title="approved code")
 
@@ -131,12 +139,9 @@ assistant = lesson.assistant(
     ["Let me clean up the work dir first.\n```python\nimport os\nfor name in os.listdir('.'):\n    os.remove(name)\n```",
      "Understood, nothing is deleted.\n```python\nimport os\nprint(sorted(os.listdir('.')))\n```",
      "Your files are all still there. TERMINATE"],
-    system_message="Write Python in ```python blocks. Say TERMINATE when done.",
+    system_message=SYSTEM_MESSAGE,
 )
-user_proxy = autogen.UserProxyAgent(
-    "user_proxy", human_input_mode="NEVER", is_termination_msg=is_termination_msg,
-    max_consecutive_auto_reply=5, code_execution_config={"executor": executor},
-)
+user_proxy = code_runner()
 with lesson.human(["No: keep my files. Just list them.", ""], mode="NEVER"):
     run = lesson.run(user_proxy, assistant, "Tidy up the work dir.", title="rejected, then approved")
 
@@ -189,12 +194,9 @@ assistant = lesson.assistant(
     ["Let me count forever.\n```python\nimport signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
      "n = 0\nwhile True:\n    n += 1\n```",
      "The loop hit the time limit and was stopped. TERMINATE"],
-    system_message="Write Python in ```python blocks. Say TERMINATE when done.",
+    system_message=SYSTEM_MESSAGE,
 )
-user_proxy = autogen.UserProxyAgent(
-    "user_proxy", human_input_mode="NEVER", is_termination_msg=is_termination_msg,
-    max_consecutive_auto_reply=5, code_execution_config={"executor": executor},
-)
+user_proxy = code_runner()
 with lesson.human([""], mode="NEVER"):
     run = lesson.run(user_proxy, assistant, "Count to infinity.", title="a runaway loop")
 
