@@ -52,6 +52,11 @@ from .workflow import Stage, StageResult, Workflow, WorkflowError, WorkflowResul
 
 __all__ += ["Stage", "StageResult", "Workflow", "WorkflowResult", "WorkflowError", "last_reply"]
 
+# -- smart user proxy (lesson 05): context-aware auto-replies that keep AutoGen's reply chain -----
+from .smart_proxy import AutoReplyRule, SmartUserProxy  # noqa: E402
+
+__all__ += ["SmartUserProxy", "AutoReplyRule"]
+
 # -- sandbox (lesson 10): where generated code runs (Docker sandbox, local with a human gate) -----
 from .sandbox import EXECUTOR_KINDS, LocalExecutor, SandboxFallbackWarning, make_executor  # noqa: E402
 from .sandbox_approval import ApprovalDecision, ApprovalGate  # noqa: E402
