@@ -16,7 +16,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
 from .errors import HitlModesError
@@ -45,10 +45,11 @@ class InboxUnavailableError(InboxError):
 
 @dataclass(frozen=True)
 class HttpAnswer:
-    """An HTTP answer: status code and the parsed JSON body (or text)."""
+    """An HTTP answer: status code, the parsed JSON body (or text), and the headers (lower-case names)."""
 
     status: int
     body: Any
+    headers: Dict[str, str] = field(default_factory=dict)
 
     @property
     def error(self) -> str:
@@ -73,10 +74,14 @@ def http_request(method: str, url: str, *, body: Any = None, token: Optional[str
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with _OPENER.open(request, timeout=timeout) as response:
-            return HttpAnswer(response.status, _parse(response.read()))
+            return HttpAnswer(response.status, _parse(response.read()), _headers(response.headers))
     except urllib.error.HTTPError as e:
         with e:
-            return HttpAnswer(e.code, _parse(e.read()))
+            return HttpAnswer(e.code, _parse(e.read()), _headers(e.headers))
+
+
+def _headers(message: Any) -> Dict[str, str]:
+    return {k.lower(): v for k, v in message.items()}
 
 
 def _parse(raw: bytes) -> Any:

@@ -30,6 +30,7 @@ from .human import _InstallableStream
 from .inbox_client import InboxClient, fit_conversation
 from .inbox_store import decision_for_reply
 from .lesson import register_human_kind
+from .risk import message_as_text
 
 __all__ = ["InboxHuman", "InboxDecision", "DEFAULT_INBOX_URL", "DEFAULT_INBOX_TIMEOUT"]
 
@@ -84,27 +85,8 @@ def recent_conversation(agent: ConversableAgent, prompt: str) -> List[Dict[str, 
     for message in agent.chat_messages[partner]:
         mine = message.get("role") == "assistant"
         name = message.get("name") or (agent.name if mine else partner.name)
-        turns.append({"name": str(name), "role": str(message.get("role", "")), "content": message_text(message)})
+        turns.append({"name": str(name), "role": str(message.get("role", "")), "content": message_as_text(message)})
     return turns
-
-
-def message_text(message: Dict[str, Any]) -> str:
-    """A message as a person should read it: its text, or the tool/function call it makes."""
-    parts: List[str] = []
-    content = message.get("content")
-    if isinstance(content, str):
-        parts.append(content)
-    elif isinstance(content, list):  # multimodal: keep the text parts
-        parts += [str(p.get("text", "")) for p in content if isinstance(p, dict) and p.get("type") == "text"]
-    for call in message.get("tool_calls") or []:
-        fn = call.get("function", {})
-        parts.append(f"tool call: {fn.get('name')}({fn.get('arguments', '')})")
-    if message.get("function_call"):
-        fn = message["function_call"]
-        parts.append(f"function call: {fn.get('name')}({fn.get('arguments', '')})")
-    for response in message.get("tool_responses") or []:
-        parts.append(f"tool result: {response.get('content', '')}")
-    return "\n".join(p for p in parts if p)
 
 
 def _env_timeout() -> float:
