@@ -199,6 +199,29 @@ def test_a_second_decision_is_409_and_changes_nothing(inbox):
     assert [e["event"] for e in trail] == ["asked", "feedback"]
 
 
+def test_simultaneous_clicks_apply_exactly_one_decision(inbox):
+    prompt_id, _ = submit(inbox)
+    actions = [("approve", ""), ("stop", ""), ("reply", "a"), ("reply", "b")] * 3
+    answers = [None] * len(actions)
+    start = threading.Barrier(len(actions))
+
+    def click(i, action, text):
+        start.wait()
+        answers[i] = decide(inbox, prompt_id, action, text)
+
+    threads = [threading.Thread(target=click, args=(i, *a)) for i, a in enumerate(actions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(a.status for a in answers) == [200] + [409] * (len(actions) - 1)
+    winner = next(a.body for a in answers if a.status == 200)
+    final = status(inbox, prompt_id).body
+    assert (final["decision"], final["response"]) == (winner["decision"], winner["response"])
+    trail = http_request("GET", f"{inbox.url}/api/audit?prompt_id={prompt_id}", token=inbox.token).body["events"]
+    assert [e["event"] for e in trail] == ["asked", winner["decision"]]
+
+
 def test_the_chat_giving_up_times_the_prompt_out_unless_a_decision_won(inbox):
     prompt_id, _ = submit(inbox)
     expired = http_request("POST", f"{inbox.url}/api/prompts/{prompt_id}/expire", body={})
