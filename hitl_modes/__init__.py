@@ -73,3 +73,15 @@ from .inbox_reviewer import InboxReviewer, ScriptedReviewer  # noqa: E402
 from .inbox_server import InboxServer  # noqa: E402
 
 __all__ += ["InboxHuman", "InboxDecision", "InboxServer", "InboxReviewer", "ScriptedReviewer"]
+
+# -- approvals (lessons 07-09): risk policy, audit log, approval gate, risk-gated proxy, async human -
+from .approval import DraftApprovalGate, Outbox, parse_review, request_approval  # noqa: E402
+from .async_human import QueueHuman, QueueHumanProxy, run_async, scripted_answers  # noqa: E402
+from .audit import AuditLog, read_audit_log, summarize_audit_log  # noqa: E402
+from .deadline import SlowHuman, ask_with_timeout  # noqa: E402
+from .risk import RiskAssessment, RiskPolicy, Rule  # noqa: E402
+from .risk_gate import RiskGatedProxy  # noqa: E402
+
+__all__ += ["RiskPolicy", "RiskAssessment", "Rule", "AuditLog", "read_audit_log", "summarize_audit_log",
+            "DraftApprovalGate", "Outbox", "parse_review", "request_approval", "RiskGatedProxy", "QueueHuman",
+            "QueueHumanProxy", "scripted_answers", "run_async", "ask_with_timeout", "SlowHuman"]
