@@ -21,11 +21,11 @@ import re
 import sys
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
 from autogen import ConversableAgent
 
+from .audit import open_audit_log
 from .human import _InstallableStream
 from .inbox_client import InboxClient, fit_conversation
 from .inbox_store import decision_for_reply
@@ -125,7 +125,7 @@ class InboxHuman(_InstallableStream):
         self.client = InboxClient(url or os.environ.get("HITL_INBOX_URL") or DEFAULT_INBOX_URL,
                                   poll_seconds=poll_seconds)
         self.timeout_reply = timeout_reply
-        self.audit = _audit_log(audit_log)
+        self.audit = open_audit_log(audit_log)
         self.echo = echo
         self.conversation_turns = conversation_turns
         self.check = check
@@ -174,8 +174,12 @@ class InboxHuman(_InstallableStream):
         result = InboxDecision(prompt_id, agent, prompt, response, decision, risk.get("level"),
                                list(risk.get("reasons") or []))
         if self.audit is not None:  # written (and fsynced by AuditLog) before the agent acts on it
-            self.audit.record(agent=agent, prompt=prompt, response=response, decision=decision,
-                              risk=result.risk, reasons=result.reasons or None)
+            timed_out = decision == "timed-out"
+            self.audit.record(agent=agent, prompt=prompt, response=None if timed_out else response,
+                              decision=decision, risk=result.risk, reasons=result.reasons if result.risk else None,
+                              note=f"no decision in the inbox within {self.timeout:g}s: the chat received "
+                                   f"{response!r}" if timed_out else None,
+                              extra={"prompt_id": prompt_id})
         self.decisions.append(result)
         self.replies.append(response)
         if self.echo:
@@ -190,16 +194,6 @@ class InboxHuman(_InstallableStream):
 
     def __repr__(self) -> str:
         return f"InboxHuman({self.url!r}, timeout={self.timeout:g}, asked={len(self.prompts)})"
-
-
-def _audit_log(audit_log: Any) -> Any:
-    if audit_log is None or hasattr(audit_log, "record"):
-        return audit_log
-    if isinstance(audit_log, (str, Path)):
-        from .audit import AuditLog
-
-        return AuditLog(audit_log)
-    raise TypeError(f"audit_log must be a path or an AuditLog, got {type(audit_log).__name__}")
 
 
 def _inbox_kind(lesson: Any, replies: Sequence[str], mode: str) -> InboxHuman:

@@ -38,7 +38,7 @@
 # `--human console` and you are the person: open the printed link in your browser.
 
 # %%
-import json
+import shutil
 import tempfile
 import threading
 import time
@@ -49,6 +49,7 @@ from urllib.parse import urlsplit
 import autogen
 
 from hitl_modes import InboxHuman, InboxReviewer, InboxServer, ScriptedReviewer
+from hitl_modes.audit import read_audit_log, summarize_audit_log
 from hitl_modes.exercises.lesson11 import check_decision_for_reply
 from hitl_modes.inbox_client import http_request
 from hitl_modes.lesson import Lesson
@@ -62,8 +63,8 @@ TASK = "The server's disk is full. Free some space."
 
 
 def audit_lines():
-    """The JSON-lines audit log InboxHuman writes before the agent acts on a decision."""
-    return [json.loads(line) for line in AUDIT.read_text().splitlines()] if AUDIT.exists() else []
+    """The JSON-lines audit log (lesson 08's AuditLog) InboxHuman writes before the agent acts."""
+    return read_audit_log(AUDIT) if AUDIT.exists() else []
 
 
 def is_termination_msg(message):
@@ -248,7 +249,9 @@ print(f"the chat received {run.result.human_input}; a late Approve got {late.sta
 
 lesson.claim("with nobody answering, the chat got 'exit' and stopped", run.result.human_input == ["exit"]
              and run.stop_reason == "human_exit")
-lesson.claim("the audit log says timed-out, not approved", audit_lines()[-1]["decision"] == "timed-out")
+print(summarize_audit_log(AUDIT))
+lesson.claim("the audit log says timed-out, not approved, and that nobody answered",
+             (audit_lines()[-1]["decision"], audit_lines()[-1]["response"]) == ("timed-out", None))
 lesson.claim("a late click cannot approve it (409)", late.status == 409 and "timed-out" in late.error)
 
 # %% [markdown]
@@ -340,6 +343,7 @@ try:
 except OSError:
     still_answers = False
 lesson.claim("once stopped, nothing listens on its port", not inbox.running and not still_answers)
+shutil.rmtree(WORK, ignore_errors=True)  # the inbox's database; an --audit-log PATH you gave is kept
 
 # %% [markdown]
 # ## Summary

@@ -3,7 +3,6 @@ browser). A chat waits; a person clicks Approve; the chat completes with that de
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from playwright.sync_api import expect, sync_playwright
 from test_inbox_process import InboxProcess
 from test_inbox_restart import DELETE, ChatInThread
 
+from hitl_modes.audit import read_audit_log
 from hitl_modes.inbox_client import http_request
 
 CHROMIUM = "/usr/bin/chromium"
@@ -59,7 +59,7 @@ def test_clicking_approve_in_the_page_completes_the_waiting_chat(tmp_path, page)
         expect(page.locator("article.card")).to_have_count(0, timeout=15_000)
         expect(page.locator("#recent")).to_contain_text("user_proxy: approved")
     assert run.result.human_input == [""] and run.stop_reason == "termination_msg"
-    (line,) = [json.loads(x) for x in audit.read_text().splitlines()]
+    (line,) = read_audit_log(audit)
     assert (line["agent"], line["decision"], line["response"], line["risk"]) == ("user_proxy", "approved", "", "high")
     assert line["prompt"] == chat.human.prompts[0]
 

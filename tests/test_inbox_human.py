@@ -4,13 +4,13 @@ loopback port); a scripted person answers over HTTP as the page would."""
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 
 import autogen
 import pytest
 
 from hitl_modes import InboxHuman, InboxServer, ScriptedLLM, ScriptedReviewer, a_record_chat, record_chat
+from hitl_modes.audit import read_audit_log
 from hitl_modes.inbox_client import InboxError, InboxUnavailableError
 from hitl_modes.lesson import Lesson
 
@@ -33,7 +33,7 @@ def agents(replies, mode="ALWAYS"):
 
 
 def audit_lines(path):
-    return [json.loads(line) for line in path.read_text().splitlines()]
+    return read_audit_log(path)
 
 
 def test_a_chat_waits_for_the_inbox_and_gets_each_decision(inbox, tmp_path):
@@ -68,7 +68,9 @@ def test_nobody_answering_stops_the_chat_with_the_safe_default(inbox, tmp_path):
         run = record_chat(user_proxy, assistant, "Free some disk space.", quiet=True)
     assert run.result.human_input == ["exit"] and run.stop_reason == "human_exit"
     assert [d.decision for d in human.decisions] == ["timed-out"]
-    assert [(x["decision"], x["response"]) for x in audit_lines(audit)] == [("timed-out", "exit")]
+    (line,) = audit_lines(audit)
+    assert (line["decision"], line["response"], line["risk"]) == ("timed-out", None, "high")
+    assert "received 'exit'" in line["note"] and line["prompt_id"] == human.decisions[0].prompt_id
     (record,) = inbox.store.recent()
     assert record.status == "timed-out", "the inbox knows the chat stopped waiting: a late click gets 409"
 

@@ -3,7 +3,6 @@ decision made after the restart is applied exactly once."""
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 
@@ -11,6 +10,7 @@ import autogen
 from test_inbox_process import InboxProcess
 
 from hitl_modes import InboxHuman, InboxReviewer, ScriptedLLM, record_chat
+from hitl_modes.audit import read_audit_log
 from hitl_modes.inbox_store import InboxStore
 
 DELETE = "Deleting the old logs:\n```sh\nrm -rf /var/log/app\n```\nTERMINATE"
@@ -95,7 +95,7 @@ def test_a_chat_waiting_through_an_inbox_crash_gets_its_decision_exactly_once(tm
     sent_to_model = [m["content"] for m in chat.llm.requests[-1].messages]
     assert sent_to_model.count(FEEDBACK) == 1, "the decision reached the model exactly once"
     assert chat.human.client.retries >= 1, "the chat really rode out the crash"
-    assert [(x["decision"], x["response"]) for x in map(json.loads, audit.read_text().splitlines())] == [
+    assert [(x["decision"], x["response"]) for x in read_audit_log(audit)] == [
         ("feedback", FEEDBACK), ("approved", "")]
     assert_each_prompt_decided_once(db, ["feedback", "approved"])
 
