@@ -38,7 +38,7 @@ from .errors import HitlModesError
 from .human import require_interactive_human
 
 __all__ = ["Question", "QueueHuman", "QueueHumanProxy", "SyncChatError", "scripted_answers", "console_answers",
-           "run_async", "reply_decision"]
+           "while_answering", "run_async", "reply_decision"]
 
 T = TypeVar("T")
 
@@ -230,6 +230,25 @@ async def console_answers(human: QueueHuman) -> None:
             human.answer_threadsafe(loop, q.id, text)
 
         threading.Thread(target=read, name="hitl-console-answer", daemon=True).start()
+
+
+async def while_answering(chat: Awaitable[T], *responders: Awaitable[Any]) -> T:
+    """Await ``chat`` while ``responders`` (``scripted_answers(...)``, ``console_answers(...)``, a web
+    handler) run beside it in the same event loop; cancel whatever is still running afterwards."""
+    chat_task = asyncio.ensure_future(chat)
+    tasks = [asyncio.ensure_future(r) for r in responders]
+    try:
+        waiting = {chat_task, *tasks}
+        while not chat_task.done():
+            done, waiting = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is not chat_task and not task.cancelled() and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]  # a responder failed: nobody will answer
+        return chat_task.result()
+    finally:
+        for task in (chat_task, *tasks):
+            task.cancel()
+        await asyncio.gather(chat_task, *tasks, return_exceptions=True)
 
 
 def run_async(coro: Awaitable[T]) -> T:
