@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -125,18 +126,20 @@ class InboxClient:
             "(it prints the URL to pass as --inbox-url or HITL_INBOX_URL)."
         )
 
-    def wait_for_decision(self, prompt_id: str, submission: Dict[str, Any], timeout: float) -> Dict[str, Any]:
+    def wait_for_decision(self, prompt_id: str, submission: Dict[str, Any], timeout: float,
+                          cancel: Optional[threading.Event] = None) -> Dict[str, Any]:
         """Submit ``submission`` as ``prompt_id`` and wait up to ``timeout`` seconds for its decision.
 
         Returns the inbox's final view of the prompt: ``status`` is ``decided`` (with ``decision``
         and ``response``) or ``timed-out``. Network failures and 5xx are retried until the deadline;
-        a prompt the inbox does not know (a fresh database) is submitted again.
+        a prompt the inbox does not know (a fresh database) is submitted again. Setting ``cancel``
+        gives up early, as the deadline would.
         """
         deadline = time.monotonic() + timeout
         submitted = False
         backoff = 0.1
         state: Optional[Dict[str, Any]] = None
-        while (remaining := deadline - time.monotonic()) > 0:
+        while (remaining := deadline - time.monotonic()) > 0 and not (cancel is not None and cancel.is_set()):
             try:
                 if not submitted:
                     answer = http_request("PUT", self._prompt_url(prompt_id), body={**submission, "timeout": remaining},

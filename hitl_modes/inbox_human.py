@@ -19,20 +19,21 @@ import math
 import os
 import re
 import sys
+import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
 from autogen import ConversableAgent
 
+from .async_human import Question, QueueHuman, reply_decision
 from .audit import open_audit_log
 from .human import _InstallableStream
 from .inbox_client import InboxClient, fit_conversation
-from .inbox_store import decision_for_reply
 from .lesson import register_human_kind
 from .risk import message_as_text
 
-__all__ = ["InboxHuman", "InboxDecision", "DEFAULT_INBOX_URL", "DEFAULT_INBOX_TIMEOUT"]
+__all__ = ["InboxHuman", "InboxDecision", "inbox_answers", "DEFAULT_INBOX_URL", "DEFAULT_INBOX_TIMEOUT"]
 
 DEFAULT_INBOX_URL = "http://127.0.0.1:8765"
 #: How long a chat waits for a person by default (HITL_INBOX_TIMEOUT overrides it), in seconds.
@@ -168,7 +169,7 @@ class InboxHuman(_InstallableStream):
         risk = state.get("risk") or {}
         if state.get("status") == "decided":
             response = str(state.get("response") or "")
-            decision = str(state.get("decision") or decision_for_reply(response))
+            decision = str(state.get("decision") or reply_decision(response))
         else:
             response, decision = self.timeout_reply, "timed-out"
         result = InboxDecision(prompt_id, agent, prompt, response, decision, risk.get("level"),
@@ -194,6 +195,57 @@ class InboxHuman(_InstallableStream):
 
     def __repr__(self) -> str:
         return f"InboxHuman({self.url!r}, timeout={self.timeout:g}, asked={len(self.prompts)})"
+
+
+async def inbox_answers(human: QueueHuman, url: Optional[str] = None, *, timeout: Optional[float] = None) -> None:
+    """Lesson 09's async input, answered in the inbox: a responder for ``while_answering``.
+
+    Every question a ``QueueHumanProxy`` puts on ``human.questions`` becomes a card in the inbox at
+    ``url``; the person's decision there is the answer. The proxy keeps its own timeout and safe
+    default; a question with no timeout of its own gets ``timeout`` (default ``HITL_INBOX_TIMEOUT``),
+    then ``exit``. Runs until cancelled (``while_answering`` cancels it when the chat ends).
+
+        await while_answering(proxy.a_initiate_chat(assistant, message=...), inbox_answers(human, url))
+    """
+    client = InboxClient(url or os.environ.get("HITL_INBOX_URL") or DEFAULT_INBOX_URL)
+    await asyncio.to_thread(client.check)
+    while True:
+        question = await human.questions.get()
+        wait = question.timeout or timeout or _env_timeout()
+        submission = {"agent": question.agent or "human", "prompt": question.prompt, "conversation": []}
+        cancel = threading.Event()
+        loop = asyncio.get_running_loop()
+        done: "asyncio.Future[Dict[str, Any]]" = loop.create_future()
+
+        def wait_in_thread(q: Question = question) -> None:
+            # A daemon thread, not the loop's executor: asyncio.run must not wait for it at exit.
+            try:
+                outcome: Any = client.wait_for_decision(q.id, submission, wait, cancel=cancel)
+            except BaseException as e:  # handed to the coroutine
+                outcome = e
+            try:
+                loop.call_soon_threadsafe(_settle, done, outcome)
+            except RuntimeError:  # the event loop is gone: nobody waits for this answer any more
+                pass
+
+        threading.Thread(target=wait_in_thread, name="hitl-inbox-answer", daemon=True).start()
+        try:
+            state = await done
+        finally:
+            cancel.set()  # the chat ended (or this responder was cancelled): stop waiting on the inbox
+        if state.get("status") == "decided":
+            human.answer(question.id, str(state.get("response") or ""))
+        elif question.timeout is None:
+            human.answer(question.id, "exit")  # nobody decided in the inbox: stop, never proceed
+
+
+def _settle(future: "asyncio.Future[Any]", outcome: Any) -> None:
+    if future.done():
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
 
 
 def _inbox_kind(lesson: Any, replies: Sequence[str], mode: str) -> InboxHuman:

@@ -27,7 +27,6 @@ __all__ = [
     "ConversationTurn",
     "DECISIONS",
     "PROMPT_ID_PATTERN",
-    "decision_for_reply",
 ]
 
 #: What a person can decide, in the audit log's vocabulary: Approve sends an empty reply, Reply sends
@@ -65,18 +64,6 @@ CREATE TABLE IF NOT EXISTS audit (
 
 def _utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
-def decision_for_reply(reply: Optional[str]) -> str:
-    """The audit decision a reply means to AutoGen: ``""`` approves (auto-reply / proceed), ``"exit"``
-    stops, any other text is feedback, and no reply at all (``None``) is a timeout."""
-    if reply is None:
-        return "timed-out"
-    if reply == "":
-        return "approved"
-    if reply == "exit":
-        return "exit"
-    return "feedback"
 
 
 @dataclass(frozen=True)

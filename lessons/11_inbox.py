@@ -50,7 +50,7 @@ import autogen
 
 from hitl_modes import InboxHuman, InboxReviewer, InboxServer, ScriptedReviewer
 from hitl_modes.audit import read_audit_log, summarize_audit_log
-from hitl_modes.exercises.lesson11 import check_decision_for_reply
+from hitl_modes.exercises.lesson11 import check_triage
 from hitl_modes.inbox_client import http_request
 from hitl_modes.lesson import Lesson
 
@@ -331,7 +331,10 @@ lesson.claim("the restarted inbox kept every earlier decision",
 # ```
 #
 # It works for `a_initiate_chat` too: AutoGen's async path runs `get_human_input` in a worker
-# thread, and `InboxHuman` is installed for every thread.
+# thread, and `InboxHuman` is installed for every thread. Lesson 09's queue-fed human can be
+# answered in the inbox as well: `inbox_answers(queue_human, url)` is a responder for
+# `while_answering`, so a `QueueHumanProxy` keeps its own timeout and audit log while the person
+# decides in the browser.
 #
 # ## 7. Stop the inbox
 
@@ -359,9 +362,11 @@ shutil.rmtree(WORK, ignore_errors=True)  # the inbox's database; an --audit-log 
 #
 # ## Exercises
 #
-# 1. Write `my_decision_for_reply(reply)`: the audit decision a reply from the inbox means to
-#    AutoGen (`approved`, `feedback`, `exit`, or `timed-out` when `reply` is `None`). Mind how
-#    exactly AutoGen compares. Run the check cell.
+# 1. Write `my_triage(reviewer, card)`, a reviewer's rule for the inbox: Approve a low-risk card;
+#    for a high-risk one, Reply with feedback that names the policy's first reason
+#    (`card["risk"]["reasons"][0]`), so the model learns why. A colleague may have decided the card
+#    already: the inbox answers 409, and your rule must not crash on it. The check runs your rule
+#    on a real inbox.
 # 2. In section 4, give `decided_in_the_inbox` a `timeout_reply="Denied: nobody approved this."`.
 #    What does the model receive now, and how does the chat end?
 # 3. Run `python lessons/11_inbox.py --human console`, open the printed link, and be the person
@@ -370,9 +375,9 @@ shutil.rmtree(WORK, ignore_errors=True)  # the inbox's database; an --audit-log 
 
 
 # %%
-def my_decision_for_reply(reply):
-    # Your answer here. This starter treats every non-empty reply as feedback.
-    return "approved" if not reply else "feedback"
+def my_triage(reviewer, card):
+    # Your answer here. This starter approves every card, whatever its risk.
+    return reviewer.approve(card["id"])
 
 
-print(check_decision_for_reply(my_decision_for_reply))
+print(check_triage(my_triage))

@@ -10,8 +10,10 @@ import autogen
 import pytest
 
 from hitl_modes import InboxHuman, InboxServer, ScriptedLLM, ScriptedReviewer, a_record_chat, record_chat
+from hitl_modes.async_human import QueueHuman, QueueHumanProxy, while_answering
 from hitl_modes.audit import read_audit_log
 from hitl_modes.inbox_client import InboxError, InboxUnavailableError
+from hitl_modes.inbox_human import inbox_answers
 from hitl_modes.lesson import Lesson
 
 DELETE = "I will clean up:\n```sh\nrm -rf /var/lib/app/data\n```"
@@ -146,3 +148,25 @@ def test_any_lesson_can_use_the_inbox(inbox, monkeypatch):
     monkeypatch.setenv("HITL_INBOX_URL", inbox.url)
     from_env = Lesson.setup(99, "inbox", argv=["--human", "inbox"])
     assert from_env.human([]).url == inbox.url
+
+
+def test_lesson_09s_queue_human_can_be_answered_in_the_inbox(inbox, tmp_path):
+    """The async input of lesson 09 (QueueHuman + QueueHumanProxy) with the inbox as the responder."""
+    llm = ScriptedLLM([LIST, "Done. TERMINATE"])
+    assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
+    audit = tmp_path / "audit.jsonl"
+
+    async def chat():
+        human = QueueHuman(timeout=60)
+        proxy = QueueHumanProxy("ops_proxy", human, human_input_mode="ALWAYS", code_execution_config=False,
+                                audit_log=audit)
+        result = await while_answering(proxy.a_initiate_chat(assistant, message="Free some disk space.", silent=True),
+                                       inbox_answers(human, inbox.url))
+        return result, human
+
+    with ScriptedReviewer(inbox.url, inbox.token, ["Only build/, please.", "exit"]) as person:
+        result, human = asyncio.run(chat())
+    assert result.human_input == ["Only build/, please.", "exit"]
+    assert [c["agent"] for c in person.cards] == ["ops_proxy", "ops_proxy"]
+    assert human.timed_out == [] and human.late == []
+    assert [x["decision"] for x in read_audit_log(audit)] == ["feedback", "exit"], "the proxy audits, once each"
