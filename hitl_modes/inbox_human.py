@@ -28,7 +28,7 @@ from autogen import ConversableAgent
 
 from .async_human import Question, QueueHuman, reply_decision
 from .audit import open_audit_log
-from .human import _InstallableStream
+from .human import _InstallableStream, mode_can_ask_human
 from .inbox_client import InboxClient, fit_conversation
 from .lesson import register_human_kind
 from .risk import message_as_text
@@ -249,8 +249,9 @@ def _settle(future: "asyncio.Future[Any]", outcome: Any) -> None:
 
 
 def _inbox_kind(lesson: Any, replies: Sequence[str], mode: str) -> InboxHuman:
-    """``--human inbox``: a person answers every prompt in the inbox at ``--inbox-url``."""
-    return InboxHuman(lesson.extra.get("inbox_url"), echo=not lesson.quiet)
+    """``--human inbox``: a person answers every prompt in the inbox at ``--inbox-url``. A NEVER
+    chat cannot ask, so it needs no inbox to be running."""
+    return InboxHuman(lesson.extra.get("inbox_url"), echo=not lesson.quiet, check=mode_can_ask_human(mode))
 
 
 register_human_kind("inbox", _inbox_kind)

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import subprocess
+import sys
+import threading
+import time
 
 import autogen
 import pytest
 
-from hitl_modes import InboxHuman, InboxServer, ScriptedLLM, ScriptedReviewer, a_record_chat, record_chat
+from hitl_modes import InboxHuman, InboxReviewer, InboxServer, ScriptedLLM, ScriptedReviewer, a_record_chat, record_chat
 from hitl_modes.async_human import QueueHuman, QueueHumanProxy, while_answering
 from hitl_modes.audit import read_audit_log
 from hitl_modes.inbox_client import InboxError, InboxUnavailableError
@@ -170,3 +174,32 @@ def test_lesson_09s_queue_human_can_be_answered_in_the_inbox(inbox, tmp_path):
     assert [c["agent"] for c in person.cards] == ["ops_proxy", "ops_proxy"]
     assert human.timed_out == [] and human.late == []
     assert [x["decision"] for x in read_audit_log(audit)] == ["feedback", "exit"], "the proxy audits, once each"
+
+
+def test_a_whole_lesson_runs_with_its_human_in_the_inbox(inbox):
+    """`hitl-modes lesson 2 --human inbox --inbox-url URL`: every prompt becomes a card; here a person
+    clicks Stop on each, and the lesson still runs to its end."""
+    stop = threading.Event()
+    cards = []
+    person = InboxReviewer(inbox.url, inbox.token)
+
+    def stop_everything():
+        while not stop.is_set():
+            for card in person.pending():
+                cards.append(card)
+                person.stop(card["id"])
+            time.sleep(0.05)
+
+    clicker = threading.Thread(target=stop_everything, daemon=True)
+    clicker.start()
+    try:
+        proc = subprocess.run([sys.executable, "-m", "hitl_modes", "lesson", "2", "--human", "inbox",
+                               "--inbox-url", inbox.url, "--quiet"], stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=600)
+    finally:
+        stop.set()
+        clicker.join(10)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "human: inbox" in proc.stdout
+    assert cards and all(c["agent"] == "user_proxy" for c in cards)
+    assert all(r.decision == "exit" for r in inbox.store.recent(limit=100))
