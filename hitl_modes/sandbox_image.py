@@ -11,6 +11,7 @@ because AutoGen runs Python code blocks with ``python``.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -76,6 +77,18 @@ def build_image(image: str = SANDBOX_IMAGE, *, mirror: Optional[str] = None, for
             f"building {image} needs root (debootstrap creates a Debian root file system): `sudo make sandbox-image`."
         )
     mirror = mirror or os.environ.get("HITL_SANDBOX_MIRROR") or DEFAULT_MIRROR
+    # Two builds at once (pytest workers, CI and a developer): the second waits, then finds the image.
+    with open(Path(tempfile.gettempdir()) / "hitl-modes-sandbox-image.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if image_present(client, image) and not force:
+            log(f"sandbox image {image} was built meanwhile by another process: nothing to do")
+            return False
+        _build(client, image, debootstrap, mirror, log)
+    return True
+
+
+def _build(client: "docker.DockerClient", image: str, debootstrap: str, mirror: str,
+           log: Callable[[str], None]) -> None:
     with tempfile.TemporaryDirectory(prefix="hitl-sandbox-image-") as tmp:
         rootfs = Path(tmp) / "rootfs"
         started = time.monotonic()
@@ -92,7 +105,6 @@ def build_image(image: str = SANDBOX_IMAGE, *, mirror: Optional[str] = None, for
     size_mb = client.images.get(image).attrs.get("Size", 0) / 1e6
     log(f"built {image} ({size_mb:.0f} MB): debootstrap {bootstrapped - started:.0f}s, "
         f"import {imported - bootstrapped:.0f}s")
-    return True
 
 
 def _slim(rootfs: Path) -> None:
