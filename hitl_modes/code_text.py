@@ -197,8 +197,10 @@ def readable_code(code: str, language: str) -> str:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}; got {language!r}")
     if language == "python":
         return _canonical_names(_blank(code, _python_spans(code)))
-    if language == "sql":
-        return _blank(code, [m.span() for m in _SQL_COMMENTS.finditer(code)])
+    if language == "sql":  # comments, and the insides of string literals ('DROP TABLE is a statement')
+        spans = [m.span() for m in _SQL_COMMENTS.finditer(code)]
+        spans += [(m.start() + 1, m.end() - 1) for m in re.finditer(r"'(?:[^'\n]|'')*'", code)]
+        return _blank(code, spans)
     if language == "js":
         spans = [m.span() for m in _JS_COMMENTS.finditer(code)] + [m.span() for m in _JS_OUTPUT.finditer(code)]
         return _blank(code, spans)

@@ -99,7 +99,7 @@ _PROSE_DRY_RUN = re.compile(r"\bdry[\s-]?run\b|--dry-run|\bsimulat(?:e|ed|ion)\b
                             r"\bpreview\s+(?:only|mode)\b|\bplan\s+only\b", re.I)
 _LINE_DRY_RUN = re.compile(r"--dry-?run\b(?!\s*=\s*(?:none|false))|--dryrun\b|\bdry_?run\s*=\s*true\b|-whatif\b|"
                            r"--what-if\b|--noop\b|--simulate\b", re.I)
-_TOOL_WORD = re.compile(r"(?<![\w./-])(" + "|".join(sorted((re.escape(t) for t in KNOWN_TOOLS), key=len,
+_TOOL_WORD = re.compile(r"(?<![\w./-])((?:/usr)?(?:/local)?/s?bin/)?(" + "|".join(sorted((re.escape(t) for t in KNOWN_TOOLS), key=len,
                                                         reverse=True)) + r")(?=\s)", re.I)
 _PUNCT = str.maketrans({c: " " for c in ".!?;:,"})
 _QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”")
@@ -227,7 +227,7 @@ class RiskPolicy:
             if lang == "shell":
                 for f in find_command_risks(readable, mode="script"):
                     hits.append(RiskHit(f.category, f.what, _squeeze(f.command), lang))
-            if lang in ("python", "js", "other", "shell"):
+            if lang in ("python", "js", "other"):  # in a shell block, quoted text is an argument
                 for s in command_strings(readable):
                     for f in find_command_risks(s, mode="string"):
                         hits.append(RiskHit(f.category, f.what, _squeeze(f.command), lang))

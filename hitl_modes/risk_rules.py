@@ -71,11 +71,15 @@ class Rule:
 
 # -- helpers for refine ------------------------------------------------------------------------
 _STATEMENT_END = re.compile(r";|[\"'`]|\n\s*\n")
+_SHORT_LITERAL = re.compile(r"'[^'\n;()]{0,80}'|\"[^\"\n;()]{0,80}\"")
 
 
 def _statement_after(text: str, end: int) -> str:
-    stop = _STATEMENT_END.search(text, end)
-    return text[end : stop.start() if stop else len(text)]
+    """The rest of the SQL statement after ``end``: up to ``;``, a blank line, or the quote that
+    closes the host language's string (SQL literals such as ``'x'`` are skipped)."""
+    rest = _SHORT_LITERAL.sub("''", text[end:])
+    stop = _STATEMENT_END.search(rest.replace("''", "  "))
+    return rest[: stop.start() if stop else len(rest)]
 
 
 def _delete_where(text: str, m: "re.Match[str]") -> Union[bool, str]:
@@ -145,7 +149,7 @@ def _sending_now(text: str, m: "re.Match[str]") -> Union[bool, str]:
 
 
 # -- building blocks for prose -----------------------------------------------------------------
-_FILLER = r"(?:[\w'./*~$-]+\s+){0,4}?"
+_FILLER = r"(?:[\w'./*~$-]+\s+){0,5}?"
 _FILLER3 = r"(?:[\w'./*~$-]+\s+){0,3}?"
 _PATH = r"(?:~|\.{0,2}/)[\w./*~-]*|[\w.-]+/[\w./*~-]*|\*\.\w+|[\w-]+\.(?:txt|log|csv|json|db|sqlite3?|py|md|bak|tmp|zip|tar|gz|pdf|docx?|xlsx?|pptx?|png|jpe?g|yaml|yml|env|key|pem)\b"
 _DELETE_VERB = (r"(?:delete|deleting|remove|removing|erase|erasing|wipe|wiping|purge|purging|nuke|nuking|shred|"
@@ -153,7 +157,7 @@ _DELETE_VERB = (r"(?:delete|deleting|remove|removing|erase|erasing|wipe|wiping|p
                 r"clearing\s+out|get\s+rid\s+of|getting\s+rid\s+of|empty|emptying|trash|trashing|discard|discarding)")
 _FILE_OBJECTS = (r"(?:files?|folders?|director(?:y|ies)|dirs?|home\s+dir(?:ectory)?|photos|documents|downloads|"
                  r"backups?|snapshots?|archives?|logs?|log\s+files|uploads|attachments|disks?|drives?|partitions?|"
-                 r"volumes?|trash|recycle\s+bin|everything|all\s+data|the\s+data)")
+                 r"volumes?|trash|recycle\s+bin|everything|all\s+data|the\s+data|(?:docker|container)\s+images?)")
 _DATA_OBJECTS = (r"(?:databases?|db|dbs|tables?|records?|rows?\s+(?:from|in)\s+(?:the\s+)?\w+\s+table|accounts?|users?|"
                  r"customers?|customer\s+data|user\s+data|e-?mails|inbox|mailbox|repos?|repositor(?:y|ies)|"
                  r"branch(?:es)?|buckets?|collections?|indexes|indices|schemas?|production\s+data|prod\s+data|"
@@ -197,6 +201,9 @@ PROSE_RULES: List[Rule] = [
                    r"(?:the\s+)?(?:prod|production|live|customers|all\s+users|everyone|pypi|npm|crates\.io|rubygems|"
                    r"docker\s*hub|app\s+store|play\s+store|marketplace|main\s+site|public)\b",
          "releases to production or the public", "prose", dry_run_aware=True),
+    Rule("deploy", r"\b(?:roll(?:ing)?\s+back|rollback|revert(?:ing)?|downgrad(?:e|ing))\s+(?:the\s+)?(?:prod|production|"
+                   r"live|deployment|release|site|cluster|service)\b", "rolls back production", "prose",
+         dry_run_aware=True),
     Rule("deploy", r"\bgo(?:ing)?\s+live\b|\b(?:run|trigger|start|kick\s+off|execute|launch)\s+(?:the\s+|a\s+)?"
                    r"(?:[\w-]+\s+)?(?:deploy(?:ment)?|release|rollout|publish)\b(?!\s+(?:logs?|status|history)\b)",
          "starts a deployment", "prose", dry_run_aware=True),
@@ -241,9 +248,13 @@ PROSE_RULES: List[Rule] = [
                        r"(?!.*\b(?:to\s+me|here|in\s+(?:the|this)\s+chat)\b)",
          "sends a message to people", "prose", refine=_used_as_verb),
     Rule("send_email", r"\b(?:reply|replying|respond|responding)\s+to\s+(?:(?:the|this|that|her|his|their|all|every|"
-                       r"each)\s+)?(?:[\w-]+\s+){0,2}?(?:customers?|clients?|e-?mails?|threads?|tickets?|tweets?|"
+                       r"each)\s+)?(?:[\w'-]+\s+){0,4}?(?:customers?|clients?|e-?mails?|threads?|tickets?|tweets?|"
                        r"messages?|comments?|reviews?|him|her|them|sender|applicants?|candidates?)\b",
          "replies to people", "prose", refine=_used_as_verb),
+    Rule("send_email", r"\b(?:post|posting|send|sending|publish|publishing)\s+(?:a|an|the|this|our|my)\s+"
+                       r"(?:[\w-]+\s+){0,2}?(?:tweet|toot|linkedin\s+post|status\s+update|press\s+release)\b|"
+                       r"\btweet(?:ing)?\s+(?:about|that|the|this|our|a|an)\b", "posts publicly", "prose",
+         refine=_used_as_verb),
     Rule("send_email", r"\b(?:post|posting|tweet|tweeting|share|sharing|announce|announcing)\s+"
                        r"(?:[\w.'#@-]+\s+){0,4}?(?:to|on|in)\s+(?:the\s+)?(?:slack|twitter|x\.com|linkedin|facebook|"
                        r"instagram|mastodon|discord|teams|reddit|hacker\s+news|#[\w-]+|[\w-]+\s+channel|channel|"
@@ -301,7 +312,8 @@ PROSE_RULES: List[Rule] = [
     Rule("http_write", r"\bsubmit(?:ting)?\s+(?:(?:the|this|that|my|our|your|a|an)\s+)?(?:[\w-]+\s+){0,2}?(?:form|"
                        r"application|order|claim|payment|ticket|tax\s+return|filing|expense\s+report)\b",
          "submits a form or order", "prose"),
-    Rule("http_write", r"\bupload(?:ing)?\s+(?:[\w./*'-]+\s+){0,4}?to\s+(?:the\s+)?(?:s3|gcs|bucket|server|cloud|"
+    Rule("http_write", r"\bupload(?:ing)?\s+(?:[\w./*'-]+\s+){0,4}?to\s+(?:the\s+|our\s+|their\s+|a\s+)?"
+                       r"(?:[\w'-]+\s+){0,2}?(?:s3|gcs|bucket|server|cloud|"
                        r"drive|google\s+drive|dropbox|onedrive|sharepoint|ftp|sftp|website|site|api|cdn|registry|"
                        r"[\w-]+\.(?:com|org|net|io))\b",
          "uploads to a remote system", "prose"),
@@ -327,6 +339,8 @@ CODE_RULES: List[Rule] = [
     Rule("delete_files", r"\bfs(?:\.promises)?\.(?:rm|rmsync|unlink|unlinksync|rmdir|rmdirsync|remove|removesync|"
                          r"emptydir|emptydirsync)\s*\(|(?<![\w.])(?:rmsync|unlinksync|rmdirsync)\s*\(|\brimraf\b",
          "fs.rm/unlink deletes files", "code"),
+    Rule("delete_files", r"\b(?:os\.(?:rename|replace)|shutil\.move)\s*\([^)]*['\"]/dev/null['\"]",
+         "moving a file to /dev/null throws it away", "code"),
     Rule("delete_files", r"\b(?:file|files|directory)\.delete(?:ifexists|recursively)?\s*\(",
          "File.delete deletes files", "code"),
     # stored data
@@ -391,6 +405,8 @@ CODE_RULES: List[Rule] = [
     Rule("move_money", r"\b(?:payout|payment|charge|transfer|refund|transaction)\w*\s*\([^()]*(?:\([^()]*\)[^()]*)*\)"
                        r"\s*\.\s*(?:create|execute|submit|send|confirm|capture)\s*\(",
          "creates a payment, payout or transfer", "code"),
+    Rule("move_money", r"\b\w*wallet\w*\.(?:send|transfer|pay)\w*\s*\(|\.send\w*\s*\([^)]*\bamount\s*=",
+         "sends money from a wallet", "code"),
     Rule("move_money", r"\.transfer(?:from)?\s*\(|\bsend_?(?:raw_?)?transaction\s*\(|\btransaction\.sale\s*\(|"
                        r"\bpayment\.(?:create|execute)\s*\(|\.withdraw\s*\(|(?<![\w.])withdraw\s*\(|"
                        r"(?<![\w.])charge(?:_card|_customer)?\s*\(",

@@ -356,7 +356,7 @@ def _power(tokens: List[str], ctx: _Context) -> List[Finding]:
 @_analyser("systemctl", "service")
 def _services(tokens: List[str], ctx: _Context) -> List[Finding]:
     args = [t.lower() for t in _positionals(tokens[1:])]
-    stopping = {"stop", "disable", "mask", "kill", "poweroff", "reboot", "halt", "isolate", "kexec"}
+    stopping = {"stop", "restart", "disable", "mask", "kill", "poweroff", "reboot", "halt", "isolate", "kexec"}
     if any(a in stopping for a in args):
         return [("system", f"{_basename(tokens[0])} stops services or the machine")]
     return []
@@ -641,6 +641,26 @@ def _rsync(tokens: List[str], ctx: _Context) -> List[Finding]:
         return []
     if any(f.startswith("--delete") for f in longs) or "--remove-source-files" in longs:
         return [("delete_files", "rsync --delete deletes files at the destination")]
+    pos = _positionals(tokens[1:], ("-e", "--rsh", "--exclude", "--include", "--filter", "-f"))
+    if len(pos) > 1 and ":" in pos[-1] and _PRODUCTION_HOST.search(pos[-1].split(":", 1)[0]):
+        return [("deploy", "rsync copies files onto a production host")]
+    return []
+
+
+_PRODUCTION_HOST = re.compile(r"(?:^|[@.\-_])(?:prod|production|live)(?:[.\-_:\d]|$)", re.I)
+
+
+@_analyser("scp", "mv")
+def _copy_to(tokens: List[str], ctx: _Context) -> List[Finding]:
+    """``mv x /dev/null`` deletes; ``scp build/ deploy@prod:/var/www`` deploys by hand."""
+    pos = _positionals(tokens[1:], ("-P", "-i", "-o", "-F", "-l", "-S", "-J", "-t", "--target-directory"))
+    if len(pos) < 2:
+        return []
+    name = _basename(tokens[0])
+    if pos[-1] == "/dev/null":
+        return [("delete_files", f"{name} to /dev/null throws the files away")]
+    if name == "scp" and ":" in pos[-1] and _PRODUCTION_HOST.search(pos[-1].split(":", 1)[0]):
+        return [("deploy", "scp copies files onto a production host")]
     return []
 
 
@@ -924,7 +944,7 @@ def _analyse_tokens(tokens: List[str], ctx: _Context, after_pipe: bool = False) 
         name = "mkfs"
     analyser = _ANALYSERS.get(name)
     found = analyser(tokens, inner) if analyser else []
-    if not found and ctx.mode == "script" and name not in _READ_ONLY:
+    if analyser is None and ctx.mode == "script" and name not in _READ_ONLY:
         found = _generic_script_command(name, tokens)
     return found
 
