@@ -38,7 +38,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from .inbox_store import PROMPT_ID_PATTERN, ConversationTurn, InboxStore, PromptRecord
+from .inbox_store import PROMPT_ID_PATTERN, ConversationTurn, InboxStore
 
 __all__ = ["create_inbox_app", "RiskAssessor", "MAX_BODY_BYTES", "MAX_TIMEOUT_SECONDS", "LOOPBACK_HOSTS"]
 
@@ -153,6 +153,7 @@ def create_inbox_app(store: InboxStore, token: str, *, policy: Optional[RiskAsse
         from .risk import RiskPolicy
 
         policy = RiskPolicy()
+    assessor: RiskAssessor = policy
     stop_event = stopping or threading.Event()
     page = _page(db_label or store.path)
     static_files = {
@@ -200,7 +201,7 @@ def create_inbox_app(store: InboxStore, token: str, *, policy: Optional[RiskAsse
         conversation = _conversation(data)
         existing = store.get(prompt_id)
         if existing is None:
-            level, reasons = _assess(policy, prompt, conversation)  # type: ignore[arg-type]
+            level, reasons = _assess(assessor, prompt, conversation)
         else:
             level, reasons = existing.risk_level, existing.risk_reasons
         outcome, record = store.submit(prompt_id, agent=agent, prompt=prompt, conversation=conversation,

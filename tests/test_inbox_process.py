@@ -13,11 +13,10 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 from typing import List, Optional
 
-import pytest
+from hitl_modes.inbox_client import http_request
 
 _LINK = re.compile(r"(http://[^\s/]+)/#token=(\S+)")
 
@@ -105,8 +104,7 @@ def test_it_prints_a_link_with_a_token_and_listens_on_loopback_only(tmp_path):
         assert len(inbox.token) >= 24
         assert "--inbox-url " + inbox.url in "".join(inbox.output)
         assert _listening_addresses(inbox.port) == ["0100007F"], "bound to 127.0.0.1 and nothing else"
-        with urllib.request.urlopen(f"{inbox.url}/healthz", timeout=5) as response:
-            assert response.status == 200
+        assert http_request("GET", f"{inbox.url}/healthz").status == 200
         assert (tmp_path / "inbox.sqlite").exists()
 
 
