@@ -184,13 +184,29 @@ class DockerSandboxExecutor:
 
     # -- internals ------------------------------------------------------------------------------
     def _start_container(self) -> None:
-        self._container = self._client.containers.run(
+        import docker
+
+        name = f"hitl-sandbox-{uuid.uuid4().hex[:12]}"
+        try:
+            self._container = self._create_container(name)
+        except docker.errors.APIError as e:  # e.g. an engine without cgroup limits (some rootless set-ups)
+            try:  # created but not started: do not leave it behind
+                self._client.containers.get(name).remove(force=True)
+            except docker.errors.APIError:  # NotFound included: nothing was created
+                pass
+            raise SandboxUnavailableError(
+                f"the Docker engine answers but would not start a sandbox container from {self._image}: "
+                f"{e.explanation or e}"
+            ) from e
+
+    def _create_container(self, name: str) -> Any:
+        return self._client.containers.run(
             self._image,
             # docker-init as PID 1 reaps the zombies a killed run leaves behind; sleep keeps it up.
             command=["sleep", "infinity"],
             init=True,
             detach=True,
-            name=f"hitl-sandbox-{uuid.uuid4().hex[:12]}",
+            name=name,
             hostname=self._hostname,
             network_mode="none",
             volumes={str(self._work_dir): {"bind": CONTAINER_WORK_DIR, "mode": "rw"}},

@@ -317,6 +317,13 @@ def test_docker_without_the_image_says_how_to_build_it(engine, work_dir):
         make_executor("docker", work_dir, image="hitl-modes-sandbox:no-such-tag")
 
 
+def test_a_container_the_engine_refuses_is_a_clear_error_and_leaves_nothing(engine, work_dir):
+    before = set(_sandbox_containers(engine))
+    with pytest.raises(SandboxUnavailableError, match="would not start a sandbox container"):
+        DockerSandboxExecutor(work_dir, 3, memory="1k")  # below the engine's minimum memory limit
+    assert set(_sandbox_containers(engine)) == before
+
+
 @pytest.mark.parametrize("kind", ["Docker", "sandbox", "", None])
 def test_an_unknown_kind_is_a_clear_error(kind, work_dir):
     with pytest.raises(ValueError, match="choose one of 'docker', 'local', 'auto'"):
