@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test notebooks sandbox-engine sandbox-image compat bench
+.PHONY: venv demo test notebooks sandbox-engine sandbox-image compat bench inbox
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(STAMP)
 ## notebooks: regenerate notebooks/ from the lesson scripts (the one source)
 notebooks: $(STAMP)
 	$(PY) -m hitl_modes notebooks
+
+## inbox: serve the approval inbox on 127.0.0.1:8765 (lesson 11); open the link it prints
+inbox: $(STAMP)
+	$(PY) -m hitl_modes inbox
 
 ## sandbox-engine: make sure a Docker engine answers (starts dockerd in the background when installed; root)
 sandbox-engine: $(STAMP)

@@ -38,14 +38,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from .inbox_store import PROMPT_ID_PATTERN, ConversationTurn, InboxStore
+from .inbox_store import MAX_TIMEOUT_SECONDS, PROMPT_ID_PATTERN, ConversationTurn, InboxStore
 
-__all__ = ["create_inbox_app", "RiskAssessor", "MAX_BODY_BYTES", "MAX_TIMEOUT_SECONDS", "LOOPBACK_HOSTS"]
+__all__ = ["create_inbox_app", "RiskAssessor", "MAX_BODY_BYTES", "LOOPBACK_HOSTS"]
 
 #: Bodies larger than this are refused with 413: a prompt plus a few recent messages fit easily.
 MAX_BODY_BYTES = 256 * 1024
-#: The longest a chat may ask the inbox to keep its prompt open.
-MAX_TIMEOUT_SECONDS = 7 * 24 * 3600.0
 #: How long one long poll or one event stream lasts before the client reconnects.
 LONG_POLL_SECONDS = 20.0
 EVENT_STREAM_SECONDS = 15.0

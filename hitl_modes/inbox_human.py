@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 import os
 import re
 import sys
@@ -30,6 +29,7 @@ from .async_human import Question, QueueHuman, reply_decision
 from .audit import open_audit_log
 from .human import _InstallableStream, mode_can_ask_human
 from .inbox_client import InboxClient, fit_conversation
+from .inbox_store import MAX_TIMEOUT_SECONDS
 from .lesson import register_human_kind
 from .risk import message_as_text
 
@@ -117,9 +117,10 @@ class InboxHuman(_InstallableStream):
                  conversation_turns: int = 6, check: bool = True, poll_seconds: float = 15.0) -> None:
         super().__init__()
         self.timeout = _env_timeout() if timeout is None else float(timeout)
-        if not (self.timeout > 0 and math.isfinite(self.timeout)):
-            raise ValueError(f"InboxHuman timeout must be a positive number of seconds, got {timeout!r}: "
-                             "waiting forever for a person is never safe")
+        if not (0 < self.timeout <= MAX_TIMEOUT_SECONDS):
+            raise ValueError(f"InboxHuman timeout must be a positive number of seconds, at most "
+                             f"{MAX_TIMEOUT_SECONDS:.0f} (a week), got {timeout!r}: waiting forever for a person "
+                             "is never safe")
         if timeout_reply == "":
             raise ValueError("InboxHuman timeout_reply must not be empty: an empty reply tells AutoGen to "
                              "proceed, and nobody answering must never approve. Use 'exit' (the default).")

@@ -27,11 +27,15 @@ __all__ = [
     "ConversationTurn",
     "DECISIONS",
     "PROMPT_ID_PATTERN",
+    "MAX_TIMEOUT_SECONDS",
 ]
 
 #: What a person can decide, in the audit log's vocabulary: Approve sends an empty reply, Reply sends
 #: feedback text, Stop sends AutoGen's "exit".
 DECISIONS: Tuple[str, ...] = ("approved", "feedback", "exit")
+
+#: The longest a chat may ask the inbox to keep its prompt open (a week), in seconds.
+MAX_TIMEOUT_SECONDS = 7 * 24 * 3600.0
 
 #: Prompt ids are chosen by the chat (so a retried submission is recognised, never duplicated).
 PROMPT_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
