@@ -52,7 +52,7 @@
     card.appendChild(el("div", "label", "Prompt"));
     card.appendChild(el("pre", "prompt", p.prompt));
     const text = el("textarea", "reply-text");
-    text.placeholder = "Feedback for Reply (optional for Approve and Stop)";
+    text.placeholder = "Feedback for Reply (Approve and Stop ignore it)";
     text.setAttribute("aria-label", "reply text");
     card.appendChild(text);
     const actions = el("div", "actions");
