@@ -32,7 +32,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 from autogen import Agent, ConversableAgent, UserProxyAgent
 
 from .audit import AuditLog, PathLike, open_audit_log
-from .deadline import ask_with_timeout
+from .deadline import ask_with_timeout, check_timeout
 from .errors import HitlModesError, NoHumanAvailableError
 
 __all__ = ["DraftApprovalGate", "request_approval", "ApprovalResult", "Review", "parse_review", "Outbox", "AlreadySentError",
@@ -175,6 +175,7 @@ class DraftApprovalGate:
         self.subject = subject
         self.sender = sender
         self.audit = open_audit_log(audit_log)
+        check_timeout(timeout)
         self.timeout = timeout
         self.message_id = message_id or uuid.uuid4().hex
         self.outbox.path_for(self.message_id)  # validate now, not at send time

@@ -34,6 +34,7 @@ from autogen import Agent, ConversableAgent, UserProxyAgent
 from autogen.io import IOConsole
 
 from .audit import AuditLog, PathLike, open_audit_log
+from .deadline import check_timeout
 from .errors import HitlModesError
 from .human import require_interactive_human
 
@@ -58,7 +59,8 @@ class Question:
 
 
 class QueueHuman:
-    """Questions out (:attr:`questions`), answers in (:meth:`answer`).
+    """Questions out (:meth:`next_question`, or the raw :attr:`questions` queue), answers in
+    (:meth:`answer`).
 
     ``timeout`` is the default wait per question in seconds (None: wait for ever). Everything is
     recorded: :attr:`prompts`, :attr:`replies`, :attr:`timed_out` (questions nobody answered in
@@ -66,7 +68,7 @@ class QueueHuman:
     """
 
     def __init__(self, *, timeout: Optional[float] = None) -> None:
-        _check_timeout(timeout)
+        check_timeout(timeout)
         self.timeout = timeout
         self.questions: "asyncio.Queue[Question]" = asyncio.Queue()
         self._answers: "asyncio.Queue[Tuple[str, str]]" = asyncio.Queue()
@@ -80,7 +82,7 @@ class QueueHuman:
         """Ask and wait for the answer to this question; None when ``timeout`` (or the default)
         passes first."""
         wait = self.timeout if timeout is None else timeout
-        _check_timeout(wait)
+        check_timeout(wait)
         question = Question(uuid.uuid4().hex[:12], prompt, agent, wait)
         self.prompts.append(prompt)
         self.pending = question
@@ -103,6 +105,14 @@ class QueueHuman:
         finally:
             self.pending = None
 
+    async def next_question(self) -> Question:
+        """The question waiting for an answer now. Questions that expired before anyone took them
+        from :attr:`questions` are skipped (a UI should not show them)."""
+        while True:
+            question = await self.questions.get()
+            if self.pending is not None and question.id == self.pending.id:
+                return question
+
     def answer(self, question_id: str, text: str) -> None:
         """Deliver an answer (from the event loop's thread; see :meth:`answer_threadsafe`)."""
         if not isinstance(text, str):
@@ -120,11 +130,6 @@ class QueueHuman:
 
     def __repr__(self) -> str:
         return f"QueueHuman(asked={len(self.prompts)}, timed_out={len(self.timed_out)}, late={len(self.late)})"
-
-
-def _check_timeout(timeout: Optional[float]) -> None:
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
-        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
 
 
 def reply_decision(reply: Optional[str]) -> str:
@@ -153,7 +158,7 @@ class QueueHumanProxy(UserProxyAgent):
             raise ValueError("on_timeout must be non-empty: to AutoGen an empty reply means 'skip, use the "
                              "auto-reply', so a timeout would let the action proceed. Use 'exit' (stop) or a "
                              "denial text.")
-        _check_timeout(timeout)
+        check_timeout(timeout)
         super().__init__(name, **kwargs)
         self.human = human
         self.timeout = timeout
@@ -205,7 +210,7 @@ async def scripted_answers(human: QueueHuman, replies: Sequence[str], *, delay: 
     seconds (a slow human, when ``delay`` exceeds the timeout). Returns the questions answered."""
     answered = []
     for reply in replies:
-        question = await human.questions.get()
+        question = await human.next_question()
         if delay:
             await asyncio.sleep(delay)
         human.answer(question.id, reply)
@@ -220,7 +225,7 @@ async def console_answers(human: QueueHuman) -> None:
     loop = asyncio.get_running_loop()
     console = IOConsole()
     while True:
-        question = await human.questions.get()
+        question = await human.next_question()
 
         def read(q: Question = question) -> None:
             try:

@@ -18,7 +18,13 @@ from typing import Any, Dict, Optional, Sequence
 
 from .human import ScriptedHuman
 
-__all__ = ["ask_with_timeout", "SlowHuman"]
+__all__ = ["ask_with_timeout", "check_timeout", "SlowHuman"]
+
+
+def check_timeout(timeout: Optional[float]) -> None:
+    """A timeout is a positive number of seconds, or None (wait as long as it takes)."""
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
 
 
 def ask_with_timeout(agent: Any, prompt: str, timeout: Optional[float]) -> Optional[str]:
@@ -27,8 +33,7 @@ def ask_with_timeout(agent: Any, prompt: str, timeout: Optional[float]) -> Optio
     propagate."""
     if timeout is None:
         return agent.get_human_input(prompt)
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+    check_timeout(timeout)
     outcome: Dict[str, Any] = {}
 
     def ask() -> None:

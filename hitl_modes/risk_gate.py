@@ -25,7 +25,7 @@ from autogen import Agent, ConversableAgent, UserProxyAgent
 from autogen.code_utils import UNKNOWN, content_str, extract_code
 
 from .audit import AuditLog, PathLike, open_audit_log
-from .deadline import ask_with_timeout
+from .deadline import ask_with_timeout, check_timeout
 from .errors import NoHumanAvailableError
 from .risk import RiskAssessment, RiskPolicy, message_as_text
 
@@ -88,6 +88,7 @@ class RiskGatedProxy(UserProxyAgent):
         super().__init__(name, **kwargs)
         if max_denials < 1:
             raise ValueError(f"max_denials must be >= 1, got {max_denials}")
+        check_timeout(timeout)
         self.policy = policy or RiskPolicy()
         self.audit = open_audit_log(audit_log)
         self.timeout = timeout

@@ -75,7 +75,8 @@ def chat(proxy, assistant, task, *responders, title=""):
 # %% [markdown]
 # ## 1. A human behind a queue
 #
-# `QueueHuman` puts each question on `human.questions` and waits for `human.answer(question.id, text)`.
+# `QueueHuman` hands out each question (`await human.next_question()`) and waits for
+# `human.answer(question.id, text)`.
 # `QueueHumanProxy` is a `UserProxyAgent` whose `a_get_human_input` asks it. Here the proxy is in
 # `ALWAYS` mode: the human gives feedback on the plan, then presses Enter on the final one.
 #
@@ -240,7 +241,7 @@ proxy = QueueHumanProxy("user", human, human_input_mode="TERMINATE", code_execut
 
 async def web_handler(human):
     """Stands in for an HTTP endpoint: receives the question, answers from another thread."""
-    question = await human.questions.get()
+    question = await human.next_question()
     loop = asyncio.get_running_loop()
     threading.Thread(target=human.answer_threadsafe, args=(loop, question.id, "exit")).start()
 

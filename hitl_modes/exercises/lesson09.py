@@ -24,7 +24,7 @@ async def _scenario(fn: Asker, answers: List[Tuple[Optional[str], float]], timeo
 
     async def person() -> None:  # reads each question at once, answers each after its own delay
         for text, delay in answers:
-            question = await human.questions.get()
+            question = await human.next_question()
             if text is not None:
                 pending.append(asyncio.create_task(answer_later(question.id, text, delay)))
 
