@@ -18,6 +18,7 @@ from typing import Any, List, Optional, Sequence
 
 from autogen.io import IOConsole, IOStream
 
+from .compat import event_text
 from .errors import NoHumanAvailableError, ScriptExhaustedError, UnusedScriptError
 
 __all__ = [
@@ -103,6 +104,10 @@ class _InstallableStream:
         self._stack.close()
         self._stack = None
         IOStream._global_default = self._previous_global
+
+    def send(self, message: Any) -> None:
+        """ag2 prints structured events through ``send``; show their text like ``print``."""
+        self.print(event_text(message), end="")
 
     def __enter__(self) -> Any:
         return self.start()

@@ -85,6 +85,15 @@ class _Message:
     function_call: Optional[Dict[str, Any]] = None
     role: str = "assistant"
 
+    def model_dump(self) -> Dict[str, Any]:
+        """Like an OpenAI message: some distributions (ag2) read the choice's message directly."""
+        d: Dict[str, Any] = {"content": self.content, "role": self.role}
+        if self.tool_calls:
+            d["tool_calls"] = copy.deepcopy(self.tool_calls)
+        if self.function_call:
+            d["function_call"] = copy.deepcopy(self.function_call)
+        return d
+
 
 @dataclass
 class _Choice:
@@ -101,6 +110,9 @@ class _Response:
     model: str
     usage: Dict[str, Any] = field(default_factory=dict)
     cost: float = 0.0
+    id: str = ""
+    # ag2 attaches the client's message_retrieval here only when the attribute already exists.
+    message_retrieval_function: Optional[Any] = None
 
 
 class ScriptedLLM:
@@ -247,19 +259,14 @@ class ScriptedModelClient:
                 tool_calls=reply.get("tool_calls"),
                 function_call=reply.get("function_call"),
             )
-        return _Response(choices=[_Choice(message)], model=self.model)
+        return _Response(choices=[_Choice(message)], model=self.model, id=f"{self.script.script_id}-{self.script.calls}")
 
     def message_retrieval(self, response: _Response) -> List[Union[str, Dict[str, Any]]]:
         out: List[Union[str, Dict[str, Any]]] = []
         for choice in response.choices:
             m = choice.message
             if m.tool_calls or m.function_call:
-                d: Dict[str, Any] = {"content": m.content, "role": "assistant"}
-                if m.tool_calls:
-                    d["tool_calls"] = copy.deepcopy(m.tool_calls)
-                if m.function_call:
-                    d["function_call"] = copy.deepcopy(m.function_call)
-                out.append(d)
+                out.append(m.model_dump())
             else:
                 out.append(m.content if m.content is not None else "")
         return out

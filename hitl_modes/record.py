@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Optional
 from autogen import Agent, ConversableAgent
 from autogen.io import IOStream
 
+from .compat import event_text
 from .trace import Event, Trace
 
 __all__ = ["Recorder", "RecordedRun", "record_chat", "a_record_chat"]
@@ -132,13 +133,25 @@ class Recorder:
         return reply
 
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
-        text = _ANSI.sub("", sep.join(str(o) for o in objects))
-        m = _CODE_NOTICE.search(text)
+        self._notice(sep.join(str(o) for o in objects))
+        if not self.quiet and self._inner is not None:
+            self._inner.print(*objects, sep=sep, end=end, flush=flush)
+
+    def send(self, message: Any) -> None:
+        """ag2 prints structured events through ``send`` instead of ``print``."""
+        text = event_text(message)
+        self._notice(text)
+        if not self.quiet and self._inner is not None:
+            if hasattr(self._inner, "send"):
+                self._inner.send(message)
+            else:
+                self._inner.print(text, end="")
+
+    def _notice(self, text: str) -> None:
+        m = _CODE_NOTICE.search(_ANSI.sub("", text))
         if m and self._decision is not None:
             self._decision.code_languages.append(m.group(1))
             self._add(Event("code_execution", self._decision.agent, "", detail=m.group(1)))
-        if not self.quiet and self._inner is not None:
-            self._inner.print(*objects, sep=sep, end=end, flush=flush)
 
     # -- hooks ----------------------------------------------------------------------------------
     def _on_decision(self, agent: ConversableAgent, messages: List[Dict[str, Any]], sender: Optional[Agent]) -> None:
