@@ -74,6 +74,22 @@ def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _install_clear_errors(number: int) -> None:
+    """In a terminal, the toolkit's own errors (no human, no credentials, a script that ran out)
+    already say what is wrong and how to fix it: print that, not a traceback."""
+    from .errors import HitlModesError
+
+    previous = sys.excepthook
+
+    def hook(exc_type: Any, exc: BaseException, tb: Any) -> None:
+        if isinstance(exc, HitlModesError):
+            print(f"lesson {number:02d}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        else:
+            previous(exc_type, exc, tb)
+
+    sys.excepthook = hook
+
+
 class Lesson:
     """One lesson's switches and helpers. Build it with :meth:`setup` at the top of a lesson."""
 
@@ -115,6 +131,8 @@ class Lesson:
         known = {"live", "human", "audit_log", "quiet"}
         lesson = cls(number, title, live=args.live, human=args.human, audit_log=args.audit_log,
                      quiet=args.quiet, extra={k: v for k, v in vars(args).items() if k not in known})
+        if not in_notebook():
+            _install_clear_errors(number)
         if lesson.live:
             LiveLLM()  # fail now, with the variable to set, rather than mid-lesson
         print(f"Lesson {number:02d}: {title}  [model: {'live' if lesson.live else 'scripted'}, "

@@ -190,7 +190,9 @@ class Recorder:
                 source = "llm"
             else:
                 source = "auto_reply"
-                self._add(Event("auto_reply", sender.name, "", detail="default_auto_reply"))
+                default = getattr(sender, "_default_auto_reply", None)
+                how = "default_auto_reply" if message == default or text == default else "a reply function"
+                self._add(Event("auto_reply", sender.name, "", detail=how))
         else:
             source = "reply"  # sent outside AutoGen's reply chain, e.g. an overridden generate_reply
         self._add(Event("message", sender.name, text, recipient=recipient.name, source=source))
