@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple, Union
 
-from autogen import Agent, ConversableAgent, UserProxyAgent
+from autogen import Agent, UserProxyAgent
 from autogen.code_utils import UNKNOWN, content_str, extract_code
 
 from .audit import AuditLog, PathLike, open_audit_log

@@ -977,8 +977,8 @@ def _statement_findings(statement: Statement, ctx: _Context) -> List[Finding]:
     text = statement.text
     alias = _ALIAS.match(text)
     if alias and ctx.mode == "script":
-        value = _tokens(alias.group(2))  # alias nuke='rm -rf' -> ['rm -rf']
-        ctx.aliases[alias.group(1).lower()] = _tokens(value[0]) if value else []
+        words = _tokens(alias.group(2))  # alias nuke='rm -rf' -> ['rm -rf']
+        ctx.aliases[alias.group(1).lower()] = _tokens(words[0]) if words else []
         return []
     tokens = _tokens(text)
     if ctx.mode == "script" and tokens and all(_ASSIGNMENT.match(t) for t in tokens):

@@ -99,7 +99,8 @@ for answer in ["REJECT: wrong audience", "exit", ""]:
     with lesson.human([answer], mode="ALWAYS"):
         lesson.run(gate.reviewer("reviewer"), drafter, TASK, title=f"answer {answer!r}")
     outcomes[answer] = gate.result
-    print(f"answer {answer!r}: status {gate.result.status}, draft returned: {gate.result.draft!r}\n")
+    typed = gate.result.reviews[-1].reply if gate.result.reviews else None
+    print(f"answer {typed!r}: status {gate.result.status}, draft returned: {gate.result.draft!r}\n")
 
 lesson.claim("REJECT, exit and Enter each end the review unsent",
              [o.status for o in outcomes.values()] == ["rejected", "exit", "rejected"]

@@ -3,9 +3,6 @@ Enter, a timeout or no human; it returns the approved draft, and records each de
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
 from email import message_from_bytes
@@ -18,6 +15,8 @@ from hitl_modes import DraftApprovalGate, Outbox, ScriptedHuman, ScriptedLLM, Sl
 from hitl_modes import read_audit_log, request_approval
 from hitl_modes.approval import AlreadySentError, Review, split_subject
 from hitl_modes.errors import NoHumanAvailableError
+
+from approvals_support import run_lesson_cli
 
 TO = "team@example.com"
 DRAFT_1 = "Subject: Launch\n\nWe launch on Monday."
@@ -256,10 +255,7 @@ def test_request_approval_returns_the_approved_draft():
 
 def test_the_lesson_cli_passes_the_audit_log_through(tmp_path):
     audit = tmp_path / "lesson7.jsonl"
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OAI_CONFIG_LIST", "HITL_LIVE")}
-    proc = subprocess.run([str(Path(sys.executable).parent / "hitl-modes"), "lesson", "7", "--audit-log", str(audit),
-                           "--quiet"], stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=tmp_path,
-                          env=env, timeout=600)
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    proc = run_lesson_cli(7, ["--audit-log", str(audit), "--quiet"], tmp_path)
+    assert f"audit log: {audit}" in proc.stdout
     assert [r["decision"] for r in read_audit_log(audit)] == ["feedback", "approved", "rejected", "exit", "rejected",
                                                               "timed-out"]

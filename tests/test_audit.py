@@ -10,7 +10,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,6 +18,8 @@ import pytest
 from hitl_modes import AuditLog, RiskPolicy, read_audit_log, summarize_audit_log
 from hitl_modes.audit import (DECISIONS, AuditLogError, CorruptAuditLogError, TornAuditLogError, TornAuditLogWarning,
                               open_audit_log, set_aside_torn_tail)
+
+from approvals_support import run_lesson_cli
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -327,11 +328,7 @@ def test_sigkill_at_a_random_moment_keeps_every_acknowledged_record(tmp_path):
 
 def test_the_lesson_cli_writes_to_the_audit_log_it_is_given(tmp_path):
     audit = tmp_path / "decisions.jsonl"
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OAI_CONFIG_LIST", "HITL_LIVE")}
-    proc = subprocess.run([str(Path(sys.executable).parent / "hitl-modes"), "lesson", "8", "--audit-log", str(audit),
-                           "--quiet"], stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=tmp_path,
-                          env=env, timeout=600)
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    proc = run_lesson_cli(8, ["--audit-log", str(audit), "--quiet"], tmp_path)
     assert f"audit log: {audit}" in proc.stdout
     records = read_audit_log(audit)
     assert [r["decision"] for r in records] == ["auto-approved", "rejected", "approved", "timed-out", "timed-out",

@@ -133,7 +133,8 @@ def test_code_is_not_an_action_when_execution_is_off(tmp_path):
     assert proxy.gate_decisions == []
 
 
-def test_tool_calls_are_gated_and_answered_with_tool_results(tmp_path):
+def _email_tool_chat(answer):
+    """The assistant calls a send_email tool; the human answers ``answer``. Returns (llm, emails sent)."""
     sent = []
 
     def send_email(to: str, body: str) -> str:
@@ -146,19 +147,20 @@ def test_tool_calls_are_gated_and_answered_with_tool_results(tmp_path):
     proxy = RiskGatedProxy("operator", is_termination_msg=is_term, code_execution_config=False)
     autogen.register_function(send_email, caller=assistant, executor=proxy, description="Send an email.")
     llm.register(assistant)
-    with ScriptedHuman(["no"], echo=False):
+    with ScriptedHuman([answer], echo=False):
         proxy.initiate_chat(assistant, message="tell everyone", silent=True)
+    return llm, sent
+
+
+def test_a_denied_tool_call_never_runs_and_gets_a_tool_result():
+    llm, sent = _email_tool_chat("no")
     assert sent == []
     tool_results = [m for m in llm.requests[-1].messages if m.get("role") == "tool"]
     assert len(tool_results) == 1 and "DENIED" in tool_results[0]["content"]
 
-    llm = ScriptedLLM([tool_call("send_email", to="all@example.com", body="hi"), "ok TERMINATE"])
-    assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
-    proxy = RiskGatedProxy("operator", is_termination_msg=is_term, code_execution_config=False)
-    autogen.register_function(send_email, caller=assistant, executor=proxy, description="Send an email.")
-    llm.register(assistant)
-    with ScriptedHuman(["approve"], echo=False):
-        proxy.initiate_chat(assistant, message="tell everyone", silent=True)
+
+def test_an_approved_tool_call_runs():
+    llm, sent = _email_tool_chat("approve")
     assert sent == ["all@example.com"]
 
 

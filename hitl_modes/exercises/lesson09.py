@@ -51,7 +51,7 @@ def check_ask_or_stop(fn: Asker) -> CheckResult:
     if not asyncio.iscoroutinefunction(fn):
         c.expect(False, "write it as `async def ask_or_stop(human, prompt, timeout):` so it can await human.ask")
         return c.result
-    cases = [
+    cases: List[Tuple[List[Tuple[Optional[str], float]], List[str], str]] = [
         ([("looks good", 0.0)], ["looks good"], "an answer in time is passed on unchanged"),
         ([("", 0.0)], [""], "Enter in time is the human's choice: pass '' on"),
         ([(None, 0.0)], ["exit"], "no answer within the timeout must give 'exit'"),
