@@ -22,12 +22,18 @@ import json
 import os
 import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from .errors import HitlModesError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: single-process use only
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = [
     "AuditLog",
@@ -118,8 +124,9 @@ def _risk_fields(risk: Any, reasons: Optional[Sequence[str]]) -> Dict[str, Any]:
 class AuditLog:
     """Append-only JSON-lines log of human decisions at ``path`` (created with its folder).
 
-    Safe to share between threads; lines from several processes appending to one file do not
-    interleave (each line is one ``O_APPEND`` write). Use it as a context manager or call
+    Safe to share between threads and processes: each line is one ``O_APPEND`` write made under an
+    advisory lock that readers share, so lines never interleave and a reader never sees half a
+    line that is still being written. Use it as a context manager or call
     :meth:`close`; an unclosed log is closed when collected.
     """
 
@@ -130,9 +137,14 @@ class AuditLog:
                                 f"{self.path / 'audit.jsonl'}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         existed = self.path.exists()
-        if existed:
-            _refuse_torn_tail(self.path)
         self._fd: Optional[int] = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            with _locked(self._fd, exclusive=True):  # another process may be mid-write
+                _refuse_torn_tail(self.path)
+        except BaseException:
+            os.close(self._fd)
+            self._fd = None
+            raise
         if not existed:
             _fsync_dir(self.path.parent)  # the new file's name survives a crash too
         self._lock = threading.Lock()
@@ -173,11 +185,12 @@ class AuditLog:
         with self._lock:
             if self._fd is None:
                 raise AuditLogError(f"AuditLog {self.path} is closed; open a new AuditLog to record more")
-            view = memoryview(data)
-            while view:
-                written = os.write(self._fd, view)
-                view = view[written:]
-            os.fsync(self._fd)
+            with _locked(self._fd, exclusive=True):  # whole lines, even with writers in other processes
+                view = memoryview(data)
+                while view:
+                    written = os.write(self._fd, view)
+                    view = view[written:]
+                os.fsync(self._fd)
             self.written += 1
         return entry
 
@@ -218,6 +231,20 @@ def open_audit_log(audit_log: Union[None, PathLike, AuditLog]) -> Optional[Audit
     raise TypeError(f"audit_log must be a path or an AuditLog, got {type(audit_log).__name__}: {audit_log!r}")
 
 
+@contextmanager
+def _locked(fd: int, *, exclusive: bool) -> Iterator[None]:
+    """An advisory ``flock`` shared by every AuditLog writer and reader of the file. The kernel
+    drops it when a process dies, so a crash never leaves the log locked. (No-op without fcntl.)"""
+    if fcntl is None:
+        yield
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
 def _fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -234,7 +261,7 @@ def _fsync_dir(folder: Path) -> None:
 def _refuse_torn_tail(path: Path) -> None:
     """Appending after a torn line would glue a new record onto the fragment: refuse, and say how
     to set the fragment aside. A complete last record that only lacks its newline (edited by hand)
-    gets the newline."""
+    gets the newline. The caller holds the log's exclusive lock."""
     raw = path.read_bytes()
     if not raw or raw.endswith(b"\n"):
         return
@@ -243,7 +270,7 @@ def _refuse_torn_tail(path: Path) -> None:
     try:
         _parse_line(str(path), number, tail.decode("utf-8"))
     except (CorruptAuditLogError, UnicodeDecodeError):
-        read_audit_log(path)  # raises TornAuditLogError with the intact records (or names an earlier bad line)
+        _records(str(path), raw, allow_torn_tail=False)  # raises TornAuditLogError with the intact records
         raise
     with open(path, "ab") as f:
         f.write(b"\n")
@@ -281,12 +308,17 @@ def read_audit_log(path: PathLike, *, allow_torn_tail: bool = False) -> List[Dic
     """
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as f, _locked(f.fileno(), exclusive=False):  # never half a line being written
+            raw = f.read()
     except FileNotFoundError:
         raise FileNotFoundError(f"no audit log at {name}: record decisions with AuditLog({name!r}) first, or pass "
                                 "the path the lesson printed (--audit-log PATH)") from None
     except IsADirectoryError:
         raise AuditLogError(f"audit log path {name} is a directory, not a file") from None
+    return _records(name, raw, allow_torn_tail=allow_torn_tail)
+
+
+def _records(name: str, raw: bytes, *, allow_torn_tail: bool) -> List[Dict[str, Any]]:
     records: List[Dict[str, Any]] = []
     pieces = raw.split(b"\n")
     complete, tail = pieces[:-1], pieces[-1]
@@ -306,7 +338,7 @@ def read_audit_log(path: PathLike, *, allow_torn_tail: bool = False) -> List[Dic
             if not allow_torn_tail:
                 raise TornAuditLogError(name, number, text, records) from None
             warnings.warn(f"audit log {name}: skipped a torn last line (line {number}, {len(tail)} bytes) left by a "
-                          f"crash mid-write: {text[:80]!r}", TornAuditLogWarning, stacklevel=2)
+                          f"crash mid-write: {text[:80]!r}", TornAuditLogWarning, stacklevel=3)
     return records
 
 
@@ -314,21 +346,22 @@ def set_aside_torn_tail(path: PathLike) -> Optional[str]:
     """Move a torn last line to ``PATH.torn`` (appended there) and cut it from the log, so the
     log can be appended to again. Returns the fragment, or None when the log was not torn."""
     p = Path(path)
-    try:
-        read_audit_log(p)
-        return None
-    except TornAuditLogError as e:
-        raw = p.read_bytes()
+    with open(p, "r+b") as f, _locked(f.fileno(), exclusive=True):
+        raw = f.read()
+        try:
+            _records(str(p), raw, allow_torn_tail=False)
+            return None
+        except TornAuditLogError as e:
+            fragment = e.fragment
         keep = raw.rfind(b"\n") + 1
         with open(p.with_name(p.name + ".torn"), "ab") as side:
             side.write(raw[keep:] + b"\n")
             side.flush()
             os.fsync(side.fileno())
-        with open(p, "r+b") as f:
-            f.truncate(keep)
-            f.flush()
-            os.fsync(f.fileno())
-        return e.fragment
+        f.truncate(keep)
+        f.flush()
+        os.fsync(f.fileno())
+    return fragment
 
 
 # -- summarising -------------------------------------------------------------------------------

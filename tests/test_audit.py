@@ -127,13 +127,18 @@ def test_threads_share_a_log_without_losing_or_mixing_lines():
         assert [r["response"] for r in records if r["agent"] == f"w{w}"] == [str(i) for i in range(50)]
 
 
-def test_processes_appending_to_one_log_do_not_interleave(tmp_path):
+def test_processes_appending_to_one_log_do_not_interleave_or_tear(tmp_path):
     path = tmp_path / "shared.jsonl"
     script = ("import sys\nfrom hitl_modes.audit import AuditLog\nlog = AuditLog(sys.argv[1])\n"
               "for i in range(200):\n    log.record(agent=sys.argv[2], prompt='p' * 3000, response=str(i), "
               "decision='approved')\n")
     procs = [subprocess.Popen([sys.executable, "-c", script, str(path), f"p{n}"], cwd=REPO) for n in range(3)]
-    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    reads = 0
+    while any(p.poll() is None for p in procs):  # a strict reader meanwhile never sees half a line
+        if path.exists():
+            read_audit_log(path)
+            reads += 1
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0] and reads > 0
     records = read_audit_log(path)
     assert len(records) == 600
     for n in range(3):
