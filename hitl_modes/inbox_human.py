@@ -30,7 +30,6 @@ from .audit import open_audit_log
 from .human import _InstallableStream, mode_can_ask_human
 from .inbox_client import InboxClient, fit_conversation
 from .inbox_store import MAX_TIMEOUT_SECONDS
-from .lesson import register_human_kind
 from .risk import message_as_text
 
 __all__ = ["InboxHuman", "InboxDecision", "inbox_answers", "DEFAULT_INBOX_URL", "DEFAULT_INBOX_TIMEOUT"]
@@ -255,4 +254,4 @@ def _inbox_kind(lesson: Any, replies: Sequence[str], mode: str) -> InboxHuman:
     return InboxHuman(lesson.extra.get("inbox_url"), echo=not lesson.quiet, check=mode_can_ask_human(mode))
 
 
-register_human_kind("inbox", _inbox_kind)
+# Registered as ``--human inbox`` by hitl_modes.lesson, which imports this module only when asked.

@@ -53,8 +53,16 @@ def _console(lesson: "Lesson", replies: Sequence[str], mode: str) -> ConsoleHuma
     return ConsoleHuman(mode)
 
 
+def _inbox(lesson: "Lesson", replies: Sequence[str], mode: str) -> Any:
+    # The web inbox (lesson 11) is imported only by a lesson that asks for it.
+    from .inbox_human import _inbox_kind
+
+    return _inbox_kind(lesson, replies, mode)
+
+
 register_human_kind("script", _scripted)
 register_human_kind("console", _console)
+register_human_kind("inbox", _inbox)
 
 
 def in_notebook() -> bool:

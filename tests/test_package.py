@@ -1,0 +1,50 @@
+"""The package's public surface, and what importing it costs a lesson."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import hitl_modes
+
+
+def modules_after(code: str) -> set:
+    probe = code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    return set(json.loads(out.splitlines()[-1]))
+
+
+def test_every_public_name_resolves():
+    assert len(hitl_modes.__all__) == len(set(hitl_modes.__all__))
+    for name in hitl_modes.__all__:
+        assert getattr(hitl_modes, name) is not None, name
+    assert set(hitl_modes.__all__) <= set(dir(hitl_modes))
+
+
+def test_unknown_name_is_an_attribute_error():
+    try:
+        hitl_modes.NoSuchThing  # noqa: B018
+    except AttributeError as e:
+        assert "NoSuchThing" in str(e)
+    else:
+        raise AssertionError("expected AttributeError")
+
+
+def test_importing_the_package_loads_nothing_heavy():
+    loaded = modules_after("import hitl_modes")
+    assert not {"autogen", "openai", "docker", "starlette", "uvicorn", "IPython", "jupytext"} & loaded
+    assert [m for m in loaded if m.startswith("hitl_modes.")] == []
+
+
+def test_a_lesson_loads_only_what_it_uses():
+    loaded = modules_after("from hitl_modes.lesson import Lesson\nimport hitl_modes.exercises.lesson01")
+    unused = {"starlette", "uvicorn", "jupytext", "nbformat", "hitl_modes.sandbox", "hitl_modes.inbox_human",
+              "hitl_modes.risk", "hitl_modes.shell_commands", "hitl_modes.notebooks", "hitl_modes.workflow"}
+    assert not unused & loaded, unused & loaded
+
+
+def test_the_inbox_human_kind_is_available_without_importing_the_inbox():
+    from hitl_modes.lesson import HUMAN_KINDS
+
+    assert {"script", "console", "inbox"} <= set(HUMAN_KINDS)
