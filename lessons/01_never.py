@@ -25,6 +25,7 @@
 # offline and every claim is checked. Run it with `--live` to use a real model instead.
 
 # %%
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
 from hitl_modes import tool_call

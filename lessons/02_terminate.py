@@ -34,6 +34,7 @@
 # for a real model.
 
 # %%
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
 from hitl_modes.exercises.lesson02 import PREDICT_SCENARIO, check_feedback_once, check_predicted_prompts

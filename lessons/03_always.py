@@ -31,6 +31,7 @@
 # %%
 import textwrap
 
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
 from hitl_modes import NoHumanAvailableError, require_interactive_human

@@ -28,6 +28,7 @@
 # binds, and when, and why you want both.
 
 # %%
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
 from hitl_modes.exercises.lesson04 import check_predict_stop

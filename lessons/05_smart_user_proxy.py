@@ -29,6 +29,7 @@ import inspect
 import tempfile
 from pathlib import Path
 
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
 from hitl_modes import AutoReplyRule, ScriptedLLM, SmartUserProxy

@@ -34,6 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
 from hitl_modes import AuditLog, RiskGatedProxy, RiskPolicy, Rule, SlowHuman, read_audit_log, summarize_audit_log

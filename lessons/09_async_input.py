@@ -33,6 +33,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
 from hitl_modes import (AuditLog, QueueHuman, QueueHumanProxy, ScriptedHuman, a_record_chat, read_audit_log, run_async,

@@ -38,6 +38,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 from autogen.coding import CodeBlock
 

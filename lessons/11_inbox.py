@@ -46,6 +46,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
 from hitl_modes import InboxHuman, InboxReviewer, InboxServer, ScriptedReviewer
