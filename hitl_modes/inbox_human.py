@@ -210,7 +210,7 @@ async def inbox_answers(human: QueueHuman, url: Optional[str] = None, *, timeout
     client = InboxClient(url or os.environ.get("HITL_INBOX_URL") or DEFAULT_INBOX_URL)
     await asyncio.to_thread(client.check)
     while True:
-        question = await human.questions.get()
+        question = await human.next_question()  # skips questions that expired while queued
         wait = question.timeout or timeout or _env_timeout()
         submission = {"agent": question.agent or "human", "prompt": question.prompt, "conversation": []}
         cancel = threading.Event()
