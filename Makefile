@@ -20,7 +20,7 @@ demo: $(STAMP)
 
 ## test: the whole pytest suite (no API key, no stdin, no network)
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 ## notebooks: regenerate notebooks/ from the lesson scripts (the one source)
 notebooks: $(STAMP)
