@@ -33,6 +33,7 @@ from typing import Any, Awaitable, Dict, List, Optional, Sequence, Tuple, TypeVa
 from autogen import Agent, ConversableAgent, UserProxyAgent
 from autogen.io import IOConsole
 
+from .record import record_human_exchange
 from .audit import AuditLog, PathLike, open_audit_log
 from .deadline import check_timeout
 from .errors import HitlModesError
@@ -195,6 +196,7 @@ class QueueHumanProxy(UserProxyAgent):
             note = f"no answer in time: answered {self.on_timeout!r}" if reply is None else None
             self.audit.record(agent=self.name, prompt=prompt, response=reply, decision=decision, note=note)
         self._human_input.append(answer)  # as AutoGen's get_human_input does, for ChatResult.human_input
+        record_human_exchange(self, prompt, answer)  # the queue bypasses IOStream: tell a recording
         return answer
 
     def get_human_input(self, prompt: str) -> str:

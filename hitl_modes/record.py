@@ -20,7 +20,7 @@ from autogen.io import IOStream
 from .compat import event_text
 from .trace import Event, Trace
 
-__all__ = ["Recorder", "RecordedRun", "record_chat", "a_record_chat"]
+__all__ = ["Recorder", "RecordedRun", "record_chat", "a_record_chat", "record_human_exchange"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CODE_NOTICE = re.compile(r"EXECUTING CODE BLOCK(?: \d+)? \(inferred language is (\w+)\)")
@@ -125,12 +125,20 @@ class Recorder:
         self._add(Event("human_prompt", asker, prompt, detail=_why_asked(d)))
         assert self._inner is not None
         reply = self._inner.input(prompt, password=password)
+        self._note_reply(asker, reply)
+        return reply
+
+    def _human_exchange(self, asker: str, prompt: str, reply: str) -> None:
+        self._add(Event("human_prompt", asker, prompt, detail=_why_asked(self._decision)))
+        self._note_reply(asker, reply)
+
+    def _note_reply(self, asker: str, reply: str) -> None:
+        d = self._decision
         self._add(Event("human_reply", asker, reply))
         if d is not None:
             d.human_replies.append(reply)
         elif not self._sent_first:
             self._first_from_human = True
-        return reply
 
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
         self._notice(sep.join(str(o) for o in objects))
@@ -199,6 +207,14 @@ class Recorder:
 
     def _add(self, event: Event) -> None:
         self.trace.events.append(event)
+
+
+def record_human_exchange(agent: Any, prompt: str, reply: str) -> None:
+    """For human channels that bypass AutoGen's IOStream (an ``a_get_human_input`` override fed by
+    a queue, say): put the exchange in the active recording, exactly as an IOStream human's would be."""
+    rec = getattr(agent, "_hitl_recorder", None)
+    if rec is not None:
+        rec._human_exchange(agent.name, prompt, reply)
 
 
 def _why_asked(d: Optional[_Decision]) -> str:

@@ -81,9 +81,10 @@ def chat(proxy, assistant, task, *responders, title=""):
 # `QueueHumanProxy` is a `UserProxyAgent` whose `a_get_human_input` asks it. Here the proxy is in
 # `ALWAYS` mode: the human gives feedback on the plan, then presses Enter on the final one.
 #
-# The timeline comes from a recorder that watches AutoGen's `IOStream`. A queue-fed human never
-# touches the `IOStream`, so the questions do not appear in it (and the human's feedback shows as the
-# proxy's reply); the queue keeps its own record, printed below it.
+# The timeline's recorder watches AutoGen's `IOStream`, which a queue-fed human never touches, so
+# `QueueHumanProxy` reports each exchange to it (`hitl_modes.record.record_human_exchange`): the
+# questions and answers appear in the timeline like any other human's. The queue also keeps its own
+# record, printed below it.
 
 # %%
 assistant = lesson.assistant("assistant", [

@@ -282,3 +282,25 @@ def test_run_async_works_with_and_without_a_running_loop():
 
     with pytest.raises(KeyError):
         asyncio.run(failing_inside())
+
+
+def test_queue_fed_exchanges_appear_in_the_recorded_timeline():
+    import autogen
+
+    from hitl_modes import QueueHuman, QueueHumanProxy, ScriptedLLM, a_record_chat, run_async, scripted_answers
+    from hitl_modes.async_human import while_answering
+
+    llm = ScriptedLLM(["plan v1", "plan v2 TERMINATE"])
+    assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
+    human = QueueHuman()
+    proxy = QueueHumanProxy("user", human, human_input_mode="ALWAYS", code_execution_config=False,
+                            is_termination_msg=lambda m: "TERMINATE" in (m.get("content") or ""))
+
+    async def main():
+        return await while_answering(a_record_chat(proxy, assistant, "plan", quiet=True, silent=True),
+                                     scripted_answers(human, ["add a test step", ""]))
+
+    run = run_async(main())
+    assert run.trace.human_replies == ["add a test step", ""]
+    assert [m.source for m in run.trace.messages] == ["task", "llm", "human", "llm"]
+    assert run.trace.stop_reason == "termination_msg"
