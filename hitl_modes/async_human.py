@@ -186,7 +186,7 @@ class QueueHumanProxy(UserProxyAgent):
             return False, None
         return ConversableAgent.check_termination_and_human_reply(self, messages, sender, config)
 
-    async def a_get_human_input(self, prompt: str) -> str:
+    async def a_get_human_input(self, prompt: str, **_: Any) -> str:  # ag2 passes iostream=...
         """AutoGen's async seam for human input: ask the queue, apply the safe default on timeout,
         record the decision, then hand the reply to AutoGen."""
         reply = await self.human.ask(prompt, self.timeout, agent=self.name)
@@ -199,7 +199,7 @@ class QueueHumanProxy(UserProxyAgent):
         record_human_exchange(self, prompt, answer)  # the queue bypasses IOStream: tell a recording
         return answer
 
-    def get_human_input(self, prompt: str) -> str:
+    def get_human_input(self, prompt: str, **_: Any) -> str:
         raise SyncChatError(
             f"{self.name} gets its human's answers from an asyncio.Queue, which a synchronous chat cannot wait "
             f"for. Start the chat with `await {self.name}.a_initiate_chat(...)` (or a_initiate_chat from the "

@@ -262,11 +262,18 @@ def _hook(sender: ConversableAgent, message: Any, recipient: Agent, silent: bool
     return message
 
 
+async def _a_hook(sender: ConversableAgent, message: Any, recipient: Agent, silent: bool) -> Any:
+    return _hook(sender, message, recipient, silent)
+
+
 def _attach(agent: ConversableAgent) -> None:
     if getattr(agent, _ATTACHED, False):
         return
     agent.register_reply([Agent, None], _observe, position=0)
     agent.register_hook("process_message_before_send", _hook)
+    if "a_process_message_before_send" in agent.hook_lists:
+        # autogen-agentchat 0.2.36+ runs a separate, async hook list when a_send sends.
+        agent.register_hook("a_process_message_before_send", _a_hook)
     setattr(agent, _ATTACHED, True)
 
 

@@ -99,7 +99,8 @@ run = chat(proxy, assistant, "Plan the monthly report.",
 
 for prompt, reply in zip(human.prompts, human.replies):
     print(f"queue: asked {prompt[:60]!r}... answered {reply!r}")
-lesson.claim("both questions went through the queue", len(human.prompts) == 2 and run.trace.human_prompts == [])
+lesson.claim("both questions went through the queue, and the timeline shows them",
+             len(human.prompts) == 2 and run.trace.human_prompts == human.prompts)
 lesson.claim("the feedback reached the model", "checks the cleaning" in assistant.hitl_llm.requests[-1].last_content)
 lesson.claim("AutoGen's ChatResult.human_input is filled as usual",
              run.result.human_input == ["Add a step that checks the cleaning changed no totals.", ""])
