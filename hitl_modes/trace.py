@@ -129,7 +129,7 @@ class Trace:
         lane_y = {name: 40 + 48 * i for i, name in enumerate(lanes)}
         step, left = 56, 110
         cols = [e for e in self.events if e.kind in ("message", "human_prompt", "human_reply", "stop", "code_execution")]
-        width = left + step * (len(cols) + 1)
+        width = left + step * (len(cols) + 1) + 140  # room for the stop label
         height = 40 + 48 * len(lanes)
         out = [
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
