@@ -11,8 +11,9 @@ Three seams, no monkeypatching:
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 from autogen import Agent, ConversableAgent
 from autogen.io import IOStream
@@ -277,6 +278,21 @@ def _attach(agent: ConversableAgent) -> None:
     setattr(agent, _ATTACHED, True)
 
 
+@contextmanager
+def _recording(initiator: ConversableAgent, recipient: ConversableAgent, quiet: bool,
+               max_turns: Optional[int]) -> Iterator[Recorder]:
+    """One recorded chat. If it raises (a script ran out, say), the partial trace is attached to
+    the exception as ``exc.trace`` before it propagates."""
+    with Recorder(initiator, recipient, quiet=quiet) as rec:
+        rec.begin_chat()
+        try:
+            yield rec
+        except BaseException as exc:
+            exc.trace = rec.trace  # type: ignore[attr-defined]
+            raise
+        rec.end_chat(max_turns)
+
+
 def record_chat(
     initiator: ConversableAgent,
     recipient: ConversableAgent,
@@ -286,18 +302,9 @@ def record_chat(
     quiet: bool = False,
     **initiate_kwargs: Any,
 ) -> RecordedRun:
-    """``initiator.initiate_chat(recipient, ...)``, recorded. Returns the ChatResult and the trace.
-
-    If the chat raises (a script ran out, say), the partial trace is attached to the exception as
-    ``exc.trace`` before it propagates."""
-    with Recorder(initiator, recipient, quiet=quiet) as rec:
-        rec.begin_chat()
-        try:
-            result = initiator.initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
-        except BaseException as exc:
-            exc.trace = rec.trace  # type: ignore[attr-defined]
-            raise
-        rec.end_chat(max_turns)
+    """``initiator.initiate_chat(recipient, ...)``, recorded. Returns the ChatResult and the trace."""
+    with _recording(initiator, recipient, quiet, max_turns) as rec:
+        result = initiator.initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
     return RecordedRun(result, rec.trace)
 
 
@@ -311,14 +318,6 @@ async def a_record_chat(
     **initiate_kwargs: Any,
 ) -> RecordedRun:
     """The async twin of :func:`record_chat`, through ``a_initiate_chat``."""
-    with Recorder(initiator, recipient, quiet=quiet) as rec:
-        rec.begin_chat()
-        try:
-            result = await initiator.a_initiate_chat(
-                recipient, message=message, max_turns=max_turns, **initiate_kwargs
-            )
-        except BaseException as exc:
-            exc.trace = rec.trace  # type: ignore[attr-defined]
-            raise
-        rec.end_chat(max_turns)
+    with _recording(initiator, recipient, quiet, max_turns) as rec:
+        result = await initiator.a_initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
     return RecordedRun(result, rec.trace)
