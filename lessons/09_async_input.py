@@ -126,7 +126,7 @@ class NaiveQueueProxy(autogen.UserProxyAgent):
         super().__init__(name, **kwargs)
         self.human = human
 
-    async def a_get_human_input(self, prompt):
+    async def a_get_human_input(self, prompt, **kwargs):  # ag2 also passes iostream=...
         reply = await self.human.ask(prompt, timeout=5)
         reply = "exit" if reply is None else reply
         self._human_input.append(reply)

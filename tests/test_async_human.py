@@ -30,7 +30,7 @@ class NaiveQueueProxy(autogen.UserProxyAgent):
         super().__init__(name, **kwargs)
         self.human = human
 
-    async def a_get_human_input(self, prompt):
+    async def a_get_human_input(self, prompt, **kwargs):  # ag2 also passes iostream=...
         reply = await self.human.ask(prompt, 5)
         self._human_input.append(reply)
         return reply
