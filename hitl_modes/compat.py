@@ -1,5 +1,7 @@
 """Differences between the classic distributions that the toolkit absorbs.
 
+- ``ag2`` 0.14 no longer runs the sync human check after its async twin in an async chat, so the
+  "asked twice" pitfall of pyautogen 0.2.35 and autogen-agentchat 0.2.40 (lesson 09) is gone there.
 - ``ag2`` (0.8 and later) prints through ``IOStream.send(event)`` with structured event objects,
   not only ``IOStream.print``. Every stream the toolkit installs implements ``send``; the text of an
   event is what its own ``event.print()`` would write.
@@ -7,9 +9,34 @@
 
 from __future__ import annotations
 
-from typing import Any, List
+from importlib import metadata
+from typing import Any, List, NamedTuple
 
-__all__ = ["event_text"]
+__all__ = ["event_text", "Distribution", "classic_distribution", "asks_twice_in_async_chats"]
+
+
+class Distribution(NamedTuple):
+    name: str
+    version: str
+
+
+def classic_distribution() -> Distribution:
+    """Which installed distribution provides ``import autogen`` (pyautogen, autogen-agentchat, ag2)."""
+    names = metadata.packages_distributions().get("autogen", [])
+    for name in ("pyautogen", "autogen-agentchat", "ag2"):
+        if name in names:
+            return Distribution(name, metadata.version(name))
+    if names:
+        return Distribution(names[0], metadata.version(names[0]))
+    raise ModuleNotFoundError(
+        "No distribution provides `import autogen`. Install the classic API: pip install pyautogen==0.2.35"
+    )
+
+
+def asks_twice_in_async_chats() -> bool:
+    """Whether an async chat runs the sync human check after the async one (lesson 09's pitfall):
+    true for pyautogen 0.2.x and autogen-agentchat 0.2.x, fixed in ag2 (checked on 0.14)."""
+    return classic_distribution().name != "ag2"
 
 
 def event_text(event: Any) -> str:

@@ -48,3 +48,14 @@ def test_the_inbox_human_kind_is_available_without_importing_the_inbox():
     from hitl_modes.lesson import HUMAN_KINDS
 
     assert {"script", "console", "inbox"} <= set(HUMAN_KINDS)
+
+
+def test_the_classic_distribution_is_identified():
+    from importlib import metadata
+
+    from hitl_modes.compat import asks_twice_in_async_chats, classic_distribution
+
+    dist = classic_distribution()
+    assert dist.name in ("pyautogen", "autogen-agentchat", "ag2")
+    assert dist.version == metadata.version(dist.name)
+    assert asks_twice_in_async_chats() == (dist.name != "ag2")
