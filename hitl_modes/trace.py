@@ -10,8 +10,10 @@ from typing import Any, Dict, Iterator, List, Optional
 __all__ = ["Event", "StopReason", "Trace", "STOP_REASONS"]
 
 #: Why a chat stopped. ``no_reply`` covers a reply chain that produced nothing (for example
-#: ``default_auto_reply=None``, or a model that returned no content).
-STOP_REASONS = ("termination_msg", "human_exit", "max_consecutive_auto_reply", "max_turns", "no_reply")
+#: ``default_auto_reply=None``, or a model that returned no content). ``human_cancel`` is set by
+#: :mod:`hitl_modes.workflow` when a checkpoint's human hung up (EOF, Ctrl-C, nobody there).
+STOP_REASONS = ("termination_msg", "human_exit", "max_consecutive_auto_reply", "max_turns", "no_reply",
+                "human_cancel")
 
 EVENT_KINDS = ("message", "human_prompt", "human_reply", "auto_reply", "code_execution", "stop")
 
