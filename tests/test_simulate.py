@@ -228,3 +228,23 @@ def test_stop_reason_matches_what_autogen_did():
         assert run.trace.stop_reason == reason, scenario
         if agent:
             assert run.trace.stop.agent == agent
+
+
+def test_code_execution_runs_the_assistants_code(tmp_path, capsys):
+    scenario = {"mode": "NEVER", "task": "compute", "llm": ["```python\nprint(6 * 7)\n```", "42. TERMINATE"],
+                "code_execution": True}
+    code, out, err = simulate_json(tmp_path, scenario, capsys)
+    assert code == 0, err
+    report = json.loads(out)
+    executed = report["messages"][2]
+    assert executed["name"] == "user_proxy"
+    assert executed["content"].startswith("exitcode: 0") and "42" in executed["content"]
+    assert report["llm_calls"] == 2 and report["stop_reason"] == "termination_msg"
+    assert list(tmp_path.iterdir()) == [tmp_path / "s.json"]  # the code ran in a temporary folder
+
+
+def test_without_code_execution_code_is_just_text(tmp_path, capsys):
+    scenario = {"mode": "NEVER", "task": "compute", "llm": ["```python\nprint(6 * 7)\n```", "TERMINATE"]}
+    code, out, _ = simulate_json(tmp_path, scenario, capsys)
+    assert code == 0
+    assert json.loads(out)["messages"][2]["content"] == ""  # the default auto-reply, nothing executed
