@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LATEST_OPENAI_VENV = ROOT / ".venv-bench-openai-latest"
 
 
-def _timed(cmd: Sequence[str], **kwargs: object) -> float:
+def _timed(cmd: Sequence[str], *, env: Optional[Dict[str, str]] = None, cwd: Optional[Path] = None) -> float:
     start = time.perf_counter()
     subprocess.run(list(cmd), check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, **kwargs)  # type: ignore[arg-type]
+                   stderr=subprocess.DEVNULL, env=env, cwd=cwd)
     return time.perf_counter() - start
 
 

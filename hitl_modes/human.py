@@ -105,6 +105,9 @@ class _InstallableStream:
         self._stack = None
         IOStream._global_default = self._previous_global
 
+    def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
+        raise NotImplementedError  # each stream says where its output goes
+
     def send(self, message: Any) -> None:
         """ag2 prints structured events through ``send``; show their text like ``print``."""
         self.print(event_text(message), end="")

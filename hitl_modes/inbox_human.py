@@ -18,6 +18,7 @@ import json
 import os
 import re
 import sys
+from types import FrameType
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -61,7 +62,7 @@ def asking_agent(max_depth: int = 16) -> Optional[ConversableAgent]:
     conversation on the card, look up the call stack for ``get_human_input``'s ``self``; wrapping
     streams (the recorder) in between are skipped. Without one, the card shows the prompt alone.
     """
-    frame = sys._getframe(1)
+    frame: Optional[FrameType] = sys._getframe(1)
     for _ in range(max_depth):
         if frame is None:
             break

@@ -59,3 +59,11 @@ def test_the_classic_distribution_is_identified():
     assert dist.name in ("pyautogen", "autogen-agentchat", "ag2")
     assert dist.version == metadata.version(dist.name)
     assert asks_twice_in_async_chats() == (dist.name != "ag2")
+
+
+def test_the_package_type_checks():
+    from pathlib import Path
+
+    root = Path(hitl_modes.__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-m", "mypy"], cwd=root, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
