@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test notebooks sandbox-engine sandbox-image compat bench inbox
+.PHONY: venv system demo test notebooks sandbox-engine sandbox-image compat bench inbox
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,26 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m hitl_modes demo
 
-## test: the whole pytest suite (no API key, no stdin, no network)
-test: $(STAMP)
+## system: the Debian packages the real-part tests use (chromium, debootstrap, docker.io), when missing.
+## As root it installs them; otherwise it says what is missing (those tests then say so too).
+system:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v debootstrap >/dev/null 2>&1 || missing="$$missing debootstrap"; \
+	{ docker info >/dev/null 2>&1 || command -v dockerd >/dev/null 2>&1; } || missing="$$missing docker.io"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	else \
+		echo "make system: missing Debian packages:$$missing (install them as root: apt-get install$$missing)"; \
+	fi
+
+## test: the whole pytest suite (no API key, no stdin, no network beyond this machine). On a fresh
+## machine it first installs what the real-part tests use and builds the sandbox image (once).
+test: $(STAMP) system
+	@# Without an engine the sandbox tests skip and say why; a failed start must not stop the rest.
+	-@$(MAKE) --no-print-directory sandbox-image
 	$(PY) -m pytest -n auto
 
 ## notebooks: regenerate notebooks/ from the lesson scripts (the one source)
@@ -31,7 +49,7 @@ inbox: $(STAMP)
 	$(PY) -m hitl_modes inbox
 
 ## sandbox-engine: make sure a Docker engine answers (starts dockerd in the background when installed; root)
-sandbox-engine: $(STAMP)
+sandbox-engine: $(STAMP) system
 	$(PY) -m hitl_modes sandbox start-engine
 
 ## sandbox-image: build the code sandbox's image from Debian packages (debootstrap; does nothing when present)
