@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from abc import ABC, abstractmethod
 from contextlib import ExitStack
 from typing import Any, List, Optional, Sequence
 
@@ -70,7 +71,7 @@ def require_interactive_human(human_input_mode: Optional[str] = None) -> None:
         raise NoHumanAvailableError(_no_human_message(human_input_mode))
 
 
-class _InstallableStream:
+class _InstallableStream(ABC):
     """Shared install/uninstall as AutoGen's default IOStream, as context manager or start/stop.
 
     The context default covers this thread and its coroutines; the global default covers the worker
@@ -105,8 +106,9 @@ class _InstallableStream:
         self._stack = None
         IOStream._global_default = self._previous_global
 
+    @abstractmethod
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
-        raise NotImplementedError  # each stream says where its output goes
+        """Where the stream's output goes: each kind of human decides."""
 
     def send(self, message: Any) -> None:
         """ag2 prints structured events through ``send``; show their text like ``print``."""
