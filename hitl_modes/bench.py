@@ -22,9 +22,10 @@ import time
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
 
+from .compat_matrix import ROOT, installed_version
+
 __all__ = ["main", "median_times"]
 
-ROOT = Path(__file__).resolve().parent.parent
 LATEST_OPENAI_VENV = ROOT / ".venv-bench-openai-latest"
 
 
@@ -53,11 +54,6 @@ def _latest_openai_python() -> Path:
                         "pyautogen==0.2.35", "openai", "httpx"], check=True)
         (LATEST_OPENAI_VENV / ".installed").touch()
     return py
-
-
-def _version(py: Path, dist: str) -> str:
-    code = f"import importlib.metadata as m; print(m.version({dist!r}))"
-    return subprocess.run([str(py), "-c", code], capture_output=True, text=True).stdout.strip()
 
 
 def _explain_test_time(env: Dict[str, str]) -> None:
@@ -104,7 +100,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     }, args.runs)
     bare, lesson_t, newest = (imports["import autogen (pinned)"], imports["lesson 01"],
                               imports["import autogen (newest openai)"])
-    pinned_openai, newest_openai = _version(Path(py), "openai"), _version(latest, "openai")
+    pinned_openai, newest_openai = installed_version(Path(py), "openai"), installed_version(latest, "openai")
 
     print(f"\nmedians of {args.runs} runs, commands alternated, on {os.cpu_count()} cores\n")
     print(f"{'measure':<56} {'value':>9}  target")

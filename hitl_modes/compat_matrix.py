@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-__all__ = ["Distribution", "DISTRIBUTIONS", "SEMANTICS_TESTS", "run_matrix", "main"]
+__all__ = ["Distribution", "DISTRIBUTIONS", "SEMANTICS_TESTS", "installed_version", "run_matrix", "main"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,8 +87,9 @@ def ensure_env(dist: Distribution) -> Path:
     return py
 
 
-def _version(py: Path, dist: Distribution) -> str:
-    code = f"import importlib.metadata as m; print(m.version({dist.name!r}))"
+def installed_version(py: Path, dist_name: str) -> str:
+    """The version of ``dist_name`` installed in the environment of the interpreter ``py``."""
+    code = f"import importlib.metadata as m; print(m.version({dist_name!r}))"
     return subprocess.run([str(py), "-c", code], capture_output=True, text=True, check=True).stdout.strip()
 
 
@@ -143,7 +144,7 @@ def run_matrix(names: Optional[Sequence[str]] = None) -> List[Row]:
             continue
         print(f"[compat] {dist.name}: preparing {_venv(dist).relative_to(ROOT)}", flush=True)
         py = ensure_env(dist)
-        version = _version(py, dist)
+        version = installed_version(py, dist.name)
         tp, tf, tfail = _run_tests(py, dist)
         lp, lf, lfail = _run_lessons(py)
         rows.append(Row(dist.name, version, tp + lp, tf + lf, tfail + lfail))

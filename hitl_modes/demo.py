@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 from .lesson import list_lessons
 
@@ -30,11 +30,11 @@ def run_builtin_scenario() -> int:
     return 0
 
 
-def run_lesson_script(script: Path, args: List[str], *, quiet: bool = False) -> int:
+def run_lesson_script(script: Path, args: List[str], *, quiet: bool = False, stdin: Optional[int] = None) -> int:
     env = dict(os.environ)
     if quiet:
         env["HITL_QUIET"] = "1"
-    return subprocess.call([sys.executable, str(script), *args], env=env)
+    return subprocess.call([sys.executable, str(script), *args], env=env, stdin=stdin)
 
 
 def run_demo() -> int:
@@ -44,9 +44,7 @@ def run_demo() -> int:
     failed = []
     for script in lessons:
         print(f"\n{'=' * 78}\n{script.name}\n{'=' * 78}", flush=True)
-        with open(os.devnull) as devnull:
-            env = {**os.environ, "HITL_QUIET": "1"}
-            code = subprocess.call([sys.executable, str(script)], stdin=devnull, env=env)
+        code = run_lesson_script(script, [], quiet=True, stdin=subprocess.DEVNULL)
         if code:
             failed.append(f"{script.name} (exit {code})")
     print(f"\n{len(lessons) - len(failed)} of {len(lessons)} lessons ran offline.")

@@ -79,7 +79,6 @@ class Recorder:
         self._decision: Optional[_Decision] = None
         self._sent_first = False
         self._first_from_human = False
-        self._chat_start = 0
 
     # -- install --------------------------------------------------------------------------------
     def __enter__(self) -> "Recorder":
@@ -105,7 +104,6 @@ class Recorder:
         self._decision = None
         self._sent_first = False
         self._first_from_human = False
-        self._chat_start = len(self.trace.events)
 
     def end_chat(self, max_turns: Optional[int] = None) -> None:
         """Append the stop event for the chat that just returned."""

@@ -4,6 +4,7 @@ run on AutoGen's real agents with a scripted model and human."""
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,8 +124,6 @@ def build_agents(s: Scenario, work_dir: Optional[str] = None) -> Tuple[Any, Any,
 
 def run_scenario(s: Scenario, *, quiet: bool = False) -> Tuple[RecordedRun, ScriptedLLM, Any]:
     """Run a scenario. Raises ScriptExhaustedError or NoHumanAvailableError as the chat does."""
-    import sys
-
     prompts_to = sys.stderr if quiet else None  # quiet means stdout is machine-readable
     human: Any = ConsoleHuman(s.mode, prompt_stream=prompts_to) if s.console_human else ScriptedHuman(s.human, strict=False, echo=not quiet)
     with tempfile.TemporaryDirectory(prefix="hitl-sim-") as work_dir:
