@@ -31,7 +31,7 @@ from .audit import open_audit_log
 from .human import _InstallableStream, mode_can_ask_human
 from .inbox_client import InboxClient, fit_conversation
 from .inbox_store import MAX_TIMEOUT_SECONDS
-from .risk import message_as_text
+from .compat import message_as_text
 
 __all__ = ["InboxHuman", "InboxDecision", "inbox_answers", "DEFAULT_INBOX_URL", "DEFAULT_INBOX_TIMEOUT"]
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
+from .compat import in_notebook
 from .human import ConsoleHuman, ScriptedHuman
 from .live import LiveLLM
 from .llm import Reply, ScriptedLLM
@@ -63,10 +63,6 @@ def _inbox(lesson: "Lesson", replies: Sequence[str], mode: str) -> Any:
 register_human_kind("script", _scripted)
 register_human_kind("console", _console)
 register_human_kind("inbox", _inbox)
-
-
-def in_notebook() -> bool:
-    return "ipykernel" in sys.modules
 
 
 def lessons_dir() -> Path:
@@ -205,8 +201,3 @@ class Lesson:
         ok = holds() if callable(holds) else holds
         assert ok, f"Lesson {self.number:02d} claims: {statement!r}, but this run shows otherwise."
         print(f"  ✓ {statement}")
-
-    @contextmanager
-    def section(self, name: str) -> Iterator[None]:
-        print(f"\n=== {name} ===")
-        yield

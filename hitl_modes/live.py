@@ -71,7 +71,10 @@ class LiveLLM:
         self.agent_name = self.agent_name or agent.name
         return agent
 
-    calls = property(lambda self: None)
+    @property
+    def calls(self) -> None:
+        """A real model's calls are not counted here (``ScriptedLLM.calls`` is): always None."""
+        return None
 
     def __repr__(self) -> str:
         models = [c.get("model") for c in self._llm_config["config_list"]]

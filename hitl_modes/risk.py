@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .code_text import code_language, command_strings, readable_code
+from .compat import message_as_text  # re-exported: part of this module's API
 from .risk_rules import CATEGORIES, DEFAULT_RULES, Rule
 from .shell_commands import KNOWN_TOOLS, find_command_risks
 
@@ -148,29 +149,6 @@ def _clauses(text: str) -> List[Tuple[int, str]]:
     if start < len(text):
         out.append((start, text[start:]))
     return [(s, c) for s, c in out if c.strip()]
-
-
-def message_as_text(message: Union[str, Mapping[str, Any], None]) -> str:
-    """The text of an AutoGen message to assess: its content, plus each tool or function call written
-    as a Python call (``send_email(to='a@b.c', ...)``) so the same rules read it."""
-    if message is None:
-        return ""
-    if isinstance(message, str):
-        return message
-    parts = [str(message.get("content") or "")]
-    calls = [c.get("function", {}) for c in message.get("tool_calls") or []]
-    if message.get("function_call"):
-        calls.append(message["function_call"])
-    for call in calls:
-        name = str(call.get("name") or "tool")
-        raw = call.get("arguments") or "{}"
-        try:
-            args = json.loads(raw) if isinstance(raw, str) else dict(raw)
-            rendered = ", ".join(f"{k}={v!r}" for k, v in args.items()) if isinstance(args, dict) else repr(args)
-        except (ValueError, TypeError):
-            rendered = repr(raw)
-        parts.append(f"```python\n{name}({rendered})\n```")
-    return "\n".join(p for p in parts if p)
 
 
 class RiskPolicy:

@@ -57,7 +57,7 @@ class Table:
 
     def show(self) -> None:
         """Print it; in a notebook, render it as HTML instead."""
-        from .lesson import in_notebook
+        from .compat import in_notebook
 
         if in_notebook():
             from IPython.display import HTML, display

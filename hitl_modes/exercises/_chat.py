@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..errors import ScriptExhaustedError
 from ..human import ScriptedHuman
+from ..limits import ends_with_terminate
 from ..llm import LLMRequest, ScriptedLLM
 from ..record import RecordedRun, record_chat
 from ..trace import Trace
@@ -20,8 +21,6 @@ from . import Checker
 __all__ = ["Scenario", "Outcome", "play", "play_answer", "replies_are_strings", "show_replies"]
 
 
-def _ends_with_terminate(message: Dict[str, Any]) -> bool:
-    return (message.get("content") or "").rstrip().endswith("TERMINATE")
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def play(scenario: Scenario, human_replies: Sequence[str]) -> Outcome:
     import autogen
 
     user_proxy = autogen.UserProxyAgent(
-        "user_proxy", human_input_mode=scenario.mode, is_termination_msg=_ends_with_terminate,
+        "user_proxy", human_input_mode=scenario.mode, is_termination_msg=ends_with_terminate,
         max_consecutive_auto_reply=scenario.limit, default_auto_reply="Please continue.",
         code_execution_config=False,
     )
