@@ -24,7 +24,7 @@ from .compat import in_notebook
 from .human import ConsoleHuman, ScriptedHuman
 from .live import LiveLLM
 from .llm import Reply, ScriptedLLM
-from .record import RecordedRun, record_chat
+from .record import RecordedRun, a_record_chat, record_chat
 from .trace import Trace
 
 __all__ = ["Lesson", "HUMAN_KINDS", "register_human_kind", "in_notebook", "lessons_dir", "list_lessons"]
@@ -178,6 +178,16 @@ class Lesson:
         """Record a chat and show its timeline."""
         run = record_chat(initiator, recipient, message, max_turns=max_turns, quiet=self.quiet,
                           silent=self.quiet or kwargs.pop("silent", False), **kwargs)
+        return self._keep(run, title)
+
+    async def a_run(self, initiator: Any, recipient: Any, message: Any = None, *, title: str = "",
+                    max_turns: Optional[int] = None, **kwargs: Any) -> RecordedRun:
+        """:meth:`run` for async chats (``a_initiate_chat``)."""
+        run = await a_record_chat(initiator, recipient, message, max_turns=max_turns, quiet=self.quiet,
+                                  silent=self.quiet or kwargs.pop("silent", False), **kwargs)
+        return self._keep(run, title)
+
+    def _keep(self, run: RecordedRun, title: str) -> RecordedRun:
         self.runs.append(run)
         self.show(run.trace, title)
         return run

@@ -36,7 +36,7 @@ from pathlib import Path
 import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
-from hitl_modes import (AuditLog, QueueHuman, QueueHumanProxy, ScriptedHuman, a_record_chat, read_audit_log, run_async,
+from hitl_modes import (AuditLog, QueueHuman, QueueHumanProxy, ScriptedHuman, read_audit_log, run_async,
                         scripted_answers)
 from hitl_modes.async_human import console_answers, while_answering
 from hitl_modes.compat import asks_twice_in_async_chats, classic_distribution
@@ -67,11 +67,7 @@ def answers(human, replies, delay=0.0):
 
 def chat(proxy, assistant, task, *responders, title=""):
     """Run an async chat from this (synchronous) cell, with the responders beside it; show its timeline."""
-    run = run_async(while_answering(
-        a_record_chat(proxy, assistant, task, quiet=lesson.quiet, silent=lesson.quiet), *responders))
-    lesson.runs.append(run)
-    lesson.show(run, title)
-    return run
+    return run_async(while_answering(lesson.a_run(proxy, assistant, task, title=title), *responders))
 
 
 # %% [markdown]
@@ -221,13 +217,12 @@ proxy = QueueHumanProxy("user", human, timeout=0.3, audit_log=audit, human_input
 
 async def with_a_slow_human():
     slow = asyncio.ensure_future(scripted_answers(human, [""], delay=1.0))
-    run = await a_record_chat(proxy, assistant, "Deploy v2.", quiet=lesson.quiet, silent=lesson.quiet)
+    run = await lesson.a_run(proxy, assistant, "Deploy v2.", title="a slow human")
     await slow  # the late Enter arrives after the proxy gave up
     return run
 
 
 run = run_async(with_a_slow_human())
-lesson.show(run, "a slow human")
 print(f"timed out: {len(human.timed_out)}; late answers dropped: {human.late}; "
       f"the proxy answered {run.result.human_input}")
 last = read_audit_log(audit.path)[-1]
