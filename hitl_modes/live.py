@@ -71,6 +71,10 @@ class LiveLLM:
         self.agent_name = self.agent_name or agent.name
         return agent
 
+    def received(self, text: str) -> bool:
+        """A real model's requests are not recorded here, so this cannot tell: always False."""
+        return False
+
     @property
     def calls(self) -> None:
         """A real model's calls are not counted here (``ScriptedLLM.calls`` is): always None."""

@@ -207,6 +207,12 @@ class ScriptedLLM:
                 )
             return copy.deepcopy(self._replies[call - 1])
 
+    def received(self, text: str) -> bool:
+        """True when some request ended with ``text`` as the user's latest message (the human's
+        feedback reached the model)."""
+        return any(r.messages and r.messages[-1].get("role") == "user" and r.messages[-1].get("content") == text
+                   for r in self.requests)
+
     def assert_all_used(self) -> None:
         """Fail if scripted replies were never asked for."""
         left = self.remaining

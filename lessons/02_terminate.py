@@ -68,12 +68,6 @@ def asked(run):
     return [(e.detail, e.content) for e in run.trace.of_kind("human_prompt")]
 
 
-def model_saw(assistant, text):
-    """True when the model received `text` as the user's latest message (the scripted model records
-    every request verbatim; a live model keeps no record, so this is only checked offline)."""
-    requests = getattr(assistant.hitl_llm, "requests", [])
-    return any(r.messages[-1].get("role") == "user" and r.messages[-1].get("content") == text for r in requests)
-
 
 # %% [markdown]
 # ## 1. It pauses at a termination message, and Enter ends the chat
@@ -123,7 +117,7 @@ lesson.claim("the human was asked at both termination messages",
              lambda: [why for why, _ in asked(run)] == ["termination_msg", "termination_msg"])
 lesson.claim("the feedback was sent as a message from the human",
              any(m.source == "human" and m.content == FEEDBACK for m in run.trace.messages))
-lesson.claim("the model received the feedback as the user's latest message", lambda: model_saw(assistant, FEEDBACK))
+lesson.claim("the model received the feedback as the user's latest message", lambda: assistant.hitl_llm.received(FEEDBACK))
 lesson.claim("Enter at the second termination message ended the chat", run.stop_reason == "termination_msg")
 
 # %% [markdown]
@@ -203,7 +197,7 @@ lesson.claim("both prompts came from the auto-reply limit",
              lambda: [why for why, _ in asked(run)] == ["max_consecutive_auto_reply"] * 2)
 lesson.claim(f"after the feedback the proxy auto-replied {LIMIT} more times before asking again",
              lambda: unasked_auto_replies(run) == [LIMIT, LIMIT])
-lesson.claim("the model received the feedback", lambda: model_saw(assistant, FIX))
+lesson.claim("the model received the feedback", lambda: assistant.hitl_llm.received(FIX))
 lesson.claim("'exit' ended the chat", run.stop_reason == "human_exit")
 
 # %% [markdown]

@@ -61,12 +61,6 @@ def reviewed_proxy(limit=10):
     )
 
 
-def model_saw(assistant, text):
-    """True when the model received `text` as the user's latest message (recorded by the scripted
-    model; a live model keeps no record, so this is only checked offline)."""
-    requests = getattr(assistant.hitl_llm, "requests", [])
-    return any(r.messages[-1].get("role") == "user" and r.messages[-1].get("content") == text for r in requests)
-
 
 # %% [markdown]
 # ## 1. Enter means auto-reply, and `exit` ends
@@ -117,7 +111,7 @@ prompts = run.trace.of_kind("human_prompt")
 lesson.claim("the correction was sent instead of an auto-reply",
              [m.source for m in run.trace.messages if m.agent == "user_proxy"] == ["task", "human"]
              and not run.trace.of_kind("auto_reply"))
-lesson.claim("the model received the correction as the user's latest message", lambda: model_saw(assistant, CORRECTION))
+lesson.claim("the model received the correction as the user's latest message", lambda: assistant.hitl_llm.received(CORRECTION))
 lesson.claim("the prompt at the termination message still offers Enter as 'use auto-reply'",
              lambda: prompts[-1].content == ASK_ALWAYS)
 lesson.claim("yet Enter on the termination message ended the chat", run.stop_reason == "termination_msg")

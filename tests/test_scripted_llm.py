@@ -146,3 +146,12 @@ def test_exhausted_reply_ends_instead_of_raising_for_interactive_use():
     result = proxy().initiate_chat(assistant, message="hi", silent=True)
     assert [m["content"] for m in result.chat_history] == ["hi", "a", "", "no more. TERMINATE"]
     assert llm.remaining == []
+
+
+def test_received_tells_whether_text_reached_the_model_as_the_users_latest_message():
+    llm = ScriptedLLM(["draft TERMINATE", "shorter TERMINATE"])
+    assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
+    with ScriptedHuman(["make it shorter", ""], echo=False):
+        proxy(human_input_mode="TERMINATE").initiate_chat(assistant, message="write", silent=True)
+    assert llm.received("make it shorter") and llm.received("write")
+    assert not llm.received("draft TERMINATE")  # the model's own words are not the user's

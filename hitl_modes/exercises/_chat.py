@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from ..errors import ScriptExhaustedError
 from ..human import ScriptedHuman
 from ..limits import ends_with_terminate
-from ..llm import LLMRequest, ScriptedLLM
+from ..llm import ScriptedLLM
 from ..record import RecordedRun, record_chat
 from ..trace import Trace
 from . import Checker
@@ -73,12 +73,8 @@ class Outcome:
 
     def model_saw(self, text: str) -> bool:
         """True when some model call ended with ``text`` as a user message: the feedback arrived."""
-        return any(_last_user_content(r) == text for r in self.llm.requests)
+        return self.llm.received(text)
 
-
-def _last_user_content(request: LLMRequest) -> Optional[str]:
-    last = request.messages[-1] if request.messages else {}
-    return last.get("content") if last.get("role") == "user" else None
 
 
 def play(scenario: Scenario, human_replies: Sequence[str]) -> Outcome:
