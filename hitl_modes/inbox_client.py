@@ -23,6 +23,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from .errors import HitlModesError
 
 __all__ = [
+    "base_url",
     "InboxClient",
     "InboxError",
     "InboxUnavailableError",
@@ -35,6 +36,12 @@ __all__ = [
 #: What a restarting or briefly unreachable inbox looks like from the client: retry these.
 TRANSIENT_ERRORS = (urllib.error.URLError, ConnectionError, http.client.HTTPException, socket.timeout, OSError)
 
+
+
+def base_url(url: str) -> str:
+    """The inbox's base URL from what a person may paste: the printed link ``http://host:port/#token=...``
+    included. Drop the fragment first, then the trailing slash."""
+    return url.split("#", 1)[0].rstrip("/")
 
 class InboxError(HitlModesError):
     """The inbox refused a request for a reason retrying cannot fix (a 4xx answer)."""
@@ -100,7 +107,7 @@ class InboxClient:
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"the inbox URL must start with http:// or https://, got {url!r} "
                              "(for example --inbox-url http://127.0.0.1:8765)")
-        self.url = url.rstrip("/").split("#", 1)[0]
+        self.url = base_url(url)
         self.poll_seconds = poll_seconds
         self.max_backoff = max_backoff
         self.retries = 0  # network failures survived: visible proof that a restart was ridden out

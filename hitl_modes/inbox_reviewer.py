@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Any, Dict, List, Optional, Sequence, Set
 
-from .inbox_client import HttpAnswer, InboxError, http_request
+from .inbox_client import HttpAnswer, InboxError, base_url, http_request
 
 __all__ = ["InboxReviewer", "ScriptedReviewer", "action_for_reply"]
 
@@ -30,7 +30,7 @@ class InboxReviewer:
     """A person's browser on the inbox at ``url``, holding the ``token`` from its link."""
 
     def __init__(self, url: str, token: str) -> None:
-        self.url = url.rstrip("/").split("#", 1)[0]
+        self.url = base_url(url)
         self.token = token
 
     @classmethod

@@ -63,7 +63,7 @@ def message_text(message: Message) -> str:
     """The text of a message; ``""`` when it has none (tool and function calls carry ``None``)."""
     try:
         return content_str(message.get("content"))
-    except TypeError:  # an unusual content shape: treat it as text-less rather than crash the chat
+    except (TypeError, ValueError, AssertionError):  # content_str rejects an unusual content shape: treat it as text-less rather than crash the chat
         return ""
 
 

@@ -349,3 +349,11 @@ def test_server_sent_events_announce_every_change(inbox):
     finally:
         conn.close()
     assert first < second < third
+
+
+@pytest.mark.parametrize("suffix", ["", "/", "/#token=abc", "#token=abc"])
+def test_the_printed_link_works_as_the_inbox_url(inbox, suffix):
+    from hitl_modes.inbox_client import InboxClient, base_url
+
+    assert base_url(inbox.url + suffix) == inbox.url
+    InboxClient(inbox.url + suffix).check()  # no 404 from a doubled slash

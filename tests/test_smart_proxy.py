@@ -315,3 +315,8 @@ def test_describe_rules_lists_them_in_order_and_the_fallback():
     assert text.splitlines()[0].startswith("1. question:")
     assert text.splitlines()[1].startswith("2. no_code:")
     assert text.splitlines()[-1] == "otherwise: default_auto_reply 'Go on.'"
+
+
+@pytest.mark.parametrize("content", [[{"text": "no type"}], [{"type": "audio", "data": "x"}], 42])
+def test_unusual_content_shapes_count_as_no_text_instead_of_crashing(content):
+    assert message_text({"content": content}) == ""
