@@ -18,9 +18,11 @@ LESSONS = list_lessons()
 IDS = [p.stem for p in LESSONS]
 
 
+LIVE_SWITCHES = ("OPENAI_API_KEY", "OAI_CONFIG_LIST", "HITL_LIVE", "HITL_HUMAN", "OPENAI_BASE_URL")
+
+
 def _offline_env():
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("OPENAI_API_KEY", "OAI_CONFIG_LIST", "HITL_LIVE", "HITL_HUMAN", "OPENAI_BASE_URL")}
+    env = {k: v for k, v in os.environ.items() if k not in LIVE_SWITCHES}
     env["HITL_QUIET"] = "1"
     return env
 
@@ -43,17 +45,13 @@ def test_lesson_script_runs_offline_without_stdin(script, tmp_path):
 
 
 @pytest.mark.parametrize("script", LESSONS, ids=IDS)
-def test_notebook_executes_headlessly(script, tmp_path):
+def test_notebook_executes_headlessly(script, tmp_path, monkeypatch):
     nb = nbformat.read(notebook_path(script), as_version=4)
-    env_before = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(_offline_env())
-    try:
-        NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
-                       resources={"metadata": {"path": str(tmp_path)}}).execute()
-    finally:
-        os.environ.clear()
-        os.environ.update(env_before)
+    for name in LIVE_SWITCHES:  # the kernel inherits this environment
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HITL_QUIET", "1")
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = [o for cell in nb.cells for o in cell.get("outputs", [])]
     assert any("image/svg+xml" in o.get("data", {}) for o in outputs), "the notebook draws its timeline"
     text = "".join(o.get("text", "") for o in outputs)
