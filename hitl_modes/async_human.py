@@ -34,7 +34,7 @@ from autogen import Agent, ConversableAgent, UserProxyAgent
 from autogen.io import IOConsole
 
 from .record import record_human_exchange
-from .audit import AuditLog, PathLike, open_audit_log
+from .audit import AuditLog, PathLike, open_audit_log, reply_decision  # reply_decision: re-exported
 from .deadline import check_timeout
 from .errors import HitlModesError
 from .human import require_interactive_human
@@ -131,16 +131,6 @@ class QueueHuman:
 
     def __repr__(self) -> str:
         return f"QueueHuman(asked={len(self.prompts)}, timed_out={len(self.timed_out)}, late={len(self.late)})"
-
-
-def reply_decision(reply: Optional[str]) -> str:
-    """What a reply to AutoGen's human prompt decides, in the audit log's words: ``""`` lets the
-    auto-reply proceed (approved), ``exit`` stops, other text is feedback, None timed out."""
-    if reply is None:
-        return "timed-out"
-    if reply == "":
-        return "approved"
-    return "exit" if reply == "exit" else "feedback"
 
 
 class QueueHumanProxy(UserProxyAgent):

@@ -37,6 +37,7 @@ except ImportError:  # pragma: no cover - Windows: single-process use only
 
 __all__ = [
     "AuditLog",
+    "reply_decision",
     "DECISIONS",
     "AuditLogError",
     "CorruptAuditLogError",
@@ -56,6 +57,16 @@ _REQUIRED = ("timestamp", "agent", "prompt", "response", "decision")
 _RISKS = ("low", "high")
 PathLike = Union[str, "os.PathLike[str]"]
 
+
+
+def reply_decision(reply: Optional[str]) -> str:
+    """What a reply to AutoGen's human prompt decides, in the audit log's words: ``""`` lets the
+    auto-reply proceed (approved), ``exit`` stops, other text is feedback, None timed out."""
+    if reply is None:
+        return "timed-out"
+    if reply == "":
+        return "approved"
+    return "exit" if reply == "exit" else "feedback"
 
 class AuditLogError(HitlModesError, ValueError):
     """Bad input to the audit log, or a log that cannot be read."""

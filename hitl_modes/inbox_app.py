@@ -38,6 +38,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from .audit import reply_decision
 from .inbox_store import MAX_TIMEOUT_SECONDS, PROMPT_ID_PATTERN, ConversationTurn, InboxStore
 
 __all__ = ["create_inbox_app", "RiskAssessor", "MAX_BODY_BYTES", "LOOPBACK_HOSTS"]
@@ -51,7 +52,7 @@ _TICK = 0.25
 _MAX_CONVERSATION = 50
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
-_ACTIONS = {"approve": "approved", "reply": "feedback", "stop": "exit"}
+_ACTIONS = ("approve", "reply", "stop")
 _SECURITY_HEADERS = {
     # No inline script, no foreign origin: even a prompt that slipped into the DOM as HTML could not run.
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
@@ -254,7 +255,7 @@ def create_inbox_app(store: InboxStore, token: str, *, policy: Optional[RiskAsse
             response = text
         else:
             response = "" if action == "approve" else "exit"
-        decision = _ACTIONS[action] if response != "exit" else "exit"
+        decision = reply_decision(response)
         outcome, record = store.decide(prompt_id, decision, response)
         if record is None:
             return _error(404, f"no prompt {prompt_id!r}")
