@@ -19,6 +19,7 @@ from autogen import Agent, ConversableAgent
 from autogen.io import IOStream
 
 from .compat import event_text
+from .human import _InstallableStream
 from .trace import Event, Trace
 
 __all__ = ["Recorder", "RecordedRun", "record_chat", "a_record_chat", "record_human_exchange"]
@@ -61,7 +62,7 @@ class RecordedRun:
         return self.trace.to_svg()
 
 
-class Recorder:
+class Recorder(_InstallableStream):
     """Records every chat between ``agents`` while active (``with Recorder(a, b) as rec:``).
 
     It installs itself as AutoGen's IOStream, wrapping whatever stream (a ScriptedHuman, the
@@ -70,31 +71,29 @@ class Recorder:
     """
 
     def __init__(self, *agents: ConversableAgent, quiet: bool = False) -> None:
+        super().__init__()
         self.agents = list(agents)
         self.quiet = quiet
         self.trace = Trace()
-        self._inner: Optional[IOStream] = None
-        self._ctx: Any = None
-        self._previous_global: Optional[IOStream] = None
         self._decision: Optional[_Decision] = None
         self._sent_first = False
         self._first_from_human = False
 
     # -- install --------------------------------------------------------------------------------
+    @property
+    def _inner(self) -> Optional[IOStream]:
+        """The stream this one wraps: whoever answers the human's prompts."""
+        return self._previous
+
     def __enter__(self) -> "Recorder":
         for agent in self.agents:
             _attach(agent)
             agent._hitl_recorder = self  # type: ignore[attr-defined]
-        self._inner = IOStream.get_default()
-        self._previous_global = IOStream._global_default
-        self._ctx = IOStream.set_default(self)  # type: ignore[arg-type]
-        self._ctx.__enter__()
-        IOStream.set_global_default(self)  # type: ignore[arg-type]
+        self.start()
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self._ctx.__exit__(*exc)
-        IOStream._global_default = self._previous_global
+        self.stop()
         for agent in self.agents:
             if getattr(agent, "_hitl_recorder", None) is self:
                 agent._hitl_recorder = None  # type: ignore[attr-defined]
