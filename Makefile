@@ -38,6 +38,8 @@ system:
 test: $(STAMP) system
 	@# Without an engine the sandbox tests skip and say why; a failed start must not stop the rest.
 	-@$(MAKE) --no-print-directory sandbox-image
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest -n auto
 
 ## notebooks: regenerate notebooks/ from the lesson scripts (the one source)
@@ -58,8 +60,8 @@ sandbox-image: sandbox-engine
 
 ## compat: semantics tests + every lesson under pyautogen 0.2.35, autogen-agentchat 0.2.40, ag2 0.14 (own venvs)
 compat: $(STAMP)
-	$(PY) -m hitl_modes.compat_matrix
+	$(PY) tools/compat_matrix.py
 
 ## bench: start-up and test-suite timings (medians of 5 alternated runs; prints ratios and targets)
 bench: $(STAMP)
-	$(PY) -m hitl_modes.bench
+	$(PY) tools/bench.py

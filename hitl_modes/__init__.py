@@ -26,65 +26,65 @@ _EXPORTS: Dict[str, str] = {
     "ScenarioError": "errors",
     "ScriptExhaustedError": "errors",
     "UnusedScriptError": "errors",
-    "ConsoleHuman": "human",
-    "ScriptedHuman": "human",
-    "require_interactive_human": "human",
-    "stdin_is_interactive": "human",
-    "ScriptedLLM": "llm",
-    "ScriptedModelClient": "llm",
-    "scripted_llm_config": "llm",
-    "tool_call": "llm",
-    "RecordedRun": "record",
-    "Recorder": "record",
-    "a_record_chat": "record",
-    "record_chat": "record",
-    "Event": "trace",
-    "StopReason": "trace",
-    "Trace": "trace",
+    "ConsoleHuman": "chat.human",
+    "ScriptedHuman": "chat.human",
+    "require_interactive_human": "chat.human",
+    "stdin_is_interactive": "chat.human",
+    "ScriptedLLM": "chat.llm",
+    "ScriptedModelClient": "chat.llm",
+    "scripted_llm_config": "chat.llm",
+    "tool_call": "chat.llm",
+    "RecordedRun": "chat.record",
+    "Recorder": "chat.record",
+    "a_record_chat": "chat.record",
+    "record_chat": "chat.record",
+    "Event": "chat.trace",
+    "StopReason": "chat.trace",
+    "Trace": "chat.trace",
     # -- workflow (lesson 06): stages with human checkpoints, the hand-off between them
-    "Stage": "workflow",
-    "StageResult": "workflow",
-    "Workflow": "workflow",
-    "WorkflowError": "workflow",
-    "WorkflowResult": "workflow",
-    "last_reply": "workflow",
+    "Stage": "agents.workflow",
+    "StageResult": "agents.workflow",
+    "Workflow": "agents.workflow",
+    "WorkflowError": "agents.workflow",
+    "WorkflowResult": "agents.workflow",
+    "last_reply": "agents.workflow",
     # -- smart user proxy (lesson 05): context-aware auto-replies that keep AutoGen's reply chain
-    "AutoReplyRule": "smart_proxy",
-    "SmartUserProxy": "smart_proxy",
+    "AutoReplyRule": "agents.smart_proxy",
+    "SmartUserProxy": "agents.smart_proxy",
     # -- approvals (lessons 07-09): risk policy, audit log, approval gate, risk-gated proxy, async human
-    "DraftApprovalGate": "approval",
-    "Outbox": "approval",
-    "parse_review": "approval",
-    "request_approval": "approval",
-    "QueueHuman": "async_human",
-    "QueueHumanProxy": "async_human",
-    "run_async": "async_human",
-    "scripted_answers": "async_human",
-    "AuditLog": "audit",
-    "read_audit_log": "audit",
-    "summarize_audit_log": "audit",
-    "SlowHuman": "deadline",
-    "ask_with_timeout": "deadline",
-    "RiskAssessment": "risk",
-    "RiskPolicy": "risk",
-    "Rule": "risk",
-    "RiskGatedProxy": "risk_gate",
+    "DraftApprovalGate": "approvals.draft_gate",
+    "Outbox": "approvals.draft_gate",
+    "parse_review": "approvals.draft_gate",
+    "request_approval": "approvals.draft_gate",
+    "QueueHuman": "agents.queue_human",
+    "QueueHumanProxy": "agents.queue_human",
+    "run_async": "agents.queue_human",
+    "scripted_answers": "agents.queue_human",
+    "AuditLog": "approvals.audit",
+    "read_audit_log": "approvals.audit",
+    "summarize_audit_log": "approvals.audit",
+    "SlowHuman": "chat.deadline",
+    "ask_with_timeout": "chat.deadline",
+    "RiskAssessment": "risk.policy",
+    "RiskPolicy": "risk.policy",
+    "Rule": "risk.policy",
+    "RiskGatedProxy": "approvals.risk_gate",
     # -- sandbox (lesson 10): where generated code runs (Docker sandbox, local with a human gate)
-    "EXECUTOR_KINDS": "sandbox",
-    "LocalExecutor": "sandbox",
-    "SandboxFallbackWarning": "sandbox",
-    "make_executor": "sandbox",
-    "ApprovalDecision": "sandbox_approval",
-    "ApprovalGate": "sandbox_approval",
-    "DockerSandboxExecutor": "sandbox_docker",
-    "SandboxUnavailableError": "sandbox_engine",
-    "SANDBOX_IMAGE": "sandbox_image",
+    "EXECUTOR_KINDS": "sandbox.executors",
+    "LocalExecutor": "sandbox.executors",
+    "SandboxFallbackWarning": "sandbox.executors",
+    "make_executor": "sandbox.executors",
+    "ApprovalDecision": "approvals.code_gate",
+    "ApprovalGate": "approvals.code_gate",
+    "DockerSandboxExecutor": "sandbox.docker_executor",
+    "SandboxUnavailableError": "sandbox.engine",
+    "SANDBOX_IMAGE": "sandbox.image",
     # -- approval inbox (lesson 11): people decide chats' prompts in a web page (--human inbox)
-    "InboxDecision": "inbox_human",
-    "InboxHuman": "inbox_human",
-    "InboxReviewer": "inbox_reviewer",
-    "ScriptedReviewer": "inbox_reviewer",
-    "InboxServer": "inbox_server",
+    "InboxDecision": "inbox.human",
+    "InboxHuman": "inbox.human",
+    "InboxReviewer": "inbox.reviewer",
+    "ScriptedReviewer": "inbox.reviewer",
+    "InboxServer": "inbox.server",
 }
 
 __all__ = list(_EXPORTS)
@@ -104,24 +104,31 @@ def __dir__() -> List[str]:
 
 
 if TYPE_CHECKING:  # type checkers and IDEs see the same names, imported eagerly
-    from .errors import HitlModesError, LiveConfigError, NoHumanAvailableError, ScenarioError, ScriptExhaustedError, UnusedScriptError
-    from .human import ConsoleHuman, ScriptedHuman, require_interactive_human, stdin_is_interactive
-    from .llm import ScriptedLLM, ScriptedModelClient, scripted_llm_config, tool_call
-    from .record import RecordedRun, Recorder, a_record_chat, record_chat
-    from .trace import Event, StopReason, Trace
-    from .workflow import Stage, StageResult, Workflow, WorkflowError, WorkflowResult, last_reply
-    from .smart_proxy import AutoReplyRule, SmartUserProxy
-    from .approval import DraftApprovalGate, Outbox, parse_review, request_approval
-    from .async_human import QueueHuman, QueueHumanProxy, run_async, scripted_answers
-    from .audit import AuditLog, read_audit_log, summarize_audit_log
-    from .deadline import SlowHuman, ask_with_timeout
-    from .risk import RiskAssessment, RiskPolicy, Rule
-    from .risk_gate import RiskGatedProxy
-    from .sandbox import EXECUTOR_KINDS, LocalExecutor, SandboxFallbackWarning, make_executor
-    from .sandbox_approval import ApprovalDecision, ApprovalGate
-    from .sandbox_docker import DockerSandboxExecutor
-    from .sandbox_engine import SandboxUnavailableError
-    from .sandbox_image import SANDBOX_IMAGE
-    from .inbox_human import InboxDecision, InboxHuman
-    from .inbox_reviewer import InboxReviewer, ScriptedReviewer
-    from .inbox_server import InboxServer
+    from .agents.queue_human import QueueHuman, QueueHumanProxy, run_async, scripted_answers
+    from .agents.smart_proxy import AutoReplyRule, SmartUserProxy
+    from .agents.workflow import Stage, StageResult, Workflow, WorkflowError, WorkflowResult, last_reply
+    from .approvals.audit import AuditLog, read_audit_log, summarize_audit_log
+    from .approvals.code_gate import ApprovalDecision, ApprovalGate
+    from .approvals.draft_gate import DraftApprovalGate, Outbox, parse_review, request_approval
+    from .approvals.risk_gate import RiskGatedProxy
+    from .chat.deadline import SlowHuman, ask_with_timeout
+    from .chat.human import ConsoleHuman, ScriptedHuman, require_interactive_human, stdin_is_interactive
+    from .chat.llm import ScriptedLLM, ScriptedModelClient, scripted_llm_config, tool_call
+    from .chat.record import RecordedRun, Recorder, a_record_chat, record_chat
+    from .chat.trace import Event, StopReason, Trace
+    from .errors import (
+        HitlModesError,
+        LiveConfigError,
+        NoHumanAvailableError,
+        ScenarioError,
+        ScriptExhaustedError,
+        UnusedScriptError,
+    )
+    from .inbox.human import InboxDecision, InboxHuman
+    from .inbox.reviewer import InboxReviewer, ScriptedReviewer
+    from .inbox.server import InboxServer
+    from .risk.policy import RiskAssessment, RiskPolicy, Rule
+    from .sandbox.docker_executor import DockerSandboxExecutor
+    from .sandbox.engine import SandboxUnavailableError
+    from .sandbox.executors import EXECUTOR_KINDS, LocalExecutor, SandboxFallbackWarning, make_executor
+    from .sandbox.image import SANDBOX_IMAGE

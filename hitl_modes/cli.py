@@ -16,9 +16,9 @@ EXIT_NO_HUMAN = 4
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    from .chat.human import require_interactive_human
+    from .course.scenario import load_scenario, run_scenario, simulation_report
     from .errors import NoHumanAvailableError, ScenarioError, ScriptExhaustedError
-    from .human import require_interactive_human
-    from .scenario import load_scenario, run_scenario, simulation_report
 
     try:
         scenario = load_scenario(args.scenario)
@@ -43,13 +43,13 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .demo import run_demo
+    from .course.demo import run_demo
 
     return run_demo()
 
 
 def _lessons(args: argparse.Namespace) -> int:
-    from .lesson import list_lessons
+    from .course.lesson import list_lessons
 
     for script in list_lessons():
         number, _, name = script.stem.partition("_")
@@ -58,8 +58,8 @@ def _lessons(args: argparse.Namespace) -> int:
 
 
 def _lesson(args: argparse.Namespace, rest: List[str]) -> int:
-    from .demo import run_lesson_script
-    from .lesson import list_lessons
+    from .course.demo import run_lesson_script
+    from .course.lesson import list_lessons
 
     matches = [s for s in list_lessons() if s.stem.split("_", 1)[0].lstrip("0") == str(args.number).lstrip("0")]
     if not matches:
@@ -70,7 +70,7 @@ def _lesson(args: argparse.Namespace, rest: List[str]) -> int:
 
 
 def _notebooks(args: argparse.Namespace) -> int:
-    from .notebooks import drifted_notebooks, sync_notebooks
+    from .course.notebooks import drifted_notebooks, sync_notebooks
 
     if args.check:
         problems = drifted_notebooks()
@@ -83,7 +83,7 @@ def _notebooks(args: argparse.Namespace) -> int:
 
 
 def _inbox(args: argparse.Namespace) -> int:
-    from .inbox_server import InboxServer
+    from .inbox.server import InboxServer
 
     try:
         InboxServer(args.db, host=args.host, port=args.port).serve_forever()
@@ -94,7 +94,7 @@ def _inbox(args: argparse.Namespace) -> int:
 
 
 def _sandbox(rest: List[str]) -> int:
-    from .sandbox import main as sandbox_main
+    from .sandbox.executors import main as sandbox_main
 
     return sandbox_main(rest)
 
@@ -136,7 +136,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.command == "lesson":
         return _lesson(args, rest)  # the lesson parses its own switches (--live, --human, ...)
     if args.command == "sandbox":
-        return _sandbox(rest)  # hitl_modes.sandbox parses its own subcommands
+        return _sandbox(rest)  # hitl_modes.sandbox.executors parses its own subcommands
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return int(args.func(args))

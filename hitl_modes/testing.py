@@ -14,8 +14,8 @@ from typing import Callable, Iterator, List, Sequence
 
 import pytest
 
-from .human import ScriptedHuman
-from .llm import Reply, ScriptedLLM
+from .chat.human import ScriptedHuman
+from .chat.llm import Reply, ScriptedLLM
 
 __all__ = ["scripted_human", "scripted_llm"]
 

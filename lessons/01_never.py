@@ -25,12 +25,12 @@
 # offline and every claim is checked. Run it with `--live` to use a real model instead.
 
 # %%
-import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 from hitl_modes import tool_call
-from hitl_modes.exercises.lesson01 import check_is_termination_msg
-from hitl_modes.lesson import Lesson
+from hitl_modes.course.exercises.lesson01 import check_is_termination_msg
+from hitl_modes.course.lesson import Lesson
 
 lesson = Lesson.setup(1, "NEVER: fully automated")
 
@@ -96,6 +96,7 @@ lesson.claim("the model answered once more than the proxy auto-replied", assista
 # AutoGen runs the proxy's `is_termination_msg` on that message too. A check written as
 # `m["content"].endswith("TERMINATE")` crashes the whole chat.
 
+
 # %%
 def naive_is_termination_msg(message):
     return message["content"].endswith("TERMINATE")
@@ -109,8 +110,11 @@ def get_time() -> str:
 def tool_chat(check):
     assistant = lesson.assistant("assistant", [tool_call("get_time"), "It is 12:00. TERMINATE"])
     user_proxy = autogen.UserProxyAgent(
-        "user_proxy", human_input_mode="NEVER", is_termination_msg=check,
-        max_consecutive_auto_reply=5, code_execution_config=False,
+        "user_proxy",
+        human_input_mode="NEVER",
+        is_termination_msg=check,
+        max_consecutive_auto_reply=5,
+        code_execution_config=False,
     )
     autogen.register_function(get_time, caller=assistant, executor=user_proxy, description="The current time.")
     assistant.hitl_llm.register(assistant)  # adding a tool rebuilt the assistant's model client
@@ -128,8 +132,10 @@ except (AttributeError, TypeError) as e:
 run = tool_chat(is_termination_msg)
 lesson.claim("the naive check crashes on a tool call (content is None)", crashed is not None)
 lesson.claim("the None-safe check lets the tool run and the chat finish", run.stop_reason == "termination_msg")
-lesson.claim("the tool's result went back to the model",
-             any(m.source == "tool_result" and "12:00" in m.content for m in run.trace.messages))
+lesson.claim(
+    "the tool's result went back to the model",
+    any(m.source == "tool_result" and "12:00" in m.content for m in run.trace.messages),
+)
 
 # %% [markdown]
 # ## Summary

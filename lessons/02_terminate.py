@@ -34,11 +34,11 @@
 # for a real model.
 
 # %%
-import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
-from hitl_modes.exercises.lesson02 import PREDICT_SCENARIO, check_feedback_once, check_predicted_prompts
-from hitl_modes.lesson import Lesson
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
+from hitl_modes.course.exercises.lesson02 import PREDICT_SCENARIO, check_feedback_once, check_predicted_prompts
+from hitl_modes.course.lesson import Lesson
 
 lesson = Lesson.setup(2, "TERMINATE: supervised automation")
 
@@ -68,7 +68,6 @@ def asked(run):
     return [(e.detail, e.content) for e in run.trace.of_kind("human_prompt")]
 
 
-
 # %% [markdown]
 # ## 1. It pauses at a termination message, and Enter ends the chat
 #
@@ -86,8 +85,9 @@ with lesson.human([""], mode="TERMINATE"):
 
 for why, wording in asked(run):
     print(f"asked ({why}): {wording!r}")
-lesson.claim("the proxy paused once, at the termination message",
-             lambda: [why for why, _ in asked(run)] == ["termination_msg"])
+lesson.claim(
+    "the proxy paused once, at the termination message", lambda: [why for why, _ in asked(run)] == ["termination_msg"]
+)
 lesson.claim("the prompt offers Enter or 'exit' to stop", lambda: asked(run)[0][1].endswith(ASK_AT_TERMINATION))
 lesson.claim("Enter ended the chat", run.stop_reason == "termination_msg")
 lesson.claim("AutoGen's ChatResult.human_input records the Enter as ''", run.result.human_input == [""])
@@ -103,8 +103,10 @@ lesson.claim("AutoGen's ChatResult.human_input records the Enter as ''", run.res
 FEEDBACK = "Drop the title and the footnote."
 assistant = lesson.assistant(
     "assistant",
-    ["'The Pond' — Old pond / a frog jumps in / the sound of water. [1] Bashō, 1686. TERMINATE",
-     "Old pond / a frog jumps in / the sound of water. TERMINATE"],
+    [
+        "'The Pond' — Old pond / a frog jumps in / the sound of water. [1] Bashō, 1686. TERMINATE",
+        "Old pond / a frog jumps in / the sound of water. TERMINATE",
+    ],
     system_message="Write what is asked. Say TERMINATE at the end of your final answer.",
 )
 with lesson.human([FEEDBACK, ""], mode="TERMINATE"):
@@ -113,11 +115,17 @@ with lesson.human([FEEDBACK, ""], mode="TERMINATE"):
 for request in getattr(assistant.hitl_llm, "requests", []):
     last = request.messages[-1]
     print(f"model call {request.call} ended with {last['role']}: {last['content']!r}")
-lesson.claim("the human was asked at both termination messages",
-             lambda: [why for why, _ in asked(run)] == ["termination_msg", "termination_msg"])
-lesson.claim("the feedback was sent as a message from the human",
-             any(m.source == "human" and m.content == FEEDBACK for m in run.trace.messages))
-lesson.claim("the model received the feedback as the user's latest message", lambda: assistant.hitl_llm.received(FEEDBACK))
+lesson.claim(
+    "the human was asked at both termination messages",
+    lambda: [why for why, _ in asked(run)] == ["termination_msg", "termination_msg"],
+)
+lesson.claim(
+    "the feedback was sent as a message from the human",
+    any(m.source == "human" and m.content == FEEDBACK for m in run.trace.messages),
+)
+lesson.claim(
+    "the model received the feedback as the user's latest message", lambda: assistant.hitl_llm.received(FEEDBACK)
+)
 lesson.claim("Enter at the second termination message ended the chat", run.stop_reason == "termination_msg")
 
 # %% [markdown]
@@ -167,16 +175,25 @@ with lesson.human(["", "exit"], mode="TERMINATE"):
 for why, wording in asked(run):
     print(f"asked ({why}): {wording!r}")
 print(f"auto-replies on its own before each prompt: {unasked_auto_replies(run)}")
-lesson.claim("with no termination message at all, the proxy still asked the human",
-             lambda: [why for why, _ in asked(run)] == ["max_consecutive_auto_reply"] * 2)
-lesson.claim(f"it first asked after exactly {LIMIT} auto-replies in a row",
-             lambda: unasked_auto_replies(run)[0] == LIMIT)
-lesson.claim("the wording differs: 'Press enter to skip and use auto-reply'",
-             lambda: asked(run)[0][1].endswith(ASK_AT_LIMIT) and not asked(run)[0][1].endswith(ASK_AT_TERMINATION))
-lesson.claim("Enter at the limit keeps auto-replying: the proxy sent its default_auto_reply",
-             lambda: reply_after_first_human_answer(run) == ("auto_reply", "Please continue."))
-lesson.claim("Enter did not reset the counter: the next message asked again, with no auto-reply in between",
-             lambda: unasked_auto_replies(run)[1] == 0)
+lesson.claim(
+    "with no termination message at all, the proxy still asked the human",
+    lambda: [why for why, _ in asked(run)] == ["max_consecutive_auto_reply"] * 2,
+)
+lesson.claim(
+    f"it first asked after exactly {LIMIT} auto-replies in a row", lambda: unasked_auto_replies(run)[0] == LIMIT
+)
+lesson.claim(
+    "the wording differs: 'Press enter to skip and use auto-reply'",
+    lambda: asked(run)[0][1].endswith(ASK_AT_LIMIT) and not asked(run)[0][1].endswith(ASK_AT_TERMINATION),
+)
+lesson.claim(
+    "Enter at the limit keeps auto-replying: the proxy sent its default_auto_reply",
+    lambda: reply_after_first_human_answer(run) == ("auto_reply", "Please continue."),
+)
+lesson.claim(
+    "Enter did not reset the counter: the next message asked again, with no auto-reply in between",
+    lambda: unasked_auto_replies(run)[1] == 0,
+)
 lesson.claim("'exit' ended the chat", run.stop_reason == "human_exit")
 
 # %% [markdown]
@@ -193,10 +210,14 @@ with lesson.human([FIX, "exit"], mode="TERMINATE"):
     run = lesson.run(supervised_proxy(LIMIT), assistant, PLAN_TASK, title="feedback at the limit")
 
 print(f"auto-replies on its own before each prompt: {unasked_auto_replies(run)}")
-lesson.claim("both prompts came from the auto-reply limit",
-             lambda: [why for why, _ in asked(run)] == ["max_consecutive_auto_reply"] * 2)
-lesson.claim(f"after the feedback the proxy auto-replied {LIMIT} more times before asking again",
-             lambda: unasked_auto_replies(run) == [LIMIT, LIMIT])
+lesson.claim(
+    "both prompts came from the auto-reply limit",
+    lambda: [why for why, _ in asked(run)] == ["max_consecutive_auto_reply"] * 2,
+)
+lesson.claim(
+    f"after the feedback the proxy auto-replied {LIMIT} more times before asking again",
+    lambda: unasked_auto_replies(run) == [LIMIT, LIMIT],
+)
 lesson.claim("the model received the feedback", lambda: assistant.hitl_llm.received(FIX))
 lesson.claim("'exit' ended the chat", run.stop_reason == "human_exit")
 
@@ -211,19 +232,29 @@ lesson.claim("'exit' ended the chat", run.stop_reason == "human_exit")
 # %%
 assistant = lesson.assistant(
     "assistant",
-    ["Step 1 of the migration.", "Step 2 of the migration.", "Step 3 of the migration.",
-     "Step 4: migration complete. TERMINATE"],
+    [
+        "Step 1 of the migration.",
+        "Step 2 of the migration.",
+        "Step 3 of the migration.",
+        "Step 4: migration complete. TERMINATE",
+    ],
 )
 with lesson.human([FIX, ""], mode="TERMINATE"):
     run = lesson.run(supervised_proxy(LIMIT), assistant, PLAN_TASK, title="both reasons in one chat")
 
 for why, wording in asked(run):
     print(f"asked because {why:<27} the prompt ends {wording[-50:]!r}")
-lesson.claim("the details say: first the limit, then the termination message",
-             lambda: [why for why, _ in asked(run)] == ["max_consecutive_auto_reply", "termination_msg"])
-lesson.claim("each detail matches the wording AutoGen showed",
-             lambda: all(wording.endswith(ASK_AT_LIMIT if why == "max_consecutive_auto_reply" else ASK_AT_TERMINATION)
-                         for why, wording in asked(run)))
+lesson.claim(
+    "the details say: first the limit, then the termination message",
+    lambda: [why for why, _ in asked(run)] == ["max_consecutive_auto_reply", "termination_msg"],
+)
+lesson.claim(
+    "each detail matches the wording AutoGen showed",
+    lambda: all(
+        wording.endswith(ASK_AT_LIMIT if why == "max_consecutive_auto_reply" else ASK_AT_TERMINATION)
+        for why, wording in asked(run)
+    ),
+)
 lesson.claim("Enter at the termination message ended the chat", run.stop_reason == "termination_msg")
 
 # %% [markdown]
@@ -235,8 +266,10 @@ from collections import Counter
 
 reasons = Counter(e.detail for r in lesson.runs for e in r.trace.of_kind("human_prompt"))
 print(", ".join(f"{n} × {why}" for why, n in reasons.items()))
-lesson.claim("a TERMINATE proxy asks only at a termination message or at the auto-reply limit",
-             set(reasons) == {"termination_msg", "max_consecutive_auto_reply"})
+lesson.claim(
+    "a TERMINATE proxy asks only at a termination message or at the auto-reply limit",
+    set(reasons) == {"termination_msg", "max_consecutive_auto_reply"},
+)
 
 # %% [markdown]
 # One corner: when the limit is reached **on** a termination message, AutoGen checks the limit
@@ -248,9 +281,13 @@ assistant = lesson.assistant("assistant", ["Step 1 of the migration.", "Migratio
 with lesson.human([""], mode="TERMINATE"):
     run = lesson.run(supervised_proxy(1), assistant, PLAN_TASK, title="limit reached on a termination message")
 
-lesson.claim("at the limit on a termination message: detail max_consecutive_auto_reply, termination wording",
-             lambda: [why for why, _ in asked(run)] == ["max_consecutive_auto_reply"]
-             and asked(run)[0][1].endswith(ASK_AT_TERMINATION))
+lesson.claim(
+    "at the limit on a termination message: detail max_consecutive_auto_reply, termination wording",
+    lambda: (
+        [why for why, _ in asked(run)] == ["max_consecutive_auto_reply"]
+        and asked(run)[0][1].endswith(ASK_AT_TERMINATION)
+    ),
+)
 lesson.claim("and Enter ended the chat", run.stop_reason == "termination_msg")
 
 # %% [markdown]

@@ -31,18 +31,20 @@
 # %%
 import textwrap
 
-import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 from hitl_modes import NoHumanAvailableError, require_interactive_human
-from hitl_modes.exercises.lesson03 import check_always_replies, check_headless_mode
-from hitl_modes.headless import run_headless
-from hitl_modes.lesson import Lesson
+from hitl_modes.course.exercises.lesson03 import check_always_replies, check_headless_mode
+from hitl_modes.course.headless import run_headless
+from hitl_modes.course.lesson import Lesson
 
 lesson = Lesson.setup(3, "ALWAYS: a human on every turn")
 
-ASK_ALWAYS = ("Replying as user_proxy. Provide feedback to assistant. Press enter to skip and use auto-reply, "
-              "or type 'exit' to end the conversation: ")
+ASK_ALWAYS = (
+    "Replying as user_proxy. Provide feedback to assistant. Press enter to skip and use auto-reply, "
+    "or type 'exit' to end the conversation: "
+)
 
 
 def is_termination_msg(message):
@@ -61,7 +63,6 @@ def reviewed_proxy(limit=10):
     )
 
 
-
 # %% [markdown]
 # ## 1. Enter means auto-reply, and `exit` ends
 #
@@ -73,20 +74,29 @@ def reviewed_proxy(limit=10):
 NOTES_TASK = "Write the release notes for version 2.0."
 assistant = lesson.assistant(
     "assistant",
-    ["Outline: new API, faster start-up, removed flags.", "Draft: 2.0 brings a new API...",
-     "Draft, longer: 2.0 brings a new API and starts twice as fast..."],
+    [
+        "Outline: new API, faster start-up, removed flags.",
+        "Draft: 2.0 brings a new API...",
+        "Draft, longer: 2.0 brings a new API and starts twice as fast...",
+    ],
 )
 with lesson.human(["", "", "exit"], mode="ALWAYS"):
     run = lesson.run(reviewed_proxy(limit=1), assistant, NOTES_TASK, title="Enter, Enter, exit")
 
 prompts = run.trace.of_kind("human_prompt")
 replies_from_proxy = [m for m in run.trace.messages if m.agent == "user_proxy" and m.source != "task"]
-lesson.claim("the human was asked at every assistant message",
-             len(prompts) == len([m for m in run.trace.messages if m.agent == "assistant"]) == 3)
-lesson.claim("every prompt is the ALWAYS prompt, asked because it is every turn",
-             all(p.content == ASK_ALWAYS and p.detail == "every_turn" for p in prompts))
-lesson.claim("each Enter sent the proxy's default_auto_reply",
-             [(m.source, m.content) for m in replies_from_proxy] == [("auto_reply", "Please continue.")] * 2)
+lesson.claim(
+    "the human was asked at every assistant message",
+    len(prompts) == len([m for m in run.trace.messages if m.agent == "assistant"]) == 3,
+)
+lesson.claim(
+    "every prompt is the ALWAYS prompt, asked because it is every turn",
+    all(p.content == ASK_ALWAYS and p.detail == "every_turn" for p in prompts),
+)
+lesson.claim(
+    "each Enter sent the proxy's default_auto_reply",
+    [(m.source, m.content) for m in replies_from_proxy] == [("auto_reply", "Please continue.")] * 2,
+)
 lesson.claim("ALWAYS ignores max_consecutive_auto_reply=1: two auto-replies in a row", len(replies_from_proxy) == 2)
 lesson.claim("'exit' ended the chat", run.stop_reason == "human_exit")
 
@@ -101,19 +111,27 @@ lesson.claim("'exit' ended the chat", run.stop_reason == "human_exit")
 CORRECTION = "Write it in prose, not bullet points."
 assistant = lesson.assistant(
     "assistant",
-    ["- new API\n- faster start-up\n- removed flags",
-     "Version 2.0 brings a new API, starts twice as fast, and drops old flags. TERMINATE"],
+    [
+        "- new API\n- faster start-up\n- removed flags",
+        "Version 2.0 brings a new API, starts twice as fast, and drops old flags. TERMINATE",
+    ],
 )
 with lesson.human([CORRECTION, ""], mode="ALWAYS"):
     run = lesson.run(reviewed_proxy(), assistant, NOTES_TASK, title="a correction, then Enter on TERMINATE")
 
 prompts = run.trace.of_kind("human_prompt")
-lesson.claim("the correction was sent instead of an auto-reply",
-             [m.source for m in run.trace.messages if m.agent == "user_proxy"] == ["task", "human"]
-             and not run.trace.of_kind("auto_reply"))
-lesson.claim("the model received the correction as the user's latest message", lambda: assistant.hitl_llm.received(CORRECTION))
-lesson.claim("the prompt at the termination message still offers Enter as 'use auto-reply'",
-             lambda: prompts[-1].content == ASK_ALWAYS)
+lesson.claim(
+    "the correction was sent instead of an auto-reply",
+    [m.source for m in run.trace.messages if m.agent == "user_proxy"] == ["task", "human"]
+    and not run.trace.of_kind("auto_reply"),
+)
+lesson.claim(
+    "the model received the correction as the user's latest message", lambda: assistant.hitl_llm.received(CORRECTION)
+)
+lesson.claim(
+    "the prompt at the termination message still offers Enter as 'use auto-reply'",
+    lambda: prompts[-1].content == ASK_ALWAYS,
+)
 lesson.claim("yet Enter on the termination message ended the chat", run.stop_reason == "termination_msg")
 
 # %% [markdown]
@@ -166,10 +184,14 @@ plain_open = chat_without_a_human(False, "open")
 plain_closed = chat_without_a_human(False, "devnull")
 print(f"plain AutoGen  {plain_open}")
 print(f"plain AutoGen  {plain_closed}")
-lesson.claim("with stdin open and nobody typing, ALWAYS sits at the prompt (still waiting, so we stopped it)",
-             plain_open.still_waiting and ASK_ALWAYS.strip() in plain_open.stdout)
-lesson.claim("with stdin closed, ALWAYS crashes mid-chat with EOFError, after the model was called",
-             plain_closed.error.startswith("EOFError") and "model calls: 1" in plain_closed.stdout)
+lesson.claim(
+    "with stdin open and nobody typing, ALWAYS sits at the prompt (still waiting, so we stopped it)",
+    plain_open.still_waiting and ASK_ALWAYS.strip() in plain_open.stdout,
+)
+lesson.claim(
+    "with stdin closed, ALWAYS crashes mid-chat with EOFError, after the model was called",
+    plain_closed.error.startswith("EOFError") and "model calls: 1" in plain_closed.stdout,
+)
 
 # %% [markdown]
 # The same chat with the guard. It refuses at once, whichever stdin it has, before the model is
@@ -180,17 +202,23 @@ guarded = {stdin: chat_without_a_human(True, stdin) for stdin in ("open", "devnu
 for stdin, result in guarded.items():
     print(f"with the guard  stdin={stdin}: exited with code {result.returncode}; stdout: {result.stdout.strip()!r}")
 print(textwrap.fill(guarded["open"].error, 100, subsequent_indent="    "))
-lesson.claim("with the guard, ALWAYS fails fast with NoHumanAvailableError, with stdin open or closed",
-             all(r.returncode == 1 and r.error.startswith("hitl_modes.errors.NoHumanAvailableError")
-                 for r in guarded.values()))
-lesson.claim("the guard stops it before the chat starts: no prompt, no model call",
-             all(r.stdout.strip() == "model calls: 0" for r in guarded.values()))
-lesson.claim("the error names the fixes: a terminal, a scripted human, or NEVER",
-             all("ScriptedHuman" in r.error and "'NEVER'" in r.error for r in guarded.values()))
+lesson.claim(
+    "with the guard, ALWAYS fails fast with NoHumanAvailableError, with stdin open or closed",
+    all(r.returncode == 1 and r.error.startswith("hitl_modes.errors.NoHumanAvailableError") for r in guarded.values()),
+)
+lesson.claim(
+    "the guard stops it before the chat starts: no prompt, no model call",
+    all(r.stdout.strip() == "model calls: 0" for r in guarded.values()),
+)
+lesson.claim(
+    "the error names the fixes: a terminal, a scripted human, or NEVER",
+    all("ScriptedHuman" in r.error and "'NEVER'" in r.error for r in guarded.values()),
+)
 
 # %% [markdown]
 # The guard is a plain function too. NEVER can never ask, so it always passes. For ALWAYS it
 # depends on where this lesson runs: in a terminal, a person is here; in CI or nbclient, nobody is.
+
 
 # %%
 def guard_lets_through(mode):
@@ -201,8 +229,9 @@ def guard_lets_through(mode):
         return False
 
 
-lesson.claim("require_interactive_human('NEVER') passes anywhere: NEVER never waits for a person",
-             guard_lets_through("NEVER"))
+lesson.claim(
+    "require_interactive_human('NEVER') passes anywhere: NEVER never waits for a person", guard_lets_through("NEVER")
+)
 if guard_lets_through("ALWAYS"):
     print("Here stdin is interactive: a person can answer, so the guard lets an ALWAYS chat start.")
 else:

@@ -28,13 +28,13 @@
 # binds, and when, and why you want both.
 
 # %%
-import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
-from hitl_modes.exercises.lesson04 import check_predict_stop
-from hitl_modes.lesson import Lesson
-from hitl_modes.limits import ends_with_terminate, limits_table, run_limit_experiment
-from hitl_modes.table import Table
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
+from hitl_modes.course.exercises.lesson04 import check_predict_stop
+from hitl_modes.course.lesson import Lesson
+from hitl_modes.course.limits import ends_with_terminate, limits_table, run_limit_experiment
+from hitl_modes.course.table import Table
 
 lesson = Lesson.setup(4, "max_turns vs max_consecutive_auto_reply")
 
@@ -50,7 +50,10 @@ lesson = Lesson.setup(4, "max_turns vs max_consecutive_auto_reply")
 N = 3
 assistant = lesson.assistant("assistant", ["Draft 1: a list of steps.", "Draft 2: with an example.", "Draft 3: final."])
 user_proxy = autogen.UserProxyAgent(
-    "user_proxy", human_input_mode="ALWAYS", is_termination_msg=ends_with_terminate, code_execution_config=False,
+    "user_proxy",
+    human_input_mode="ALWAYS",
+    is_termination_msg=ends_with_terminate,
+    code_execution_config=False,
 )
 with lesson.human(["Add an example.", ""], mode="ALWAYS"):
     run = lesson.run(user_proxy, assistant, "Explain how to brew tea.", title=f"ALWAYS with max_turns={N}", max_turns=N)
@@ -87,8 +90,11 @@ def assistant_messages_before_each_ask(trace):
 def limit_chat(human_replies, title):
     assistant = lesson.assistant("assistant", [f"Step {i} of the migration." for i in range(1, 7)])
     user_proxy = autogen.UserProxyAgent(
-        "user_proxy", human_input_mode="TERMINATE", max_consecutive_auto_reply=2,
-        is_termination_msg=ends_with_terminate, code_execution_config=False,
+        "user_proxy",
+        human_input_mode="TERMINATE",
+        max_consecutive_auto_reply=2,
+        is_termination_msg=ends_with_terminate,
+        code_execution_config=False,
     )
     with lesson.human(human_replies, mode="TERMINATE"):
         return lesson.run(user_proxy, assistant, "Plan the database migration.", title=title)
@@ -96,17 +102,29 @@ def limit_chat(human_replies, title):
 
 feedback = limit_chat(["Focus on the rollback plan.", "exit"], "feedback at the limit")
 enter = limit_chat(["", "exit"], "Enter at the limit")
-print("assistant messages before each ask: feedback", assistant_messages_before_each_ask(feedback.trace),
-      "| Enter", assistant_messages_before_each_ask(enter.trace))
+print(
+    "assistant messages before each ask: feedback",
+    assistant_messages_before_each_ask(feedback.trace),
+    "| Enter",
+    assistant_messages_before_each_ask(enter.trace),
+)
 
-lesson.claim("TERMINATE mode asks the human when max_consecutive_auto_reply=2 is reached",
-             [e.detail for e in feedback.trace.of_kind("human_prompt")] == ["max_consecutive_auto_reply"] * 2)
-lesson.claim("after feedback the counter restarts: 3 more assistant messages (2 auto-replies) before the next ask",
-             assistant_messages_before_each_ask(feedback.trace) == [3, 3])
-lesson.claim("the feedback was sent to the assistant as the proxy's reply",
-             any(m.source == "human" and m.content == "Focus on the rollback plan." for m in feedback.trace.messages))
-lesson.claim("after Enter the counter is not reset: the human is asked again at the very next message",
-             assistant_messages_before_each_ask(enter.trace) == [3, 1])
+lesson.claim(
+    "TERMINATE mode asks the human when max_consecutive_auto_reply=2 is reached",
+    [e.detail for e in feedback.trace.of_kind("human_prompt")] == ["max_consecutive_auto_reply"] * 2,
+)
+lesson.claim(
+    "after feedback the counter restarts: 3 more assistant messages (2 auto-replies) before the next ask",
+    assistant_messages_before_each_ask(feedback.trace) == [3, 3],
+)
+lesson.claim(
+    "the feedback was sent to the assistant as the proxy's reply",
+    any(m.source == "human" and m.content == "Focus on the rollback plan." for m in feedback.trace.messages),
+)
+lesson.claim(
+    "after Enter the counter is not reset: the human is asked again at the very next message",
+    assistant_messages_before_each_ask(enter.trace) == [3, 1],
+)
 
 # %% [markdown]
 # ## 3. Which limit binds? An experiment grid
@@ -121,7 +139,9 @@ lesson.claim("after Enter the counter is not reset: the human is asked again at 
 # %%
 grid = {
     (n, m, k): run_limit_experiment(max_turns=n, max_consecutive_auto_reply=m, terminate_at=k)
-    for n in (None, 4, 8) for m in (3, 10) for k in (None, 4)
+    for n in (None, 4, 8)
+    for m in (3, 10)
+    for k in (None, 4)
 }
 limits_table(grid.values(), title="Which limit stopped the chat?").show()
 
@@ -139,14 +159,22 @@ no_limit_outlived = all(
     r.model_replies <= min(x for x in (n, m + 1, k) if x is not None) for (n, m, k), r in grid.items()
 )
 lesson.claim("no chat outlived any of its limits", no_limit_outlived)
-lesson.claim("every chat that max_turns ended has exactly 2N messages",
-             all(r.messages == 2 * n for (n, _, _), r in grid.items() if r.reason == "max_turns"))
-lesson.claim("max_turns wins a tie with the auto-reply limit (its last reply is never checked)",
-             grid[(4, 3, None)].reason == "max_turns")
-lesson.claim("the auto-reply limit is checked before the termination message",
-             grid[(None, 3, 4)].reason == "max_consecutive_auto_reply")
-lesson.claim("a termination message before both limits ends the chat",
-             grid[(8, 10, 4)].reason == "termination_msg" and grid[(None, 10, 4)].reason == "termination_msg")
+lesson.claim(
+    "every chat that max_turns ended has exactly 2N messages",
+    all(r.messages == 2 * n for (n, _, _), r in grid.items() if r.reason == "max_turns"),
+)
+lesson.claim(
+    "max_turns wins a tie with the auto-reply limit (its last reply is never checked)",
+    grid[(4, 3, None)].reason == "max_turns",
+)
+lesson.claim(
+    "the auto-reply limit is checked before the termination message",
+    grid[(None, 3, 4)].reason == "max_consecutive_auto_reply",
+)
+lesson.claim(
+    "a termination message before both limits ends the chat",
+    grid[(8, 10, 4)].reason == "termination_msg" and grid[(None, 10, 4)].reason == "termination_msg",
+)
 
 # %% [markdown]
 # ## 4. The assistant has a limit too: 100 by default
@@ -162,8 +190,10 @@ hundred = run_limit_experiment(script_length=101)
 lines = hundred.trace.timeline().splitlines()
 print("\n--- timeline: every limit at its default (first and last lines) ---")
 print("\n".join(lines[:4] + [f"     … {len(lines) - 7} more lines …"] + lines[-3:]) + "\n")
-lesson.claim("with every limit at its default, the assistant's limit of 100 ends the chat",
-             hundred.stop.agent == "assistant" and hundred.reason == "max_consecutive_auto_reply")
+lesson.claim(
+    "with every limit at its default, the assistant's limit of 100 ends the chat",
+    hundred.stop.agent == "assistant" and hundred.reason == "max_consecutive_auto_reply",
+)
 lesson.claim("that is 100 model replies and 201 messages", hundred.model_replies == 100 and hundred.messages == 201)
 
 # %% [markdown]
@@ -172,13 +202,18 @@ lesson.claim("that is 100 model replies and 201 messages", hundred.model_replies
 # %%
 assistant = lesson.assistant("assistant", ["Idea 1.", "Idea 2.", "Idea 3."], max_consecutive_auto_reply=2)
 user_proxy = autogen.UserProxyAgent(
-    "user_proxy", human_input_mode="NEVER", max_consecutive_auto_reply=50,
-    is_termination_msg=ends_with_terminate, code_execution_config=False,
+    "user_proxy",
+    human_input_mode="NEVER",
+    max_consecutive_auto_reply=50,
+    is_termination_msg=ends_with_terminate,
+    code_execution_config=False,
 )
 with lesson.human([], mode="NEVER"):
     run = lesson.run(user_proxy, assistant, "Brainstorm names for a cat.", title="assistant limit 2, proxy limit 50")
-lesson.claim("the assistant's max_consecutive_auto_reply=2 ends the chat although the proxy allows 50",
-             run.trace.stop.agent == "assistant" and run.stop_reason == "max_consecutive_auto_reply")
+lesson.claim(
+    "the assistant's max_consecutive_auto_reply=2 ends the chat although the proxy allows 50",
+    run.trace.stop.agent == "assistant" and run.stop_reason == "max_consecutive_auto_reply",
+)
 lesson.claim("the model answered exactly twice", assistant.hitl_llm.calls == 2)
 
 # %% [markdown]
@@ -207,8 +242,13 @@ GUARDS = {
 
 
 def enter_presser(max_turns, max_consecutive_auto_reply):
-    return run_limit_experiment(max_turns=max_turns, max_consecutive_auto_reply=max_consecutive_auto_reply,
-                                human_input_mode="TERMINATE", human_reply="", script_length=CAP)
+    return run_limit_experiment(
+        max_turns=max_turns,
+        max_consecutive_auto_reply=max_consecutive_auto_reply,
+        human_input_mode="TERMINATE",
+        human_reply="",
+        script_length=CAP,
+    )
 
 
 def started_without_max_turns(max_turns, max_consecutive_auto_reply):
@@ -216,7 +256,10 @@ def started_without_max_turns(max_turns, max_consecutive_auto_reply):
     return run_limit_experiment(max_consecutive_auto_reply=max_consecutive_auto_reply, script_length=CAP)
 
 
-RUNAWAYS = {"a human who only presses Enter": enter_presser, "a chat started without max_turns": started_without_max_turns}
+RUNAWAYS = {
+    "a human who only presses Enter": enter_presser,
+    "a chat started without max_turns": started_without_max_turns,
+}
 defence = {(name, guard): scenario(**limits) for name, scenario in RUNAWAYS.items() for guard, limits in GUARDS.items()}
 table = Table(["runaway", *GUARDS], title="What stops each runaway?")
 for name in RUNAWAYS:
@@ -226,16 +269,23 @@ table.show()
 lesson.show(defence[("a human who only presses Enter", "both")].trace, "Enter-presser, both guards")
 
 # %%
-lesson.claim("the auto-reply limit alone does not stop a human who only presses Enter",
-             defence[("a human who only presses Enter", "auto-reply limit 3 only")].runaway)
-lesson.claim("max_turns alone does not stop a chat started without it",
-             defence[("a chat started without max_turns", "max_turns=6 only")].runaway)
-lesson.claim("with both, every runaway stops",
-             not any(defence[(name, "both")].runaway for name in RUNAWAYS))
-lesson.claim("with both, max_turns stops the Enter-presser after 2N = 12 messages",
-             defence[("a human who only presses Enter", "both")].outcome == ("max_turns", 12))
-lesson.claim("with both, the auto-reply limit stops the chat started without max_turns",
-             defence[("a chat started without max_turns", "both")].reason == "max_consecutive_auto_reply")
+lesson.claim(
+    "the auto-reply limit alone does not stop a human who only presses Enter",
+    defence[("a human who only presses Enter", "auto-reply limit 3 only")].runaway,
+)
+lesson.claim(
+    "max_turns alone does not stop a chat started without it",
+    defence[("a chat started without max_turns", "max_turns=6 only")].runaway,
+)
+lesson.claim("with both, every runaway stops", not any(defence[(name, "both")].runaway for name in RUNAWAYS))
+lesson.claim(
+    "with both, max_turns stops the Enter-presser after 2N = 12 messages",
+    defence[("a human who only presses Enter", "both")].outcome == ("max_turns", 12),
+)
+lesson.claim(
+    "with both, the auto-reply limit stops the chat started without max_turns",
+    defence[("a chat started without max_turns", "both")].reason == "max_consecutive_auto_reply",
+)
 
 # %% [markdown]
 # ## Summary

@@ -29,14 +29,14 @@ import inspect
 import tempfile
 from pathlib import Path
 
-import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 from hitl_modes import AutoReplyRule, ScriptedLLM, SmartUserProxy
-from hitl_modes.exercises.lesson05 import check_auto_reply_rules
-from hitl_modes.lesson import Lesson
-from hitl_modes.limits import ends_with_terminate
-from hitl_modes.smart_proxy import COMPLETION_NUDGE, QUESTION_REPLY, message_text
+from hitl_modes.agents.smart_proxy import COMPLETION_NUDGE, QUESTION_REPLY, message_text
+from hitl_modes.course.exercises.lesson05 import check_auto_reply_rules
+from hitl_modes.course.lesson import Lesson
+from hitl_modes.course.limits import ends_with_terminate
 
 lesson = Lesson.setup(5, "SmartUserProxy: context-aware auto-replies")
 
@@ -44,6 +44,7 @@ lesson = Lesson.setup(5, "SmartUserProxy: context-aware auto-replies")
 def proxy_replies(run):
     """What user_proxy sent after the task, in order."""
     return [m.content for m in run.trace.messages if m.agent == "user_proxy" and m.source != "task"]
+
 
 # %% [markdown]
 # ## 1. The common recipe: override `generate_reply`
@@ -70,24 +71,32 @@ CODE_REPLY = "I'll write the report file:\n```python\nopen('report.txt', 'w').wr
 naive_tmp = tempfile.TemporaryDirectory(prefix="hitl05-naive-")  # removed when Python exits
 naive_dir = Path(naive_tmp.name)
 assistant = lesson.assistant(
-    "assistant", [CODE_REPLY, "Should I add a chart as well?", "All done. TERMINATE", "All done. TERMINATE",
-                  "All done. TERMINATE"],
+    "assistant",
+    [CODE_REPLY, "Should I add a chart as well?", "All done. TERMINATE", "All done. TERMINATE", "All done. TERMINATE"],
 )
 naive = CannedReplyProxy(
-    "user_proxy", human_input_mode="TERMINATE", max_consecutive_auto_reply=2, is_termination_msg=ends_with_terminate,
+    "user_proxy",
+    human_input_mode="TERMINATE",
+    max_consecutive_auto_reply=2,
+    is_termination_msg=ends_with_terminate,
     code_execution_config={"work_dir": str(naive_dir), "use_docker": False},
 )
 with lesson.human([], mode="TERMINATE"):
     run = lesson.run(naive, assistant, "Write the report.", title="the common recipe, max_turns=5", max_turns=5)
 
 terminations = [i for i, m in enumerate(run.trace.messages) if m.content.endswith("TERMINATE")]
-lesson.claim("it never stops on TERMINATE: the chat went on after it, until max_turns",
-             run.stop_reason == "max_turns" and bool(terminations) and terminations[0] < len(run.trace.messages) - 1)
-lesson.claim("it ignores max_consecutive_auto_reply=2: the proxy replied 4 times in a row",
-             len(proxy_replies(run)) == 4)
+lesson.claim(
+    "it never stops on TERMINATE: the chat went on after it, until max_turns",
+    run.stop_reason == "max_turns" and bool(terminations) and terminations[0] < len(run.trace.messages) - 1,
+)
+lesson.claim(
+    "it ignores max_consecutive_auto_reply=2: the proxy replied 4 times in a row", len(proxy_replies(run)) == 4
+)
 lesson.claim("it never runs the code it was sent: report.txt does not exist", not (naive_dir / "report.txt").exists())
-lesson.claim("it never asks the human, though human_input_mode='TERMINATE' and the assistant said TERMINATE",
-             run.trace.human_prompts == [])
+lesson.claim(
+    "it never asks the human, though human_input_mode='TERMINATE' and the assistant said TERMINATE",
+    run.trace.human_prompts == [],
+)
 
 # %% [markdown]
 # ## 2. Why: `generate_reply` *is* the reply chain
@@ -98,13 +107,15 @@ lesson.claim("it never asks the human, though human_input_mode='TERMINATE' and t
 # another link. Overriding `generate_reply` throws the whole chain away. Here is the chain of a
 # `UserProxyAgent` (async twins removed):
 
+
 # %%
 def chain(agent):
     return [f["reply_func"].__name__ for f in agent._reply_func_list if not f["reply_func"].__name__.startswith("a_")]
 
 
-plain = autogen.UserProxyAgent("plain", human_input_mode="NEVER",
-                               code_execution_config={"work_dir": str(naive_dir), "use_docker": False})
+plain = autogen.UserProxyAgent(
+    "plain", human_input_mode="NEVER", code_execution_config={"work_dir": str(naive_dir), "use_docker": False}
+)
 print(" -> ".join(chain(plain)), "-> default_auto_reply")
 
 # %% [markdown]
@@ -117,17 +128,22 @@ print(" -> ".join(chain(plain)), "-> default_auto_reply")
 # %%
 smart_tmp = tempfile.TemporaryDirectory(prefix="hitl05-smart-")
 smart_dir = Path(smart_tmp.name)
-probe = SmartUserProxy("probe", human_input_mode="NEVER",
-                       code_execution_config={"work_dir": str(smart_dir), "use_docker": False})
+probe = SmartUserProxy(
+    "probe", human_input_mode="NEVER", code_execution_config={"work_dir": str(smart_dir), "use_docker": False}
+)
 print(" -> ".join(chain(probe)), "-> default_auto_reply")
 print(probe.describe_rules())
 links = chain(probe)
-lesson.claim("SmartUserProxy takes the same arguments as UserProxyAgent",
-             inspect.signature(SmartUserProxy) == inspect.signature(autogen.UserProxyAgent))
-lesson.claim("its rule reply runs after termination/human checks and code execution",
-             links[-1] == "generate_rule_reply"
-             and links.index("check_termination_and_human_reply") < links.index("generate_rule_reply")
-             and links.index("generate_code_execution_reply") < links.index("generate_rule_reply"))
+lesson.claim(
+    "SmartUserProxy takes the same arguments as UserProxyAgent",
+    inspect.signature(SmartUserProxy) == inspect.signature(autogen.UserProxyAgent),
+)
+lesson.claim(
+    "its rule reply runs after termination/human checks and code execution",
+    links[-1] == "generate_rule_reply"
+    and links.index("check_termination_and_human_reply") < links.index("generate_rule_reply")
+    and links.index("generate_code_execution_reply") < links.index("generate_rule_reply"),
+)
 
 # %% [markdown]
 # ### 3a. The auto-reply rules
@@ -137,13 +153,17 @@ lesson.claim("its rule reply runs after termination/human checks and code execut
 # marks the rules' answers as auto-replies: they take the place of `default_auto_reply`.)
 
 # %%
-assistant = lesson.assistant("assistant", [
-    "Which file format should I use, CSV or JSON?",
-    "I'll use CSV. The export has three columns: date, amount, category.",
-    "TERMINATE",
-])
-user_proxy = SmartUserProxy("user_proxy", human_input_mode="NEVER", is_termination_msg=ends_with_terminate,
-                            code_execution_config=False)
+assistant = lesson.assistant(
+    "assistant",
+    [
+        "Which file format should I use, CSV or JSON?",
+        "I'll use CSV. The export has three columns: date, amount, category.",
+        "TERMINATE",
+    ],
+)
+user_proxy = SmartUserProxy(
+    "user_proxy", human_input_mode="NEVER", is_termination_msg=ends_with_terminate, code_execution_config=False
+)
 with lesson.human([], mode="NEVER"):
     run = lesson.run(user_proxy, assistant, "Export last month's expenses.", title="SmartUserProxy rules")
 
@@ -162,15 +182,21 @@ lesson.claim("it keeps termination: TERMINATE ends the chat", run.stop_reason ==
 # %%
 llm = ScriptedLLM([CODE_REPLY, "The report is written. TERMINATE"])
 coder = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
-user_proxy = SmartUserProxy("user_proxy", human_input_mode="NEVER", is_termination_msg=ends_with_terminate,
-                            code_execution_config={"work_dir": str(smart_dir), "use_docker": False})
+user_proxy = SmartUserProxy(
+    "user_proxy",
+    human_input_mode="NEVER",
+    is_termination_msg=ends_with_terminate,
+    code_execution_config={"work_dir": str(smart_dir), "use_docker": False},
+)
 with lesson.human([], mode="NEVER"):
     run = lesson.run(user_proxy, coder, "Write the report.", title="SmartUserProxy runs code")
 
 report = smart_dir / "report.txt"
 lesson.claim("it keeps code execution: report.txt now exists", report.exists() and report.read_text() == "42")
-lesson.claim("the code's output went back to the model",
-             "report written" in (llm.requests[-1].last_content if llm.requests else ""))
+lesson.claim(
+    "the code's output went back to the model",
+    "report written" in (llm.requests[-1].last_content if llm.requests else ""),
+)
 
 # %% [markdown]
 # ### 3c. It keeps the auto-reply limit
@@ -179,14 +205,21 @@ lesson.claim("the code's output went back to the model",
 
 # %%
 assistant = lesson.assistant("assistant", ["Working on it.", "Still working.", "Almost there."])
-user_proxy = SmartUserProxy("user_proxy", human_input_mode="NEVER", max_consecutive_auto_reply=2,
-                            is_termination_msg=ends_with_terminate, code_execution_config=False)
+user_proxy = SmartUserProxy(
+    "user_proxy",
+    human_input_mode="NEVER",
+    max_consecutive_auto_reply=2,
+    is_termination_msg=ends_with_terminate,
+    code_execution_config=False,
+)
 with lesson.human([], mode="NEVER"):
     run = lesson.run(user_proxy, assistant, "Tidy up the repository.", title="SmartUserProxy at its limit")
 
 nudges = [m for m in run.trace.messages if m.agent == "user_proxy" and m.content == COMPLETION_NUDGE]
-lesson.claim("it keeps max_consecutive_auto_reply: the chat stops at the limit",
-             run.stop_reason == "max_consecutive_auto_reply" and run.trace.stop.agent == "user_proxy")
+lesson.claim(
+    "it keeps max_consecutive_auto_reply: the chat stops at the limit",
+    run.stop_reason == "max_consecutive_auto_reply" and run.trace.stop.agent == "user_proxy",
+)
 lesson.claim("it nudged exactly max_consecutive_auto_reply = 2 times", len(nudges) == 2)
 
 # %% [markdown]
@@ -198,25 +231,30 @@ lesson.claim("it nudged exactly max_consecutive_auto_reply = 2 times", len(nudge
 
 # %%
 assistant = lesson.assistant("assistant", ["Here is the summary. TERMINATE", "Shorter summary. TERMINATE"])
-user_proxy = SmartUserProxy("user_proxy", human_input_mode="TERMINATE", is_termination_msg=ends_with_terminate,
-                            code_execution_config=False)
+user_proxy = SmartUserProxy(
+    "user_proxy", human_input_mode="TERMINATE", is_termination_msg=ends_with_terminate, code_execution_config=False
+)
 with lesson.human(["Make it shorter.", ""], mode="TERMINATE"):
     run = lesson.run(user_proxy, assistant, "Summarise the meeting.", title="SmartUserProxy, TERMINATE mode")
-lesson.claim("TERMINATE mode still asks the human at termination",
-             [e.detail for e in run.trace.of_kind("human_prompt")] == ["termination_msg"] * 2)
-lesson.claim("the human's feedback replaced any rule reply",
-             proxy_replies(run)[:1] == ["Make it shorter."])
+lesson.claim(
+    "TERMINATE mode still asks the human at termination",
+    [e.detail for e in run.trace.of_kind("human_prompt")] == ["termination_msg"] * 2,
+)
+lesson.claim("the human's feedback replaced any rule reply", proxy_replies(run)[:1] == ["Make it shorter."])
 lesson.claim("Enter at termination ends the chat", run.stop_reason == "termination_msg")
 
 # %%
 assistant = lesson.assistant("assistant", ["Should the summary be in English?", "Done. TERMINATE"])
-user_proxy = SmartUserProxy("user_proxy", human_input_mode="ALWAYS", is_termination_msg=ends_with_terminate,
-                            code_execution_config=False)
+user_proxy = SmartUserProxy(
+    "user_proxy", human_input_mode="ALWAYS", is_termination_msg=ends_with_terminate, code_execution_config=False
+)
 with lesson.human(["", ""], mode="ALWAYS"):
     run = lesson.run(user_proxy, assistant, "Summarise the meeting.", title="SmartUserProxy, ALWAYS mode")
 lesson.claim("ALWAYS mode still asks the human at every message", len(run.trace.human_prompts) == 2)
-lesson.claim("Enter falls through to the rules: the question got the best-judgment reply",
-             proxy_replies(run)[:1] == [QUESTION_REPLY])
+lesson.claim(
+    "Enter falls through to the rules: the question got the best-judgment reply",
+    proxy_replies(run)[:1] == [QUESTION_REPLY],
+)
 
 # %% [markdown]
 # ## 4. Configuring the rules
@@ -230,13 +268,15 @@ lesson.claim("Enter falls through to the rules: the question got the best-judgme
 # %%
 stuck = AutoReplyRule("stuck", lambda m: "i can't" in message_text(m).lower(), "Try a different approach.")
 assistant = lesson.assistant("assistant", ["I can't open the file.", "Opened it another way. TERMINATE"])
-user_proxy = SmartUserProxy("user_proxy", human_input_mode="NEVER", is_termination_msg=ends_with_terminate,
-                            code_execution_config=False)
+user_proxy = SmartUserProxy(
+    "user_proxy", human_input_mode="NEVER", is_termination_msg=ends_with_terminate, code_execution_config=False
+)
 user_proxy.auto_reply_rules = [stuck, *SmartUserProxy.DEFAULT_AUTO_REPLY_RULES]
 with lesson.human([], mode="NEVER"):
     run = lesson.run(user_proxy, assistant, "Read data.csv.", title="a custom rule")
-lesson.claim("a custom rule placed first answers before the defaults",
-             proxy_replies(run)[:1] == ["Try a different approach."])
+lesson.claim(
+    "a custom rule placed first answers before the defaults", proxy_replies(run)[:1] == ["Try a different approach."]
+)
 
 # %% [markdown]
 # ## Summary

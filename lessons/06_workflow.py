@@ -32,8 +32,8 @@
 
 # %%
 from hitl_modes import ScriptedHuman, Stage, Workflow
-from hitl_modes.exercises.lesson06 import check_last_reply, check_stages
-from hitl_modes.lesson import Lesson
+from hitl_modes.course.exercises.lesson06 import check_last_reply, check_stages
+from hitl_modes.course.lesson import Lesson
 
 lesson = Lesson.setup(6, "Multi-stage workflow with human checkpoints")
 
@@ -62,17 +62,27 @@ TASK = "Write a Python function that parses one line of CSV."
 
 def build_workflow(research, code, docs):
     """Three assistants (scripted models; real ones with --live) and the stages around them."""
-    researcher = lesson.assistant("researcher", research, system_message=(
-        "You find out what a piece of code must handle. List the findings. End your final answer with TERMINATE."))
-    coder = lesson.assistant("coder", code, system_message=(
-        "You write Python in one ```python block. Say TERMINATE when the code is final."))
-    writer = lesson.assistant("writer", docs, system_message=(
-        "You write short documentation for users. End with TERMINATE."))
-    return Workflow([
-        Stage("research", researcher, "Find out what the function must handle.", human_input_mode="TERMINATE"),
-        Stage("code", coder, "Write the function.", human_input_mode="TERMINATE"),
-        Stage("docs", writer, "Document the function for its users.", human_input_mode="NEVER"),
-    ], quiet=lesson.quiet)
+    researcher = lesson.assistant(
+        "researcher",
+        research,
+        system_message=(
+            "You find out what a piece of code must handle. List the findings. End your final answer with TERMINATE."
+        ),
+    )
+    coder = lesson.assistant(
+        "coder", code, system_message=("You write Python in one ```python block. Say TERMINATE when the code is final.")
+    )
+    writer = lesson.assistant(
+        "writer", docs, system_message=("You write short documentation for users. End with TERMINATE.")
+    )
+    return Workflow(
+        [
+            Stage("research", researcher, "Find out what the function must handle.", human_input_mode="TERMINATE"),
+            Stage("code", coder, "Write the function.", human_input_mode="TERMINATE"),
+            Stage("docs", writer, "Document the function for its users.", human_input_mode="NEVER"),
+        ],
+        quiet=lesson.quiet,
+    )
 
 
 def models(workflow):
@@ -96,12 +106,18 @@ def show_stages(result, label):
 # %%
 FIRST_FINDINGS = "Findings: split the line on commas; strip spaces around each field. TERMINATE"
 FEEDBACK = "Also cover quoted fields that contain commas."
-FINDINGS = ("Findings: split on commas outside double quotes; inside quotes a doubled quote is one "
-            "literal quote; strip spaces around each field. TERMINATE")
-CODE = ('```python\nimport csv\n\n\ndef parse_line(line: str) -> list[str]:\n'
-        '    return [field.strip() for field in next(csv.reader([line], skipinitialspace=True))]\n```')
-DOCS = ("`parse_line(line)` splits one CSV line into fields. A comma inside double quotes stays in its "
-        'field, and "" inside quotes is one quote. Spaces around fields are removed. TERMINATE')
+FINDINGS = (
+    "Findings: split on commas outside double quotes; inside quotes a doubled quote is one "
+    "literal quote; strip spaces around each field. TERMINATE"
+)
+CODE = (
+    "```python\nimport csv\n\n\ndef parse_line(line: str) -> list[str]:\n"
+    "    return [field.strip() for field in next(csv.reader([line], skipinitialspace=True))]\n```"
+)
+DOCS = (
+    "`parse_line(line)` splits one CSV line into fields. A comma inside double quotes stays in its "
+    'field, and "" inside quotes is one quote. Spaces around fields are removed. TERMINATE'
+)
 
 workflow = build_workflow([FIRST_FINDINGS, FINDINGS], [CODE, "TERMINATE"], [DOCS])
 with lesson.human([FEEDBACK, "", ""], mode="TERMINATE"):
@@ -109,16 +125,26 @@ with lesson.human([FEEDBACK, "", ""], mode="TERMINATE"):
 show_stages(result, "approved")
 llm = models(workflow)
 
-lesson.claim("the workflow completes: research, code and docs all pass",
-             result.completed and [s.name for s in result] == ["research", "code", "docs"])
-lesson.claim("research asks the human twice (feedback, then Enter), code once, docs never",
-             [len(s.human_prompts) for s in result] == [2, 1, 0])
-lesson.claim("the human's feedback reached the researcher and it revised",
-             lambda: llm["research"].requests[1].messages[-1]["content"] == FEEDBACK)
-lesson.claim("research hands on the revised findings, TERMINATE removed",
-             result["research"].output == FINDINGS.removesuffix(" TERMINATE"))
-lesson.claim("the docs stage's proxy ran in NEVER mode and stopped on the writer's TERMINATE",
-             lambda: result["docs"].stop_reason == "termination_msg" and result["docs"].human_prompts == [])
+lesson.claim(
+    "the workflow completes: research, code and docs all pass",
+    result.completed and [s.name for s in result] == ["research", "code", "docs"],
+)
+lesson.claim(
+    "research asks the human twice (feedback, then Enter), code once, docs never",
+    [len(s.human_prompts) for s in result] == [2, 1, 0],
+)
+lesson.claim(
+    "the human's feedback reached the researcher and it revised",
+    lambda: llm["research"].requests[1].messages[-1]["content"] == FEEDBACK,
+)
+lesson.claim(
+    "research hands on the revised findings, TERMINATE removed",
+    result["research"].output == FINDINGS.removesuffix(" TERMINATE"),
+)
+lesson.claim(
+    "the docs stage's proxy ran in NEVER mode and stopped on the writer's TERMINATE",
+    lambda: result["docs"].stop_reason == "termination_msg" and result["docs"].human_prompts == [],
+)
 
 # %% [markdown]
 # ## 3. What crosses from one stage to the next
@@ -137,6 +163,7 @@ lesson.claim("the docs stage's proxy ran in NEVER mode and stopped on the writer
 # ended on the coder's bare `TERMINATE`, and `"last_msg"` takes the last message and deletes every
 # `TERMINATE` in it.
 
+
 # %%
 def first_request(model):
     """The messages a scripted model got on its first call (a live model keeps no record)."""
@@ -149,17 +176,25 @@ print("The coder's model saw, on its first call:")
 for m in coder_saw:
     print(f"  [{m['role']}] {m['content']!r}")
 
-lesson.claim("the coder's first request holds only its system message and the opening message",
-             [m["role"] for m in coder_saw] == ["system", "user"])
-lesson.claim("the opening message carries the approved findings",
-             lambda: result["research"].output in coder_saw[-1]["content"])
-lesson.claim("no stage-1 draft and no human feedback reach the coder",
-             not any(t in m["content"] for m in coder_saw for t in (FIRST_FINDINGS.removesuffix(" TERMINATE"), FEEDBACK)))
-lesson.claim("the code chat ended on a bare TERMINATE, yet the code is what was handed on",
-             lambda: result["code"].result.chat_history[-1]["content"] == "TERMINATE"
-             and result["code"].output == CODE)
-lesson.claim("ChatResult.summary is the hand-off, and the writer's opening message carries it",
-             lambda: result["code"].result.summary == CODE and CODE in writer_saw[-1]["content"])
+lesson.claim(
+    "the coder's first request holds only its system message and the opening message",
+    [m["role"] for m in coder_saw] == ["system", "user"],
+)
+lesson.claim(
+    "the opening message carries the approved findings", lambda: result["research"].output in coder_saw[-1]["content"]
+)
+lesson.claim(
+    "no stage-1 draft and no human feedback reach the coder",
+    not any(t in m["content"] for m in coder_saw for t in (FIRST_FINDINGS.removesuffix(" TERMINATE"), FEEDBACK)),
+)
+lesson.claim(
+    "the code chat ended on a bare TERMINATE, yet the code is what was handed on",
+    lambda: result["code"].result.chat_history[-1]["content"] == "TERMINATE" and result["code"].output == CODE,
+)
+lesson.claim(
+    "ChatResult.summary is the hand-off, and the writer's opening message carries it",
+    lambda: result["code"].result.summary == CODE and CODE in writer_saw[-1]["content"],
+)
 
 # %% [markdown]
 # ## 4. Reject: `exit` at the code checkpoint
@@ -176,14 +211,22 @@ with lesson.human(["", "exit"], mode="TERMINATE"):
 show_stages(rejected, "rejected")
 llm = models(workflow)
 
-lesson.claim("typing exit at the code checkpoint rejects the stage and stops the workflow there",
-             lambda: (rejected.reason, rejected.stopped_at, rejected["code"].stop_reason)
-             == ("rejected", "code", "human_exit"))
-lesson.claim("nothing runs after it: docs never starts and the writer's model is never called",
-             rejected.not_run == ["docs"] and llm["docs"].calls == 0)
-lesson.claim("the rejected code is kept for reading but is not an output",
-             lambda: rejected["code"].reply is not None and rejected["code"].output is None
-             and list(rejected.outputs) == ["research"])
+lesson.claim(
+    "typing exit at the code checkpoint rejects the stage and stops the workflow there",
+    lambda: (rejected.reason, rejected.stopped_at, rejected["code"].stop_reason) == ("rejected", "code", "human_exit"),
+)
+lesson.claim(
+    "nothing runs after it: docs never starts and the writer's model is never called",
+    rejected.not_run == ["docs"] and llm["docs"].calls == 0,
+)
+lesson.claim(
+    "the rejected code is kept for reading but is not an output",
+    lambda: (
+        rejected["code"].reply is not None
+        and rejected["code"].output is None
+        and list(rejected.outputs) == ["research"]
+    ),
+)
 
 # %% [markdown]
 # ## 5. Cancel: the human hangs up
@@ -213,10 +256,14 @@ with human:
 show_stages(cancelled, "cancelled")
 llm = models(workflow)
 
-lesson.claim("hanging up at the research checkpoint cancels the workflow there",
-             (cancelled.reason, cancelled.stopped_at) == ("cancelled", "research"))
-lesson.claim("no later stage runs: the coder's and the writer's models are never called",
-             cancelled.not_run == ["code", "docs"] and llm["code"].calls == 0 and llm["docs"].calls == 0)
+lesson.claim(
+    "hanging up at the research checkpoint cancels the workflow there",
+    (cancelled.reason, cancelled.stopped_at) == ("cancelled", "research"),
+)
+lesson.claim(
+    "no later stage runs: the coder's and the writer's models are never called",
+    cancelled.not_run == ["code", "docs"] and llm["code"].calls == 0 and llm["docs"].calls == 0,
+)
 
 # %% [markdown]
 # ## Summary

@@ -36,9 +36,9 @@ import time
 from pathlib import Path
 
 from hitl_modes import AuditLog, DraftApprovalGate, SlowHuman, read_audit_log, summarize_audit_log
-from hitl_modes.approval import AlreadySentError
-from hitl_modes.exercises.lesson07 import REVIEW_DECISIONS, check_review_decision
-from hitl_modes.lesson import Lesson
+from hitl_modes.approvals.draft_gate import AlreadySentError
+from hitl_modes.course.exercises.lesson07 import REVIEW_DECISIONS, check_review_decision
+from hitl_modes.course.lesson import Lesson
 
 lesson = Lesson.setup(7, "Approval gate: nothing is sent until a person approves")
 
@@ -49,8 +49,10 @@ print(f"outbox: {OUTBOX}\naudit log: {audit.path}")
 
 TO = "team@example.com"
 TASK = "Draft a two-line email to the team announcing that the new dashboard launches on Tuesday."
-SYSTEM = ("You write short emails. Start with a 'Subject: ...' line, then the body. When you get feedback, "
-          "reply with the whole revised email and nothing else.")
+SYSTEM = (
+    "You write short emails. Start with a 'Subject: ...' line, then the body. When you get feedback, "
+    "reply with the whole revised email and nothing else."
+)
 DRAFT_1 = "Subject: New dashboard\n\nHi team,\nthe new dashboard launches on Monday. Enjoy!"
 DRAFT_2 = "Subject: New dashboard launches Tuesday\n\nHi team,\nthe new dashboard launches on Tuesday. Enjoy!"
 
@@ -75,13 +77,18 @@ print(f"the approved draft, returned to the caller:\n{result.draft}\n")
 if result.sent_path:
     print(f"--- {result.sent_path.name} ---\n{result.sent_path.read_text()}")
 
-lesson.claim("the reviewer saw two drafts and revised the first", [r.decision for r in result.reviews]
-             == ["feedback", "approved"])
-lesson.claim("the feedback reached the drafter's model",
-             "Tuesday, not Monday" in drafter.hitl_llm.requests[-1].last_content)
+lesson.claim(
+    "the reviewer saw two drafts and revised the first",
+    [r.decision for r in result.reviews] == ["feedback", "approved"],
+)
+lesson.claim(
+    "the feedback reached the drafter's model", "Tuesday, not Monday" in drafter.hitl_llm.requests[-1].last_content
+)
 lesson.claim("exactly one email is in the outbox, sent after APPROVE", outbox.sent() == [result.sent_path])
-lesson.claim("the approved draft is returned, and it is what was sent",
-             result.draft == DRAFT_2 and "launches on Tuesday" in result.sent_path.read_text())
+lesson.claim(
+    "the approved draft is returned, and it is what was sent",
+    result.draft == DRAFT_2 and "launches on Tuesday" in result.sent_path.read_text(),
+)
 
 # %% [markdown]
 # ## 2. Nothing is sent on REJECT, `exit` or Enter
@@ -102,9 +109,11 @@ for answer in ["REJECT: wrong audience", "exit", ""]:
     typed = gate.result.reviews[-1].reply if gate.result.reviews else None
     print(f"answer {typed!r}: status {gate.result.status}, draft returned: {gate.result.draft!r}\n")
 
-lesson.claim("REJECT, exit and Enter each end the review unsent",
-             [o.status for o in outcomes.values()] == ["rejected", "exit", "rejected"]
-             and all(o.draft is None for o in outcomes.values()))
+lesson.claim(
+    "REJECT, exit and Enter each end the review unsent",
+    [o.status for o in outcomes.values()] == ["rejected", "exit", "rejected"]
+    and all(o.draft is None for o in outcomes.values()),
+)
 lesson.claim("the outbox still holds only the one approved email", outbox.sent() == [result.sent_path])
 
 # %% [markdown]
@@ -123,10 +132,14 @@ with slow:
     time.sleep(1.6)  # let the late answer arrive
 print(f"status: {gate.result.status}; the slow human typed {slow.replies!r}, too late")
 
-lesson.claim("the review timed out, and nothing was sent", gate.result.status == "timed-out"
-             and gate.result.draft is None and outbox.sent() == [result.sent_path])
-lesson.claim("the late APPROVE arrived after the gate had given up, and changed nothing",
-             slow.replies == ["APPROVE"] and gate.result.status == "timed-out")
+lesson.claim(
+    "the review timed out, and nothing was sent",
+    gate.result.status == "timed-out" and gate.result.draft is None and outbox.sent() == [result.sent_path],
+)
+lesson.claim(
+    "the late APPROVE arrived after the gate had given up, and changed nothing",
+    slow.replies == ["APPROVE"] and gate.result.status == "timed-out",
+)
 
 # %% [markdown]
 # ## 4. Exactly once
@@ -144,13 +157,16 @@ except AlreadySentError as e:
 print(second_send)
 
 # The reviewer from section 1, whose gate approved and sent, is handed one more draft:
-decided = reviewer.generate_reply(messages=[{"role": "user", "content": "Subject: PS\n\nOne more thing..."}],
-                                  sender=drafter)
+decided = reviewer.generate_reply(
+    messages=[{"role": "user", "content": "Subject: PS\n\nOne more thing..."}], sender=drafter
+)
 print(f"the decided gate's reply to another draft: {decided!r}")
 
 lesson.claim("the outbox refuses a second send of the same message", second_send.startswith("refused"))
-lesson.claim("a gate that has decided neither asks again nor sends", decided is None
-             and launch_gate.result.rounds == 2 and outbox.sent() == [result.sent_path])
+lesson.claim(
+    "a gate that has decided neither asks again nor sends",
+    decided is None and launch_gate.result.rounds == 2 and outbox.sent() == [result.sent_path],
+)
 
 # %% [markdown]
 # ## 5. The audit log
@@ -160,14 +176,16 @@ lesson.claim("a gate that has decided neither asks again nor sends", decided is 
 # acts, so even a crash right after the send cannot lose the approval that caused it.
 
 # %%
-records = read_audit_log(audit.path)[-audit.written:]
+records = read_audit_log(audit.path)[-audit.written :]
 for r in records:
     print(f"{r['timestamp']}  {r['agent']:<9} {r['decision']:<10} response={r['response']!r}")
 print()
 print(summarize_audit_log(audit.path))
 
-lesson.claim("one line per human decision, in order",
-             [r["decision"] for r in records] == ["feedback", "approved", "rejected", "exit", "rejected", "timed-out"])
+lesson.claim(
+    "one line per human decision, in order",
+    [r["decision"] for r in records] == ["feedback", "approved", "rejected", "exit", "rejected", "timed-out"],
+)
 lesson.claim("every line has a UTC timestamp", all(r["timestamp"].endswith("+00:00") for r in records))
 
 # %% [markdown]

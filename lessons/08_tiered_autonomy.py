@@ -34,13 +34,21 @@ import tempfile
 import time
 from pathlib import Path
 
-import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
-from hitl_modes import AuditLog, RiskGatedProxy, RiskPolicy, Rule, SlowHuman, read_audit_log, summarize_audit_log
-from hitl_modes import tool_call
-from hitl_modes.exercises.lesson08 import check_permissions_rule
-from hitl_modes.lesson import Lesson
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
+from hitl_modes import (
+    AuditLog,
+    RiskGatedProxy,
+    RiskPolicy,
+    Rule,
+    SlowHuman,
+    read_audit_log,
+    summarize_audit_log,
+    tool_call,
+)
+from hitl_modes.course.exercises.lesson08 import check_permissions_rule
+from hitl_modes.course.lesson import Lesson
 
 lesson = Lesson.setup(8, "Tiered autonomy: ask only when it matters, and keep a record")
 
@@ -80,15 +88,20 @@ examples = {
     "Do not delete anything yet; list what would be removed.": "low",
     "Wire $4,000 to the supplier's account.": "high",
 }
-for text, expected in examples.items():
+for text in examples:
     verdict = policy.assess(text)
     print(f"{verdict.level:<5} {text.strip('`').replace(chr(10), ' ')[:60]:<62} {verdict.reasons[0][:70]}")
 
-lesson.claim("every example gets the expected level",
-             all(policy.assess(text).level == level for text, level in examples.items()))
-lesson.claim("the four ways of writing rm -rf are all high",
-             all(policy.assess(f"```sh\n{cmd} build\n```").high
-                 for cmd in ("rm -rf", "rm -fr", "rm -r -f", "rm --recursive --force")))
+lesson.claim(
+    "every example gets the expected level", all(policy.assess(text).level == level for text, level in examples.items())
+)
+lesson.claim(
+    "the four ways of writing rm -rf are all high",
+    all(
+        policy.assess(f"```sh\n{cmd} build\n```").high
+        for cmd in ("rm -rf", "rm -fr", "rm -r -f", "rm --recursive --force")
+    ),
+)
 
 # %% [markdown]
 # What it **cannot** see: what a script file contains, what a variable holds at run time, or text
@@ -109,6 +122,7 @@ lesson.claim("a script file's contents are invisible to the policy", blind_spot.
 # the human is asked). The first time the human just presses Enter: **that denies it**, because an
 # approval must be explicit. The assistant asks again and the human types `approve`.
 
+
 # %%
 def is_termination_msg(message):
     return (message.get("content") or "").rstrip().endswith("TERMINATE")
@@ -116,17 +130,26 @@ def is_termination_msg(message):
 
 def gated_proxy(**kwargs):
     return RiskGatedProxy(
-        "operator", audit_log=audit, is_termination_msg=is_termination_msg, max_consecutive_auto_reply=8,
-        code_execution_config={"work_dir": str(workspace), "use_docker": False}, **kwargs)
+        "operator",
+        audit_log=audit,
+        is_termination_msg=is_termination_msg,
+        max_consecutive_auto_reply=8,
+        code_execution_config={"work_dir": str(workspace), "use_docker": False},
+        **kwargs,
+    )
 
 
 SYSTEM = "You are a build engineer. Run shell commands in ```sh blocks. Say TERMINATE when done."
-assistant = lesson.assistant("assistant", [
-    "Let me look first.\n```sh\nls build\n```",
-    "Now I'll remove the build folder.\n```sh\nrm -rf build\n```",
-    "I still need to remove it to start clean.\n```sh\nrm -rf build\n```",
-    "The build folder is gone. TERMINATE",
-], system_message=SYSTEM)
+assistant = lesson.assistant(
+    "assistant",
+    [
+        "Let me look first.\n```sh\nls build\n```",
+        "Now I'll remove the build folder.\n```sh\nrm -rf build\n```",
+        "I still need to remove it to start clean.\n```sh\nrm -rf build\n```",
+        "The build folder is gone. TERMINATE",
+    ],
+    system_message=SYSTEM,
+)
 operator = gated_proxy()
 with lesson.human(["", "approve"], mode="NEVER"):
     run = lesson.run(operator, assistant, "Clean the build folder.", title="low runs, high asks")
@@ -134,11 +157,16 @@ with lesson.human(["", "approve"], mode="NEVER"):
 for d in operator.gate_decisions:
     print(f"{d.decision:<13} risk {d.assessment.level:<4} {d.action.strip().splitlines()[-2]}")
 decisions = [d.decision for d in operator.gate_decisions]
-lesson.claim("listing ran without asking; the human was asked only about rm -rf", decisions[0] == "auto-approved"
-             and len(run.trace.human_prompts) == 2 and all("rm -rf" in p for p in run.trace.human_prompts))
-lesson.claim("Enter denied the deletion; 'approve' let it run",
-             decisions == ["auto-approved", "rejected", "approved"]
-             and any("DENIED" in m.content for m in run.trace.messages))
+lesson.claim(
+    "listing ran without asking; the human was asked only about rm -rf",
+    decisions[0] == "auto-approved"
+    and len(run.trace.human_prompts) == 2
+    and all("rm -rf" in p for p in run.trace.human_prompts),
+)
+lesson.claim(
+    "Enter denied the deletion; 'approve' let it run",
+    decisions == ["auto-approved", "rejected", "approved"] and any("DENIED" in m.content for m in run.trace.messages),
+)
 lesson.claim("the folder was deleted only after the approval", not (workspace / "build").exists())
 
 # %% [markdown]
@@ -150,19 +178,25 @@ lesson.claim("the folder was deleted only after the approval", not (workspace / 
 # that keeps retrying cannot loop. The late approvals arrive, and change nothing.
 
 # %%
-assistant = lesson.assistant("assistant", [
-    "The data folder is in the way.\n```sh\nrm -rf data\n```",
-    "Please, it is needed.\n```sh\nrm -rf data\n```",
-    "One more try.\n```sh\nrm -rf data\n```",
-], system_message=SYSTEM)
+assistant = lesson.assistant(
+    "assistant",
+    [
+        "The data folder is in the way.\n```sh\nrm -rf data\n```",
+        "Please, it is needed.\n```sh\nrm -rf data\n```",
+        "One more try.\n```sh\nrm -rf data\n```",
+    ],
+    system_message=SYSTEM,
+)
 operator = gated_proxy(timeout=0.3, max_denials=2)
 with SlowHuman(["approve", "approve"], delay=1.0) as slow:
     run = lesson.run(operator, assistant, "Make room for the new data.", title="nobody answers in time")
     time.sleep(1.1)  # the late answers arrive
 
 print([d.decision for d in operator.gate_decisions], "| late answers:", slow.replies)
-lesson.claim("both requests timed out and were denied", [d.decision for d in operator.gate_decisions]
-             == ["timed-out", "timed-out"])
+lesson.claim(
+    "both requests timed out and were denied",
+    [d.decision for d in operator.gate_decisions] == ["timed-out", "timed-out"],
+)
 lesson.claim("the chat stopped after max_denials, before the third try", assistant.hitl_llm.calls == 2)
 lesson.claim("the data is still there", (workspace / "data" / "customers.csv").exists())
 
@@ -183,10 +217,14 @@ def send_email(to: str, subject: str, body: str) -> str:
     return "sent"
 
 
-assistant = lesson.assistant("assistant", [
-    tool_call("send_email", to="all-customers@example.com", subject="Price change", body="Prices rise 20%."),
-    "Understood, I did not send it. TERMINATE",
-], system_message="Use the tools you are given. Say TERMINATE when done.")
+assistant = lesson.assistant(
+    "assistant",
+    [
+        tool_call("send_email", to="all-customers@example.com", subject="Price change", body="Prices rise 20%."),
+        "Understood, I did not send it. TERMINATE",
+    ],
+    system_message="Use the tools you are given. Say TERMINATE when done.",
+)
 operator = gated_proxy()
 autogen.register_function(send_email, caller=assistant, executor=operator, description="Send an email.")
 assistant.hitl_llm.register(assistant)  # adding a tool rebuilt the assistant's model client
@@ -194,12 +232,18 @@ with lesson.human(["no"], mode="NEVER"):
     run = lesson.run(operator, assistant, "Tell all customers about the price change.", title="a gated tool")
 
 print(operator.gate_decisions[-1].assessment)
-lesson.claim("the email tool was rated high and denied", operator.gate_decisions[-1].decision == "rejected"
-             and "send_email" in operator.gate_decisions[-1].assessment.categories)
+lesson.claim(
+    "the email tool was rated high and denied",
+    operator.gate_decisions[-1].decision == "rejected"
+    and "send_email" in operator.gate_decisions[-1].assessment.categories,
+)
 lesson.claim("the tool never ran", outbox == [])
-lesson.claim("the model got a tool result saying it was denied",
-             any(m.get("role") == "tool" and "DENIED" in str(m.get("content"))
-                 for m in assistant.hitl_llm.requests[-1].messages))
+lesson.claim(
+    "the model got a tool result saying it was denied",
+    any(
+        m.get("role") == "tool" and "DENIED" in str(m.get("content")) for m in assistant.hitl_llm.requests[-1].messages
+    ),
+)
 
 # %% [markdown]
 # ## 5. The audit log
@@ -208,18 +252,23 @@ lesson.claim("the model got a tool result saying it was denied",
 # too, with the policy's risk and reasons, so a reviewer can later check what ran without asking.
 
 # %%
-records = read_audit_log(audit.path)[-audit.written:]
+records = read_audit_log(audit.path)[-audit.written :]
 for r in records:
     print(f"{r['decision']:<13} risk={r.get('risk')!s:<5} response={r['response']!r:<10} {r['reasons'][0][:60]}")
 print()
 print(summarize_audit_log(audit.path))
 
-lesson.claim("every decision is in the log, in order", [r["decision"] for r in records]
-             == ["auto-approved", "rejected", "approved", "timed-out", "timed-out", "rejected"])
-lesson.claim("policy decisions carry their risk and reasons",
-             all(r["risk"] in ("low", "high") and r["reasons"] for r in records))
-lesson.claim("auto-approvals are recorded as low risk", all(r["risk"] == "low" for r in records
-                                                            if r["decision"] == "auto-approved"))
+lesson.claim(
+    "every decision is in the log, in order",
+    [r["decision"] for r in records] == ["auto-approved", "rejected", "approved", "timed-out", "timed-out", "rejected"],
+)
+lesson.claim(
+    "policy decisions carry their risk and reasons", all(r["risk"] in ("low", "high") and r["reasons"] for r in records)
+)
+lesson.claim(
+    "auto-approvals are recorded as low risk",
+    all(r["risk"] == "low" for r in records if r["decision"] == "auto-approved"),
+)
 
 # %% [markdown]
 # ## Summary

@@ -33,16 +33,15 @@ import tempfile
 import threading
 from pathlib import Path
 
-import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
-from hitl_modes import (AuditLog, QueueHuman, QueueHumanProxy, ScriptedHuman, read_audit_log, run_async,
-                        scripted_answers)
-from hitl_modes.async_human import console_answers, while_answering
-from hitl_modes.compat import asks_twice_in_async_chats, classic_distribution
-from hitl_modes.exercises.lesson09 import check_ask_or_stop
-from hitl_modes.human import require_interactive_human
-from hitl_modes.lesson import Lesson
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
+from hitl_modes import AuditLog, QueueHuman, QueueHumanProxy, ScriptedHuman, read_audit_log, run_async, scripted_answers
+from hitl_modes.agents.queue_human import console_answers, while_answering
+from hitl_modes.chat.compat import asks_twice_in_async_chats, classic_distribution
+from hitl_modes.chat.human import require_interactive_human
+from hitl_modes.course.exercises.lesson09 import check_ask_or_stop
+from hitl_modes.course.lesson import Lesson
 
 lesson = Lesson.setup(9, "Async human input, and timeouts that stop")
 
@@ -79,28 +78,42 @@ def chat(proxy, assistant, task, *responders, title=""):
 # `ALWAYS` mode: the human gives feedback on the plan, then presses Enter on the final one.
 #
 # The timeline's recorder watches AutoGen's `IOStream`, which a queue-fed human never touches, so
-# `QueueHumanProxy` reports each exchange to it (`hitl_modes.record.record_human_exchange`): the
+# `QueueHumanProxy` reports each exchange to it (`hitl_modes.chat.record.record_human_exchange`): the
 # questions and answers appear in the timeline like any other human's. The queue also keeps its own
 # record, printed below it.
 
 # %%
-assistant = lesson.assistant("assistant", [
-    "Plan: 1) load data.csv 2) drop empty rows 3) plot the monthly totals.",
-    "Plan: 1) load data.csv 2) drop empty rows 3) test that no totals changed 4) plot. TERMINATE",
-], system_message="Propose short plans. Say TERMINATE when the plan is final.")
+assistant = lesson.assistant(
+    "assistant",
+    [
+        "Plan: 1) load data.csv 2) drop empty rows 3) plot the monthly totals.",
+        "Plan: 1) load data.csv 2) drop empty rows 3) test that no totals changed 4) plot. TERMINATE",
+    ],
+    system_message="Propose short plans. Say TERMINATE when the plan is final.",
+)
 human = QueueHuman()
-proxy = QueueHumanProxy("user", human, human_input_mode="ALWAYS", code_execution_config=False,
-                        is_termination_msg=is_termination_msg)
-run = chat(proxy, assistant, "Plan the monthly report.",
-           answers(human, ["Add a step that checks the cleaning changed no totals.", ""]), title="a queue-fed human")
+proxy = QueueHumanProxy(
+    "user", human, human_input_mode="ALWAYS", code_execution_config=False, is_termination_msg=is_termination_msg
+)
+run = chat(
+    proxy,
+    assistant,
+    "Plan the monthly report.",
+    answers(human, ["Add a step that checks the cleaning changed no totals.", ""]),
+    title="a queue-fed human",
+)
 
 for prompt, reply in zip(human.prompts, human.replies):
     print(f"queue: asked {prompt[:60]!r}... answered {reply!r}")
-lesson.claim("both questions went through the queue, and the timeline shows them",
-             len(human.prompts) == 2 and run.trace.human_prompts == human.prompts)
+lesson.claim(
+    "both questions went through the queue, and the timeline shows them",
+    len(human.prompts) == 2 and run.trace.human_prompts == human.prompts,
+)
 lesson.claim("the feedback reached the model", "checks the cleaning" in assistant.hitl_llm.requests[-1].last_content)
-lesson.claim("AutoGen's ChatResult.human_input is filled as usual",
-             run.result.human_input == ["Add a step that checks the cleaning changed no totals.", ""])
+lesson.claim(
+    "AutoGen's ChatResult.human_input is filled as usual",
+    run.result.human_input == ["Add a step that checks the cleaning changed no totals.", ""],
+)
 
 # %% [markdown]
 # ## 2. The pitfall: asked twice
@@ -117,6 +130,7 @@ lesson.claim("AutoGen's ChatResult.human_input is filled as usual",
 #
 # The naive proxy below overrides only `a_get_human_input`, as the docs suggest. To catch its second
 # question this section always installs a scripted "console" (a `ScriptedHuman` on the `IOStream`).
+
 
 # %%
 class NaiveQueueProxy(autogen.UserProxyAgent):
@@ -146,8 +160,10 @@ with ScriptedHuman([""] if ASKS_TWICE else [], echo=False) as console:
 
 print(f"queue asked {len(human.prompts)} times; the console asked {len(console.prompts)} time(s): {console.prompts}")
 if ASKS_TWICE:
-    lesson.claim("after an Enter in the queue, AutoGen asked the same question again through the console",
-                 console.prompts == human.prompts[:1])
+    lesson.claim(
+        "after an Enter in the queue, AutoGen asked the same question again through the console",
+        console.prompts == human.prompts[:1],
+    )
 else:
     lesson.claim("this distribution (ag2) asks once: the console was never asked", console.prompts == [])
 
@@ -155,11 +171,13 @@ else:
 # The same double call counts every auto-reply twice, so `max_consecutive_auto_reply=4` stops an async
 # chat after **2** auto-replies, even in `NEVER` mode where nobody is asked.
 
+
 # %%
 def never_chat(proxy_class):
     assistant = lesson.assistant("assistant", [f"Round {i}." for i in range(1, 7)])
-    proxy = proxy_class("user", QueueHuman(), human_input_mode="NEVER", code_execution_config=False,
-                        max_consecutive_auto_reply=4)
+    proxy = proxy_class(
+        "user", QueueHuman(), human_input_mode="NEVER", code_execution_config=False, max_consecutive_auto_reply=4
+    )
     chat(proxy, assistant, "Go.", title=f"NEVER, limit 4: {proxy_class.__name__}")
     return assistant.hitl_llm.calls
 
@@ -186,8 +204,7 @@ with ScriptedHuman([], echo=False) as console:
     chat(fixed, assistant, "Do the three steps.", scripted_answers(human, ["", "exit"]), title="fixed: asked once")
 
 print(f"queue asked {len(human.prompts)} times; the console asked {len(console.prompts)} times")
-lesson.claim("each question is asked once, through the queue only",
-             len(human.prompts) == 2 and console.prompts == [])
+lesson.claim("each question is asked once, through the queue only", len(human.prompts) == 2 and console.prompts == [])
 
 # %% [markdown]
 # ## 3. A timeout that stops
@@ -207,12 +224,19 @@ except ValueError as e:
     refused = e
 print(f"on_timeout='' refused: {refused}")
 
-assistant = lesson.assistant("assistant", ["Deploying now.\n```python\nopen('deployed.txt', 'w').write('v2')\n```",
-                                           "Deployed. TERMINATE"])
+assistant = lesson.assistant(
+    "assistant", ["Deploying now.\n```python\nopen('deployed.txt', 'w').write('v2')\n```", "Deployed. TERMINATE"]
+)
 human = QueueHuman()
-proxy = QueueHumanProxy("user", human, timeout=0.3, audit_log=audit, human_input_mode="ALWAYS",
-                        is_termination_msg=is_termination_msg,
-                        code_execution_config={"work_dir": str(workspace), "use_docker": False})
+proxy = QueueHumanProxy(
+    "user",
+    human,
+    timeout=0.3,
+    audit_log=audit,
+    human_input_mode="ALWAYS",
+    is_termination_msg=is_termination_msg,
+    code_execution_config={"work_dir": str(workspace), "use_docker": False},
+)
 
 
 async def with_a_slow_human():
@@ -223,18 +247,24 @@ async def with_a_slow_human():
 
 
 run = run_async(with_a_slow_human())
-print(f"timed out: {len(human.timed_out)}; late answers dropped: {human.late}; "
-      f"the proxy answered {run.result.human_input}")
+print(
+    f"timed out: {len(human.timed_out)}; late answers dropped: {human.late}; "
+    f"the proxy answered {run.result.human_input}"
+)
 last = read_audit_log(audit.path)[-1]
 print(f"audit: {last['decision']}, response={last['response']!r}, note={last['note']!r}")
 
 lesson.claim("an empty on_timeout is refused", isinstance(refused, ValueError))
-lesson.claim("the wait timed out and the proxy answered 'exit'", len(human.timed_out) == 1
-             and run.result.human_input == ["exit"] and run.stop_reason != "max_turns")
+lesson.claim(
+    "the wait timed out and the proxy answered 'exit'",
+    len(human.timed_out) == 1 and run.result.human_input == ["exit"] and run.stop_reason != "max_turns",
+)
 lesson.claim("the code never ran", not (workspace / "deployed.txt").exists())
 lesson.claim("the late Enter was dropped, not used for anything", [text for _, text in human.late] == [""])
-lesson.claim("the audit log recorded the timeout before the proxy acted",
-             last["decision"] == "timed-out" and last["response"] is None)
+lesson.claim(
+    "the audit log recorded the timeout before the proxy acted",
+    last["decision"] == "timed-out" and last["response"] is None,
+)
 
 # %% [markdown]
 # ## 4. Answers from another thread
@@ -245,8 +275,9 @@ lesson.claim("the audit log recorded the timeout before the proxy acted",
 # %%
 assistant = lesson.assistant("assistant", ["Shall I archive the March reports? TERMINATE"])
 human = QueueHuman(timeout=5)
-proxy = QueueHumanProxy("user", human, human_input_mode="TERMINATE", code_execution_config=False,
-                        is_termination_msg=is_termination_msg)
+proxy = QueueHumanProxy(
+    "user", human, human_input_mode="TERMINATE", code_execution_config=False, is_termination_msg=is_termination_msg
+)
 
 
 async def web_handler(human):
@@ -257,8 +288,9 @@ async def web_handler(human):
 
 
 run = chat(proxy, assistant, "Tidy the reports.", web_handler(human), title="answered from another thread")
-lesson.claim("the answer from another thread reached the chat", human.replies == ["exit"]
-             and run.result.human_input == ["exit"])
+lesson.claim(
+    "the answer from another thread reached the chat", human.replies == ["exit"] and run.result.human_input == ["exit"]
+)
 
 # %% [markdown]
 # ## Summary

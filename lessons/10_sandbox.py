@@ -38,18 +38,22 @@ import tempfile
 import warnings
 from pathlib import Path
 
-import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 from autogen.coding import CodeBlock
 
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 from hitl_modes import EXECUTOR_KINDS, SandboxFallbackWarning, make_executor
-from hitl_modes.exercises.lesson10 import check_reply_approves
-from hitl_modes.lesson import Lesson
+from hitl_modes.course.exercises.lesson10 import check_reply_approves
+from hitl_modes.course.lesson import Lesson
 
 
 def executor_switch(parser):
-    parser.add_argument("--executor", choices=EXECUTOR_KINDS, default=os.environ.get("HITL_EXECUTOR", "auto"),
-                        help="where code runs (default: auto = Docker when an engine answers)")
+    parser.add_argument(
+        "--executor",
+        choices=EXECUTOR_KINDS,
+        default=os.environ.get("HITL_EXECUTOR", "auto"),
+        help="where code runs (default: auto = Docker when an engine answers)",
+    )
 
 
 lesson = Lesson.setup(10, "Executing code: a sandbox, a timeout and a human gate", extra_args=executor_switch)
@@ -70,8 +74,10 @@ executor = make_executor(lesson.extra["executor"], work_dir, timeout=3, require_
 DOCKER = executor.kind == "docker"
 print(f"Code will run {executor.where}.")
 if not DOCKER:
-    print("NOTE: this run has NO Docker sandbox: code runs on this machine, behind the human gate.\n"
-          "Claims that need the sandbox are shown but not checked in this run.")
+    print(
+        "NOTE: this run has NO Docker sandbox: code runs on this machine, behind the human gate.\n"
+        "Claims that need the sandbox are shown but not checked in this run."
+    )
 
 
 def sandbox_claim(statement, holds):
@@ -92,8 +98,11 @@ SYSTEM_MESSAGE = "Write Python in ```python blocks. Say TERMINATE when done."
 def code_runner():
     """The proxy that executes the assistant's code with our executor (and asks no one about replies)."""
     return autogen.UserProxyAgent(
-        "user_proxy", human_input_mode="NEVER", is_termination_msg=is_termination_msg,
-        max_consecutive_auto_reply=5, code_execution_config={"executor": executor},
+        "user_proxy",
+        human_input_mode="NEVER",
+        is_termination_msg=is_termination_msg,
+        max_consecutive_auto_reply=5,
+        code_execution_config={"executor": executor},
     )
 
 
@@ -112,9 +121,11 @@ def code_results(run):
 # %%
 assistant = lesson.assistant(
     "assistant",
-    ["Let me look around.\n```python\nimport os, socket\nprint('hostname:', socket.gethostname())\n"
-     "open('hello.txt', 'w').write('written by the assistant')\nprint('files:', sorted(os.listdir('.')))\n```",
-     "The code ran and wrote hello.txt. TERMINATE"],
+    [
+        "Let me look around.\n```python\nimport os, socket\nprint('hostname:', socket.gethostname())\n"
+        "open('hello.txt', 'w').write('written by the assistant')\nprint('files:', sorted(os.listdir('.')))\n```",
+        "The code ran and wrote hello.txt. TERMINATE",
+    ],
     system_message=SYSTEM_MESSAGE,
 )
 user_proxy = code_runner()
@@ -124,8 +135,10 @@ with lesson.human([""], mode="NEVER"):  # Enter: approve
 print("The human was asked:", executor.decisions[-1].prompt)
 lesson.claim("the human saw the code itself before it ran", "open('hello.txt'" in executor.decisions[0].prompt)
 lesson.claim("the approved code ran, and its file appeared in the host's work dir", (work_dir / "hello.txt").exists())
-sandbox_claim("it ran in the container: its hostname is hitl-sandbox, not this machine's",
-              "hostname: hitl-sandbox" in code_results(run)[0])
+sandbox_claim(
+    "it ran in the container: its hostname is hitl-sandbox, not this machine's",
+    "hostname: hitl-sandbox" in code_results(run)[0],
+)
 
 # %% [markdown]
 # ## 3. Reject, with feedback
@@ -137,9 +150,12 @@ sandbox_claim("it ran in the container: its hostname is hitl-sandbox, not this m
 # %%
 assistant = lesson.assistant(
     "assistant",
-    ["Let me clean up the work dir first.\n```python\nimport os\nfor name in os.listdir('.'):\n    os.remove(name)\n```",
-     "Understood, nothing is deleted.\n```python\nimport os\nprint(sorted(os.listdir('.')))\n```",
-     "Your files are all still there. TERMINATE"],
+    [
+        "Let me clean up the work dir first.\n"
+        "```python\nimport os\nfor name in os.listdir('.'):\n    os.remove(name)\n```",
+        "Understood, nothing is deleted.\n```python\nimport os\nprint(sorted(os.listdir('.')))\n```",
+        "Your files are all still there. TERMINATE",
+    ],
     system_message=SYSTEM_MESSAGE,
 )
 user_proxy = code_runner()
@@ -148,8 +164,10 @@ with lesson.human(["No: keep my files. Just list them.", ""], mode="NEVER"):
 
 results = code_results(run)
 lesson.claim("the rejected code did not run: hello.txt is still there", (work_dir / "hello.txt").exists())
-lesson.claim("the assistant got NOT RUN and the human's feedback",
-             results[0].startswith("exitcode: 1") and "NOT RUN:" in results[0] and "keep my files" in results[0])
+lesson.claim(
+    "the assistant got NOT RUN and the human's feedback",
+    results[0].startswith("exitcode: 1") and "NOT RUN:" in results[0] and "keep my files" in results[0],
+)
 lesson.claim("the human approved the second proposal, which ran", "hello.txt" in results[1])
 
 # %% [markdown]
@@ -179,8 +197,9 @@ sandbox_claim("it cannot reach the internet", "internet: unreachable" in result.
 if DOCKER:
     lesson.claim("it cannot see the host file next to its work dir", "visible: False" in result.output)
 else:
-    lesson.claim("without the sandbox, the same code reads a host file outside the work dir",
-                 "visible: True" in result.output)
+    lesson.claim(
+        "without the sandbox, the same code reads a host file outside the work dir", "visible: True" in result.output
+    )
 
 # %% [markdown]
 # ## 5. A timeout stops a runaway loop
@@ -192,9 +211,11 @@ else:
 # %%
 assistant = lesson.assistant(
     "assistant",
-    ["Let me count forever.\n```python\nimport signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-     "n = 0\nwhile True:\n    n += 1\n```",
-     "The loop hit the time limit and was stopped. TERMINATE"],
+    [
+        "Let me count forever.\n```python\nimport signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "n = 0\nwhile True:\n    n += 1\n```",
+        "The loop hit the time limit and was stopped. TERMINATE",
+    ],
     system_message=SYSTEM_MESSAGE,
 )
 user_proxy = code_runner()
@@ -202,8 +223,10 @@ with lesson.human([""], mode="NEVER"):
     run = lesson.run(user_proxy, assistant, "Count to infinity.", title="a runaway loop")
 
 results = code_results(run)
-lesson.claim("the runaway loop was stopped by the timeout (exit code 124, 'Timeout')",
-             results[0].startswith("exitcode: 124") and "Timeout" in results[0])
+lesson.claim(
+    "the runaway loop was stopped by the timeout (exit code 124, 'Timeout')",
+    results[0].startswith("exitcode: 124") and "Timeout" in results[0],
+)
 lesson.claim("the chat went on, and ended normally", run.stop_reason == "termination_msg")
 
 # %% [markdown]
@@ -225,8 +248,10 @@ print(result.output)
 
 lesson.claim("with no engine, 'auto' falls back to this machine", fallback.kind == "local")
 lesson.claim("and says so with a SandboxFallbackWarning", any(w.category is SandboxFallbackWarning for w in caught))
-lesson.claim("the fallback asks the human first; a 'no' means nothing runs",
-             fallback.decisions[0].approved is False and not (work_dir / "fallback.txt").exists())
+lesson.claim(
+    "the fallback asks the human first; a 'no' means nothing runs",
+    fallback.decisions[0].approved is False and not (work_dir / "fallback.txt").exists(),
+)
 
 # %% [markdown]
 # ## Clean up

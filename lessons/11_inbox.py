@@ -46,14 +46,14 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 import autogen
 
+import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 from hitl_modes import InboxHuman, InboxReviewer, InboxServer, ScriptedReviewer
-from hitl_modes.audit import read_audit_log, summarize_audit_log
-from hitl_modes.exercises.lesson11 import check_triage
-from hitl_modes.inbox_client import http_request
-from hitl_modes.lesson import Lesson
+from hitl_modes.approvals.audit import read_audit_log, summarize_audit_log
+from hitl_modes.course.exercises.lesson11 import check_triage
+from hitl_modes.course.lesson import Lesson
+from hitl_modes.inbox.client import http_request
 
 lesson = Lesson.setup(11, "An approval inbox in the browser")
 
@@ -73,8 +73,13 @@ def is_termination_msg(message):
 
 
 def ops_proxy(mode="ALWAYS"):
-    return autogen.UserProxyAgent("user_proxy", human_input_mode=mode, is_termination_msg=is_termination_msg,
-                                  default_auto_reply="Go on.", code_execution_config=False)
+    return autogen.UserProxyAgent(
+        "user_proxy",
+        human_input_mode=mode,
+        is_termination_msg=is_termination_msg,
+        default_auto_reply="Go on.",
+        code_execution_config=False,
+    )
 
 
 def model_received(assistant, text):
@@ -97,8 +102,9 @@ inbox = InboxServer(DB, port=0).start()
 print(f"inbox up at {inbox.url}, state in {DB.name}")
 print(f"a person opens: {inbox.link}")
 health = http_request("GET", f"{inbox.url}/healthz")
-lesson.claim("the inbox answers on the loopback address", urlsplit(inbox.url).hostname == "127.0.0.1"
-             and health.status == 200)
+lesson.claim(
+    "the inbox answers on the loopback address", urlsplit(inbox.url).hostname == "127.0.0.1" and health.status == 200
+)
 
 # %% [markdown]
 # ## 2. A chat waits for a person in the inbox
@@ -114,16 +120,18 @@ lesson.claim("the inbox answers on the loopback address", urlsplit(inbox.url).ho
 
 # %%
 PERSON_IS_SCRIPTED = lesson.scripted
-CHAT_INBOX = lesson.extra.get("inbox_url") if lesson.human_kind == "inbox" and lesson.extra.get("inbox_url") \
-    else inbox.url
+CHAT_INBOX = (
+    lesson.extra.get("inbox_url") if lesson.human_kind == "inbox" and lesson.extra.get("inbox_url") else inbox.url
+)
 
 
 @contextmanager
 def decided_in_the_inbox(replies, *, url=None, timeout=120.0, **options):
     """InboxHuman for one chat; offline, a scripted person answers in the inbox (None: nobody does)."""
     with ExitStack() as stack:
-        human = stack.enter_context(InboxHuman(url or CHAT_INBOX, timeout=timeout, audit_log=AUDIT,
-                                               echo=not lesson.quiet, **options))
+        human = stack.enter_context(
+            InboxHuman(url or CHAT_INBOX, timeout=timeout, audit_log=AUDIT, echo=not lesson.quiet, **options)
+        )
         person = None
         if replies is not None:
             if PERSON_IS_SCRIPTED:
@@ -145,23 +153,40 @@ with decided_in_the_inbox([FEEDBACK, "", "exit"]) as (human, person):
 if person is not None:
     for card in person.cards:
         risk = card["risk"]
-        print(f"card for {card['agent']}: risk {risk['level']}; asked about: {card['conversation'][-1]['content']!r:.60}")
+        print(
+            f"card for {card['agent']}: risk {risk['level']}; asked about: {card['conversation'][-1]['content']!r:.60}"
+        )
         for reason in risk["reasons"]:
             print(f"    - {reason}")
 
-lesson.claim("the card showed the agent, AutoGen's own prompt and the message it asks about",
-             lambda: person.cards[0]["agent"] == "user_proxy" and person.cards[0]["prompt"] == human.prompts[0]
-             and person.cards[0]["conversation"][-1] == {"name": "assistant", "role": "user", "content": DELETE})
-lesson.claim("the policy marked `rm -rf` high, with reasons, and the look-only step low",
-             lambda: [c["risk"]["level"] for c in person.cards] == ["high", "low", "low"]
-             and any("deletes files" in r for r in person.cards[0]["risk"]["reasons"]))
-lesson.claim("the chat received exactly what the person clicked: Reply, Approve, Stop",
-             run.result.human_input == [FEEDBACK, "", "exit"])
+lesson.claim(
+    "the card showed the agent, AutoGen's own prompt and the message it asks about",
+    lambda: (
+        person.cards[0]["agent"] == "user_proxy"
+        and person.cards[0]["prompt"] == human.prompts[0]
+        and person.cards[0]["conversation"][-1] == {"name": "assistant", "role": "user", "content": DELETE}
+    ),
+)
+lesson.claim(
+    "the policy marked `rm -rf` high, with reasons, and the look-only step low",
+    lambda: (
+        [c["risk"]["level"] for c in person.cards] == ["high", "low", "low"]
+        and any("deletes files" in r for r in person.cards[0]["risk"]["reasons"])
+    ),
+)
+lesson.claim(
+    "the chat received exactly what the person clicked: Reply, Approve, Stop",
+    run.result.human_input == [FEEDBACK, "", "exit"],
+)
 lesson.claim("the feedback reached the model as the user's message", lambda: model_received(assistant, FEEDBACK) == 1)
 lesson.claim("Stop ('exit') ended the chat", run.stop_reason == "human_exit")
-lesson.claim("every decision is in the audit log, with the policy's risk",
-             lambda: [(x["decision"], x["risk"]) for x in audit_lines()]
-             == [("feedback", "high"), ("approved", "low"), ("exit", "low")])
+lesson.claim(
+    "every decision is in the audit log, with the policy's risk",
+    lambda: (
+        [(x["decision"], x["risk"]) for x in audit_lines()]
+        == [("feedback", "high"), ("approved", "low"), ("exit", "low")]
+    ),
+)
 
 # %% [markdown]
 # The inbox keeps its own trail in SQLite, readable with the token (`GET /api/audit`): when each
@@ -172,8 +197,10 @@ browser = InboxReviewer(inbox.url, inbox.token)  # what the page does, holding t
 trail = browser.audit_trail()
 for event in trail:
     print(f"{event['at']}  {event['prompt_id'][:8]}  {event['event']}")
-lesson.claim("the inbox's trail holds the three questions and the three decisions",
-             [e["event"] for e in trail] == ["asked", "feedback", "asked", "approved", "asked", "exit"])
+lesson.claim(
+    "the inbox's trail holds the three questions and the three decisions",
+    [e["event"] for e in trail] == ["asked", "feedback", "asked", "approved", "asked", "exit"],
+)
 
 # %% [markdown]
 # ## 3. What the page sends, and what the inbox refuses
@@ -193,10 +220,14 @@ lesson.claim("the inbox's trail holds the three questions and the three decision
 # | not JSON, or a form post | 400 / 415 |
 # | a field missing or of the wrong type | 422 |
 
+
 # %%
 def submit_as_a_chat(prompt_id, prompt, timeout=60):
-    return http_request("PUT", f"{inbox.url}/api/prompts/{prompt_id}",
-                        body={"agent": "user_proxy", "prompt": prompt, "timeout": timeout})
+    return http_request(
+        "PUT",
+        f"{inbox.url}/api/prompts/{prompt_id}",
+        body={"agent": "user_proxy", "prompt": prompt, "timeout": timeout},
+    )
 
 
 SCRIPT = '<script>alert("pwned")</script> Delete everything?'
@@ -217,20 +248,33 @@ decided = http_request("GET", f"{inbox.url}/api/prompts/lesson11-markup-01").bod
 page = http_request("GET", f"{inbox.url}/")
 script = http_request("GET", f"{inbox.url}/static/inbox.js").body
 
-lesson.claim("without the token the inbox refuses to list or decide (401)",
-             answers["list without the token"] == answers["decide without the token"] == 401)
+lesson.claim(
+    "without the token the inbox refuses to list or decide (401)",
+    answers["list without the token"] == answers["decide without the token"] == 401,
+)
 lesson.claim("a decision on an unknown prompt is 404", answers["decide an unknown prompt"] == 404)
-lesson.claim("a second click is 409 and changes nothing", answers["click again: Approve"] == 409
-             and (decided["decision"], decided["response"]) == ("feedback", "No. Nothing gets deleted."))
-lesson.claim("an oversized body is refused (413) and the prompt stays pending",
-             answers["a 300 KB reply"] == 413
-             and http_request("GET", f"{inbox.url}/api/prompts/lesson11-bigbody-01").body["status"] == "pending")
-lesson.claim("a prompt with <script> comes back as data, verbatim, and is never put into the page's HTML",
-             any(p["prompt"] == SCRIPT for p in browser.listing()["recent"]) and "pwned" not in page.body)
-lesson.claim("the page's script writes text with textContent and never parses it as HTML",
-             "textContent" in script and "innerHTML" not in script)
-lesson.claim("the page forbids inline scripts (Content-Security-Policy: script-src 'self')",
-             "script-src 'self'" in page.headers["content-security-policy"])
+lesson.claim(
+    "a second click is 409 and changes nothing",
+    answers["click again: Approve"] == 409
+    and (decided["decision"], decided["response"]) == ("feedback", "No. Nothing gets deleted."),
+)
+lesson.claim(
+    "an oversized body is refused (413) and the prompt stays pending",
+    answers["a 300 KB reply"] == 413
+    and http_request("GET", f"{inbox.url}/api/prompts/lesson11-bigbody-01").body["status"] == "pending",
+)
+lesson.claim(
+    "a prompt with <script> comes back as data, verbatim, and is never put into the page's HTML",
+    any(p["prompt"] == SCRIPT for p in browser.listing()["recent"]) and "pwned" not in page.body,
+)
+lesson.claim(
+    "the page's script writes text with textContent and never parses it as HTML",
+    "textContent" in script and "innerHTML" not in script,
+)
+lesson.claim(
+    "the page forbids inline scripts (Content-Security-Policy: script-src 'self')",
+    "script-src 'self'" in page.headers["content-security-policy"],
+)
 browser.stop("lesson11-bigbody-01")
 
 # %% [markdown]
@@ -248,11 +292,15 @@ with decided_in_the_inbox(None, url=inbox.url, timeout=2.0) as (human, _):
 late = browser.approve(human.decisions[0].prompt_id)
 print(f"the chat received {run.result.human_input}; a late Approve got {late.status}: {late.error}")
 
-lesson.claim("with nobody answering, the chat got 'exit' and stopped", run.result.human_input == ["exit"]
-             and run.stop_reason == "human_exit")
+lesson.claim(
+    "with nobody answering, the chat got 'exit' and stopped",
+    run.result.human_input == ["exit"] and run.stop_reason == "human_exit",
+)
 print(summarize_audit_log(AUDIT))
-lesson.claim("the audit log says timed-out, not approved, and that nobody answered",
-             (audit_lines()[-1]["decision"], audit_lines()[-1]["response"]) == ("timed-out", None))
+lesson.claim(
+    "the audit log says timed-out, not approved, and that nobody answered",
+    (audit_lines()[-1]["decision"], audit_lines()[-1]["response"]) == ("timed-out", None),
+)
 lesson.claim("a late click cannot approve it (409)", late.status == 409 and "timed-out" in late.error)
 
 # %% [markdown]
@@ -297,16 +345,31 @@ old_token_answer = InboxReviewer(inbox.url, inbox.token).approve(restart["after"
 inbox = restart["inbox"]
 print(f"the chat retried {human.client.retries} times while the inbox was down; it received {run.result.human_input}")
 
-lesson.claim("the restarted inbox still had the waiting card, under the same id",
-             restart["before"]["id"] == restart["after"]["id"] and restart["before"]["prompt"] == restart["after"]["prompt"])
-lesson.claim("the chat waited through the restart (its client retried) and got the decision",
-             human.client.retries >= 1 and run.result.human_input == [SECOND_FEEDBACK])
-lesson.claim("the decision was applied exactly once", lambda: model_received(assistant, SECOND_FEEDBACK) == 1
-             and [e["event"] for e in InboxReviewer(inbox.url, inbox.token).audit_trail()
-                  if e["prompt_id"] == restart["after"]["id"]] == ["asked", "feedback"])
+lesson.claim(
+    "the restarted inbox still had the waiting card, under the same id",
+    restart["before"]["id"] == restart["after"]["id"] and restart["before"]["prompt"] == restart["after"]["prompt"],
+)
+lesson.claim(
+    "the chat waited through the restart (its client retried) and got the decision",
+    human.client.retries >= 1 and run.result.human_input == [SECOND_FEEDBACK],
+)
+lesson.claim(
+    "the decision was applied exactly once",
+    lambda: (
+        model_received(assistant, SECOND_FEEDBACK) == 1
+        and [
+            e["event"]
+            for e in InboxReviewer(inbox.url, inbox.token).audit_trail()
+            if e["prompt_id"] == restart["after"]["id"]
+        ]
+        == ["asked", "feedback"]
+    ),
+)
 lesson.claim("the old link's token no longer decides anything (401)", old_token_answer == 401)
-lesson.claim("the restarted inbox kept every earlier decision",
-             len(InboxReviewer(inbox.url, inbox.token).listing()["recent"]) >= 7)
+lesson.claim(
+    "the restarted inbox kept every earlier decision",
+    len(InboxReviewer(inbox.url, inbox.token).listing()["recent"]) >= 7,
+)
 
 # %% [markdown]
 # ## 6. Any lesson can use the inbox

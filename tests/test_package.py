@@ -38,14 +38,24 @@ def test_importing_the_package_loads_nothing_heavy():
 
 
 def test_a_lesson_loads_only_what_it_uses():
-    loaded = modules_after("from hitl_modes.lesson import Lesson\nimport hitl_modes.exercises.lesson01")
-    unused = {"starlette", "uvicorn", "jupytext", "nbformat", "hitl_modes.sandbox", "hitl_modes.inbox_human",
-              "hitl_modes.risk", "hitl_modes.shell_commands", "hitl_modes.notebooks", "hitl_modes.workflow"}
+    loaded = modules_after("from hitl_modes.course.lesson import Lesson\nimport hitl_modes.course.exercises.lesson01")
+    unused = {
+        "starlette",
+        "uvicorn",
+        "jupytext",
+        "nbformat",
+        "hitl_modes.sandbox.executors",
+        "hitl_modes.inbox.human",
+        "hitl_modes.risk.policy",
+        "hitl_modes.risk.shell",
+        "hitl_modes.course.notebooks",
+        "hitl_modes.agents.workflow",
+    }
     assert not unused & loaded, unused & loaded
 
 
 def test_the_inbox_human_kind_is_available_without_importing_the_inbox():
-    from hitl_modes.lesson import HUMAN_KINDS
+    from hitl_modes.course.lesson import HUMAN_KINDS
 
     assert {"script", "console", "inbox"} <= set(HUMAN_KINDS)
 
@@ -53,7 +63,7 @@ def test_the_inbox_human_kind_is_available_without_importing_the_inbox():
 def test_the_classic_distribution_is_identified():
     from importlib import metadata
 
-    from hitl_modes.compat import asks_twice_in_async_chats, classic_distribution
+    from hitl_modes.chat.compat import asks_twice_in_async_chats, classic_distribution
 
     dist = classic_distribution()
     assert dist.name in ("pyautogen", "autogen-agentchat", "ag2")

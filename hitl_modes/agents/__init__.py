@@ -1,0 +1,9 @@
+"""The agents the lessons build on AutoGen's ``UserProxyAgent``.
+
+One concept: agents that change *when and how the human is asked*, through AutoGen's own seams.
+
+Modules:
+    smart_proxy   SmartUserProxy, AutoReplyRule (Lesson 05)
+    workflow      Workflow, Stage: stages with human checkpoints (Lesson 06)
+    queue_human   QueueHuman, QueueHumanProxy: a human fed through ``asyncio`` queues (Lesson 09)
+"""

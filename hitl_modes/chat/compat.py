@@ -1,0 +1,91 @@
+"""Differences between the classic distributions that the toolkit absorbs.
+
+- ``ag2`` 0.14 no longer runs the sync human check after its async twin in an async chat, so the
+  "asked twice" pitfall of pyautogen 0.2.35 and autogen-agentchat 0.2.40 (lesson 09) is gone there.
+- ``ag2`` (0.8 and later) prints through ``IOStream.send(event)`` with structured event objects,
+  not only ``IOStream.print``. Every stream the toolkit installs implements ``send``; the text of an
+  event is what its own ``event.print()`` would write.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import metadata
+from typing import Any, List, Mapping, NamedTuple, Union
+
+__all__ = [
+    "in_notebook",
+    "event_text",
+    "message_as_text",
+    "Distribution",
+    "classic_distribution",
+    "asks_twice_in_async_chats",
+]
+
+
+class Distribution(NamedTuple):
+    name: str
+    version: str
+
+
+def classic_distribution() -> Distribution:
+    """Which installed distribution provides ``import autogen`` (pyautogen, autogen-agentchat, ag2)."""
+    names = metadata.packages_distributions().get("autogen", [])
+    for name in ("pyautogen", "autogen-agentchat", "ag2"):
+        if name in names:
+            return Distribution(name, metadata.version(name))
+    if names:
+        return Distribution(names[0], metadata.version(names[0]))
+    raise ModuleNotFoundError(
+        "No distribution provides `import autogen`. Install the classic API: pip install pyautogen==0.2.35"
+    )
+
+
+def asks_twice_in_async_chats() -> bool:
+    """Whether an async chat runs the sync human check after the async one (lesson 09's pitfall):
+    true for pyautogen 0.2.x and autogen-agentchat 0.2.x, fixed in ag2 (checked on 0.14)."""
+    return classic_distribution().name != "ag2"
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (which has imported ipykernel)."""
+    return "ipykernel" in sys.modules
+
+
+def event_text(event: Any) -> str:
+    """The text an ag2 event prints, captured instead of written to stdout."""
+    parts: List[str] = []
+
+    def capture(*objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
+        parts.append(sep.join(str(o) for o in objects) + end)
+
+    printer = getattr(event, "print", None)
+    if callable(printer):
+        printer(f=capture)
+    else:
+        parts.append(f"{event}\n")
+    return "".join(parts)
+
+
+def message_as_text(message: Union[str, Mapping[str, Any], None]) -> str:
+    """The text of an AutoGen message to assess: its content, plus each tool or function call written
+    as a Python call (``send_email(to='a@b.c', ...)``) so the same rules read it."""
+    if message is None:
+        return ""
+    if isinstance(message, str):
+        return message
+    parts = [str(message.get("content") or "")]
+    calls = [c.get("function", {}) for c in message.get("tool_calls") or []]
+    if message.get("function_call"):
+        calls.append(message["function_call"])
+    for call in calls:
+        name = str(call.get("name") or "tool")
+        raw = call.get("arguments") or "{}"
+        try:
+            args = json.loads(raw) if isinstance(raw, str) else dict(raw)
+            rendered = ", ".join(f"{k}={v!r}" for k, v in args.items()) if isinstance(args, dict) else repr(args)
+        except (ValueError, TypeError):
+            rendered = repr(raw)
+        parts.append(f"```python\n{name}({rendered})\n```")
+    return "\n".join(p for p in parts if p)

@@ -1,0 +1,206 @@
+"""Humans for AutoGen's ``IOStream``: a scripted one for tests and lessons, a console one for people.
+
+AutoGen asks a human through ``ConversableAgent.get_human_input``, which reads from
+``IOStream.get_default().input(prompt)``. Installing one of these streams keeps AutoGen's own
+``get_human_input`` running, so ``ChatResult.human_input`` is filled exactly as in production.
+
+    with ScriptedHuman(["", "exit"]) as human:
+        user_proxy.initiate_chat(assistant, message="...")
+    human.prompts   # every prompt AutoGen showed, verbatim
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Any, List, Optional, Sequence
+
+from autogen.io import IOConsole
+
+from ..errors import NoHumanAvailableError, ScriptExhaustedError, UnusedScriptError
+from .stream import InstallableStream
+
+__all__ = [
+    "ScriptedHuman",
+    "ConsoleHuman",
+    "stdin_is_interactive",
+    "require_interactive_human",
+    "mode_can_ask_human",
+]
+
+
+def mode_can_ask_human(human_input_mode: str) -> bool:
+    """NEVER never asks; TERMINATE and ALWAYS can."""
+    return human_input_mode in ("TERMINATE", "ALWAYS")
+
+
+def stdin_is_interactive() -> bool:
+    """True when a person can answer ``input()`` here.
+
+    In a Jupyter kernel stdin is never a TTY, but the front end can still answer; the kernel knows
+    whether this execution allows stdin (nbclient runs with it disabled).
+    """
+    if "ipykernel" in sys.modules:
+        from IPython import get_ipython  # already imported by the kernel: cheap
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        if kernel is not None:
+            return bool(getattr(kernel, "_allow_stdin", False))
+    stdin = sys.stdin
+    try:
+        return stdin is not None and not stdin.closed and stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _no_human_message(human_input_mode: Optional[str]) -> str:
+    mode = f"human_input_mode={human_input_mode!r}" if human_input_mode else "This chat"
+    return (
+        f"{mode} needs a person to type replies, but stdin is not interactive (CI, a notebook "
+        "kernel without stdin, or input redirected from /dev/null). Waiting would hang forever, "
+        "so it stops now. Fix: run it in a terminal, script the human instead (ScriptedHuman([...]) "
+        "or the default --human script), or use human_input_mode='NEVER'."
+    )
+
+
+def require_interactive_human(human_input_mode: Optional[str] = None) -> None:
+    """Fail fast, before the chat starts, when the mode can ask and nobody can answer."""
+    if (human_input_mode is None or mode_can_ask_human(human_input_mode)) and not stdin_is_interactive():
+        raise NoHumanAvailableError(_no_human_message(human_input_mode))
+
+
+class ScriptedHuman(InstallableStream):
+    """A human who answers from a list, in order, and records every prompt and reply.
+
+    Strict by default: asked once more than scripted, it raises :class:`ScriptExhaustedError`
+    naming the prompt (it never blocks); leaving the ``with`` block with replies unused raises
+    :class:`UnusedScriptError`. ``echo=False`` keeps AutoGen's printing quiet.
+
+    ``exhausted_reply`` (for example ``"exit"``) answers prompts past the script with a safe
+    default instead of raising; each such answer is still recorded.
+    """
+
+    def __init__(
+        self,
+        replies: Sequence[str] = (),
+        *,
+        strict: bool = True,
+        echo: bool = True,
+        exhausted_reply: Optional[str] = None,
+    ) -> None:
+        super().__init__()
+        if isinstance(replies, str) or not isinstance(replies, Sequence):
+            raise TypeError(
+                "ScriptedHuman needs a list of replies, e.g. ScriptedHuman(['', 'exit']); "
+                f"got {type(replies).__name__}: {replies!r}"
+            )
+        for i, r in enumerate(replies):
+            if not isinstance(r, str):
+                raise TypeError(f"ScriptedHuman reply #{i + 1} must be a str, got {type(r).__name__}: {r!r}")
+        self._replies: List[str] = list(replies)
+        self.strict = strict
+        self.echo = echo
+        self.exhausted_reply = exhausted_reply
+        self.prompts: List[str] = []
+        self.replies: List[str] = []
+        self._lock = threading.Lock()
+
+    # -- IOStream -----------------------------------------------------------------------------
+    def input(self, prompt: str = "", *, password: bool = False) -> str:
+        with self._lock:
+            self.prompts.append(prompt)
+            asked = len(self.prompts)
+            if asked > len(self._replies) and self.exhausted_reply is None:
+                raise ScriptExhaustedError(
+                    "human",
+                    asked,
+                    f"ScriptedHuman: asked a {_ordinal(asked)} time, but only {len(self._replies)} "
+                    f"replies were scripted. The prompt was: {prompt!r}",
+                )
+            reply = self._replies[asked - 1] if asked <= len(self._replies) else str(self.exhausted_reply)
+            self.replies.append(reply)
+        if self.echo:
+            self._output.print(f"{prompt}{reply}", flush=True)
+        return reply
+
+    def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
+        if self.echo:
+            self._output.print(*objects, sep=sep, end=end, flush=flush)
+
+    # -- assertions ---------------------------------------------------------------------------
+    @property
+    def asked(self) -> int:
+        return len(self.prompts)
+
+    @property
+    def called(self) -> bool:
+        return bool(self.prompts)
+
+    @property
+    def remaining(self) -> List[str]:
+        return self._replies[min(len(self.replies), len(self._replies)) :]
+
+    def assert_all_used(self) -> None:
+        left = self.remaining
+        if left:
+            raise UnusedScriptError(
+                f"ScriptedHuman: {len(left)} of {len(self._replies)} replies were never used "
+                f"(asked {self.asked} times). Unused: {left!r}"
+            )
+
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        self.stop()
+        if exc_type is None and self.strict:
+            self.assert_all_used()
+
+    def __repr__(self) -> str:
+        return f"ScriptedHuman(asked={self.asked}, remaining={self.remaining!r})"
+
+
+class ConsoleHuman(InstallableStream):
+    """A person at this terminal. Refuses to wait when nobody can type (see
+    :func:`stdin_is_interactive`), so CI and notebook kernels fail fast instead of hanging."""
+
+    def __init__(self, human_input_mode: Optional[str] = None, *, prompt_stream: Optional[Any] = None) -> None:
+        """``prompt_stream`` (for example ``sys.stderr``) shows prompts there instead of stdout, for
+        callers whose stdout is machine-readable."""
+        super().__init__()
+        self.human_input_mode = human_input_mode
+        self.prompt_stream = prompt_stream
+        self.prompts: List[str] = []
+        self.replies: List[str] = []
+
+    def start(self) -> ConsoleHuman:
+        require_interactive_human(self.human_input_mode)
+        super().start()
+        return self
+
+    def input(self, prompt: str = "", *, password: bool = False) -> str:
+        if not stdin_is_interactive():
+            raise NoHumanAvailableError(_no_human_message(self.human_input_mode))
+        self.prompts.append(prompt)
+        try:
+            if self.prompt_stream is not None:
+                self.prompt_stream.write(prompt)
+                self.prompt_stream.flush()
+                line = sys.stdin.readline()
+                if not line:
+                    raise EOFError
+                reply = line.rstrip("\r\n")
+            else:
+                reply = IOConsole().input(prompt, password=password)
+        except EOFError:
+            raise NoHumanAvailableError(
+                "stdin was closed while waiting for the human's reply; nothing more can be typed. "
+                "Run it in a terminal, or script the human (ScriptedHuman([...]))."
+            ) from None
+        self.replies.append(reply)
+        return reply
+
+    def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
+        self._output.print(*objects, sep=sep, end=end, flush=flush)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -1,0 +1,323 @@
+"""Record a chat through AutoGen's own seams and explain why it stopped.
+
+Three seams, no monkeypatching:
+- the ``process_message_before_send`` hook sees every message as it is sent;
+- a pass-through reply function registered at position 0 sees each agent's state just before
+  ``check_termination_and_human_reply`` decides (auto-reply counter, limit, termination check);
+- a wrapping ``IOStream`` sees every human prompt and reply, and AutoGen's
+  ``EXECUTING CODE BLOCK`` notices.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterator, List, Optional
+
+from autogen import Agent, ConversableAgent
+from autogen.io import IOStream
+
+from .compat import event_text
+from .stream import InstallableStream
+from .trace import Event, Trace
+
+__all__ = ["Recorder", "RecordedRun", "record_chat", "a_record_chat", "record_human_exchange"]
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CODE_NOTICE = re.compile(r"EXECUTING CODE BLOCK(?: \d+)? \(inferred language is (\w+)\)")
+_ATTACHED = "_hitl_recorder_attached"
+
+
+@dataclass
+class _Decision:
+    """An agent's state just before AutoGen's termination/human-reply check runs."""
+
+    agent: str
+    sender: str
+    mode: str
+    counter: int
+    limit: int
+    is_termination: bool
+    human_replies: List[str] = field(default_factory=list)
+    code_languages: List[str] = field(default_factory=list)
+    replied: bool = False
+
+
+@dataclass
+class RecordedRun:
+    """A finished chat: AutoGen's own ``ChatResult`` and the trace of what happened."""
+
+    result: Any
+    trace: Trace
+
+    @property
+    def stop_reason(self) -> Optional[str]:
+        return self.trace.stop_reason
+
+    def timeline(self) -> str:
+        return self.trace.timeline()
+
+    def _repr_svg_(self) -> str:
+        return self.trace.to_svg()
+
+
+class Recorder(InstallableStream):
+    """Records every chat between ``agents`` while active (``with Recorder(a, b) as rec:``).
+
+    It installs itself as AutoGen's IOStream, wrapping whatever stream (a ScriptedHuman, the
+    console) was the default, so the human is still the one answering. ``quiet=True`` hides
+    AutoGen's printing, for example for machine-readable output.
+    """
+
+    def __init__(self, *agents: ConversableAgent, quiet: bool = False) -> None:
+        super().__init__()
+        self.agents = list(agents)
+        self.quiet = quiet
+        self.trace = Trace()
+        self._decision: Optional[_Decision] = None
+        self._sent_first = False
+        self._first_from_human = False
+
+    # -- install --------------------------------------------------------------------------------
+    @property
+    def _inner(self) -> Optional[IOStream]:
+        """The stream this one wraps: whoever answers the human's prompts."""
+        return self._previous
+
+    def __enter__(self) -> Recorder:
+        for agent in self.agents:
+            _attach(agent)
+            agent._hitl_recorder = self  # type: ignore[attr-defined]
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+        for agent in self.agents:
+            if getattr(agent, "_hitl_recorder", None) is self:
+                agent._hitl_recorder = None  # type: ignore[attr-defined]
+
+    # -- per chat -------------------------------------------------------------------------------
+    def begin_chat(self) -> None:
+        self._decision = None
+        self._sent_first = False
+        self._first_from_human = False
+
+    def end_chat(self, max_turns: Optional[int] = None) -> None:
+        """Append the stop event for the chat that just returned."""
+        d = self._decision
+        if d is None or d.replied:
+            if max_turns is not None:
+                self._add(Event("stop", "", "max_turns", detail=f"max_turns={max_turns} round trips completed"))
+            else:
+                self._add(Event("stop", "", "no_reply", detail="the last message got no reply"))
+            return
+        reason, detail = _explain(d)
+        self._add(Event("stop", d.agent, reason, detail=detail))
+
+    # -- IOStream -------------------------------------------------------------------------------
+    def input(self, prompt: str = "", *, password: bool = False) -> str:
+        d = self._decision
+        asker = d.agent if d else (self.agents[0].name if self.agents else "")
+        self._add(Event("human_prompt", asker, prompt, detail=_why_asked(d)))
+        assert self._inner is not None
+        reply = self._inner.input(prompt, password=password)
+        self._note_reply(asker, reply)
+        return reply
+
+    def _human_exchange(self, asker: str, prompt: str, reply: str) -> None:
+        self._add(Event("human_prompt", asker, prompt, detail=_why_asked(self._decision)))
+        self._note_reply(asker, reply)
+
+    def _note_reply(self, asker: str, reply: str) -> None:
+        d = self._decision
+        self._add(Event("human_reply", asker, reply))
+        if d is not None:
+            d.human_replies.append(reply)
+        elif not self._sent_first:
+            self._first_from_human = True
+
+    def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
+        self._notice(sep.join(str(o) for o in objects))
+        if not self.quiet and self._inner is not None:
+            self._inner.print(*objects, sep=sep, end=end, flush=flush)
+
+    def send(self, message: Any) -> None:
+        """ag2 prints structured events through ``send`` instead of ``print``."""
+        text = event_text(message)
+        self._notice(text)
+        if not self.quiet and self._inner is not None:
+            if hasattr(self._inner, "send"):
+                self._inner.send(message)
+            else:
+                self._inner.print(text, end="")
+
+    def _notice(self, text: str) -> None:
+        m = _CODE_NOTICE.search(_ANSI.sub("", text))
+        if m and self._decision is not None:
+            self._decision.code_languages.append(m.group(1))
+            self._add(Event("code_execution", self._decision.agent, "", detail=m.group(1)))
+
+    # -- hooks ----------------------------------------------------------------------------------
+    def _on_decision(self, agent: ConversableAgent, messages: List[Dict[str, Any]], sender: Optional[Agent]) -> None:
+        counter = limit = 0
+        is_term = False
+        try:
+            counter = agent._consecutive_auto_reply_counter[sender]
+            limit = agent._max_consecutive_auto_reply_dict[sender]
+            is_term = bool(messages) and bool(agent._is_termination_msg(messages[-1]))
+        except Exception:  # an exotic agent: record what we can, never break the chat
+            pass
+        self._decision = _Decision(
+            agent.name, getattr(sender, "name", ""), agent.human_input_mode, counter, limit, is_term
+        )
+
+    def _on_send(self, sender: ConversableAgent, message: Any, recipient: Agent) -> None:
+        d = self._decision
+        content = message.get("content") if isinstance(message, dict) else message
+        if isinstance(message, dict) and message.get("tool_calls"):
+            calls = ", ".join(c.get("function", {}).get("name", "?") for c in message["tool_calls"])
+            content = f"{content or ''}[tool calls: {calls}]"
+        text = "" if content is None else str(content)
+        if not self._sent_first:
+            self._sent_first = True
+            source = "human" if self._first_from_human else "task"
+        elif d is not None and d.agent == sender.name and not d.replied:
+            d.replied = True
+            if d.human_replies and d.human_replies[-1] not in ("", "exit"):
+                source = "human"
+            elif d.code_languages:
+                source = "code_result"
+                self._add(Event("auto_reply", sender.name, "", detail="executed the code it received"))
+            elif isinstance(message, dict) and (message.get("tool_responses") or message.get("role") == "tool"):
+                source = "tool_result"
+            elif getattr(sender, "client", None) is not None:
+                source = "llm"
+            else:
+                source = "auto_reply"
+                default = getattr(sender, "_default_auto_reply", None)
+                how = "default_auto_reply" if message == default or text == default else "a reply function"
+                self._add(Event("auto_reply", sender.name, "", detail=how))
+        else:
+            source = "reply"  # sent outside AutoGen's reply chain, e.g. an overridden generate_reply
+        self._add(Event("message", sender.name, text, recipient=recipient.name, source=source))
+
+    def _add(self, event: Event) -> None:
+        self.trace.events.append(event)
+
+
+def record_human_exchange(agent: Any, prompt: str, reply: str) -> None:
+    """For human channels that bypass AutoGen's IOStream (an ``a_get_human_input`` override fed by
+    a queue, say): put the exchange in the active recording, exactly as an IOStream human's would be."""
+    rec = getattr(agent, "_hitl_recorder", None)
+    if rec is not None:
+        rec._human_exchange(agent.name, prompt, reply)
+
+
+def _why_asked(d: Optional[_Decision]) -> str:
+    if d is None:
+        return "initial_message"
+    if d.mode == "ALWAYS":
+        return "every_turn"
+    if d.counter >= d.limit:
+        return "max_consecutive_auto_reply"
+    if d.is_termination:
+        return "termination_msg"
+    return "custom"
+
+
+def _explain(d: _Decision) -> tuple[str, str]:
+    last = d.human_replies[-1] if d.human_replies else None
+    if last == "exit":
+        return "human_exit", f"the human typed 'exit' when {d.agent} asked ({_why_asked(d)})"
+    if d.mode == "NEVER":
+        if d.counter >= d.limit:
+            return (
+                "max_consecutive_auto_reply",
+                f"{d.agent} reached max_consecutive_auto_reply={d.limit} toward {d.sender}",
+            )
+        if d.is_termination:
+            return "termination_msg", f"{d.agent} received a termination message from {d.sender}"
+    elif last == "" and d.is_termination:
+        return "termination_msg", f"{d.agent} received a termination message and the human pressed Enter"
+    return "no_reply", f"{d.agent}'s reply functions produced no reply"
+
+
+def _observe(
+    recipient: ConversableAgent, messages: Any = None, sender: Any = None, config: Any = None
+) -> tuple[bool, None]:
+    rec = getattr(recipient, "_hitl_recorder", None)
+    if rec is not None:
+        if messages is None and sender is not None:
+            messages = recipient.chat_messages.get(sender, [])
+        rec._on_decision(recipient, messages or [], sender)
+    return False, None
+
+
+def _hook(sender: ConversableAgent, message: Any, recipient: Agent, silent: bool) -> Any:
+    rec = getattr(sender, "_hitl_recorder", None)
+    if rec is not None:
+        rec._on_send(sender, message, recipient)
+    return message
+
+
+async def _a_hook(sender: ConversableAgent, message: Any, recipient: Agent, silent: bool) -> Any:
+    return _hook(sender, message, recipient, silent)
+
+
+def _attach(agent: ConversableAgent) -> None:
+    if getattr(agent, _ATTACHED, False):
+        return
+    agent.register_reply([Agent, None], _observe, position=0)
+    agent.register_hook("process_message_before_send", _hook)
+    if "a_process_message_before_send" in agent.hook_lists:
+        # autogen-agentchat 0.2.36+ runs a separate, async hook list when a_send sends.
+        agent.register_hook("a_process_message_before_send", _a_hook)
+    setattr(agent, _ATTACHED, True)
+
+
+@contextmanager
+def _recording(
+    initiator: ConversableAgent, recipient: ConversableAgent, quiet: bool, max_turns: Optional[int]
+) -> Iterator[Recorder]:
+    """One recorded chat. If it raises (a script ran out, say), the partial trace is attached to
+    the exception as ``exc.trace`` before it propagates."""
+    with Recorder(initiator, recipient, quiet=quiet) as rec:
+        rec.begin_chat()
+        try:
+            yield rec
+        except BaseException as exc:
+            exc.trace = rec.trace  # type: ignore[attr-defined]
+            raise
+        rec.end_chat(max_turns)
+
+
+def record_chat(
+    initiator: ConversableAgent,
+    recipient: ConversableAgent,
+    message: Any = None,
+    *,
+    max_turns: Optional[int] = None,
+    quiet: bool = False,
+    **initiate_kwargs: Any,
+) -> RecordedRun:
+    """``initiator.initiate_chat(recipient, ...)``, recorded. Returns the ChatResult and the trace."""
+    with _recording(initiator, recipient, quiet, max_turns) as rec:
+        result = initiator.initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
+    return RecordedRun(result, rec.trace)
+
+
+async def a_record_chat(
+    initiator: ConversableAgent,
+    recipient: ConversableAgent,
+    message: Any = None,
+    *,
+    max_turns: Optional[int] = None,
+    quiet: bool = False,
+    **initiate_kwargs: Any,
+) -> RecordedRun:
+    """The async twin of :func:`record_chat`, through ``a_initiate_chat``."""
+    with _recording(initiator, recipient, quiet, max_turns) as rec:
+        result = await initiator.a_initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
+    return RecordedRun(result, rec.trace)

@@ -1,0 +1,14 @@
+"""The course: what the numbered lessons, their exercises and the demo run on.
+
+One concept: teaching machinery, not part of what a learner's own code imports.
+
+Modules:
+    lesson      Lesson: offline by default, ``--live``, ``--human console|inbox``, claims
+    exercises/  checks a learner runs on their own answers, one module per lesson
+    scenario    the scenario driver behind ``hitl-modes simulate``
+    limits      which limit ends a chat (Lesson 04)
+    table       a results table: text in a terminal, HTML in a notebook
+    headless    run a snippet with nobody at stdin (Lesson 03)
+    notebooks   generate notebooks/ from lessons/ and check they have not drifted
+    demo        ``make demo``
+"""

@@ -1,0 +1,13 @@
+"""The approval inbox: people decide running chats' prompts in a web page (Lesson 11).
+
+One concept: a small web service between chats that ask and people who answer.
+
+Modules:
+    store     SQLite state: pending prompts, decisions, audit trail
+    app       the ASGI app (Starlette): the page and the JSON API
+    server    InboxServer: run it with uvicorn, in the foreground or a thread
+    client    the chat's side of the protocol over HTTP
+    human     InboxHuman: an IOStream whose answers come from the inbox (``--human inbox``)
+    reviewer  InboxReviewer, ScriptedReviewer: the person's side over HTTP
+    static/   the page, its script and style
+"""

@@ -1,0 +1,214 @@
+"""The chat's side of the inbox protocol over HTTP (stdlib ``urllib``): submit a prompt, wait for its
+decision, give up safely. Retries make an inbox restart invisible to a waiting chat.
+
+Why it cannot lose or double anything: the chat picks the prompt id, so re-sending a prompt after a
+dropped connection finds the one already stored (the inbox answers 200, not a second card); the
+inbox keeps prompts and decisions in SQLite, so a restarted inbox still has them; and a prompt is
+decided by one conditional update, so exactly one decision (or the timeout) wins, and the chat
+applies the one the inbox recorded.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence
+
+from ..errors import HitlModesError
+
+__all__ = [
+    "base_url",
+    "InboxClient",
+    "InboxError",
+    "InboxUnavailableError",
+    "HttpAnswer",
+    "http_request",
+    "fit_conversation",
+    "TRANSIENT_ERRORS",
+]
+
+#: What a restarting or briefly unreachable inbox looks like from the client: retry these.
+TRANSIENT_ERRORS = (urllib.error.URLError, ConnectionError, http.client.HTTPException, socket.timeout, OSError)
+
+
+def base_url(url: str) -> str:
+    """The inbox's base URL from what a person may paste: the printed link ``http://host:port/#token=...``
+    included. Drop the fragment first, then the trailing slash."""
+    return url.split("#", 1)[0].rstrip("/")
+
+
+class InboxError(HitlModesError):
+    """The inbox refused a request for a reason retrying cannot fix (a 4xx answer)."""
+
+
+class InboxUnavailableError(InboxError):
+    """Nothing answers at the inbox URL."""
+
+
+@dataclass(frozen=True)
+class HttpAnswer:
+    """An HTTP answer: status code, the parsed JSON body (or text), and the headers (lower-case names)."""
+
+    status: int
+    body: Any
+    headers: Dict[str, str] = field(default_factory=dict)
+
+    @property
+    def error(self) -> str:
+        return str(self.body.get("error", self.body)) if isinstance(self.body, dict) else str(self.body)
+
+
+# The inbox is local or reached directly: never send its traffic (or the token) through a proxy
+# configured for the wider web in http_proxy.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def http_request(
+    method: str, url: str, *, body: Any = None, token: Optional[str] = None, timeout: float = 10.0
+) -> HttpAnswer:
+    """One request. 4xx/5xx come back as answers; network failures raise (see TRANSIENT_ERRORS)."""
+    headers = {"Accept": "application/json"}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode("utf-8")
+        headers["Content-Type"] = "application/json"
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with _OPENER.open(request, timeout=timeout) as response:
+            return HttpAnswer(response.status, _parse(response.read()), _headers(response.headers))
+    except urllib.error.HTTPError as e:
+        with e:
+            return HttpAnswer(e.code, _parse(e.read()), _headers(e.headers))
+
+
+def _headers(message: Any) -> Dict[str, str]:
+    return {k.lower(): v for k, v in message.items()}
+
+
+def _parse(raw: bytes) -> Any:
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+class InboxClient:
+    """Talks to one inbox at ``url`` (``http://127.0.0.1:8765``) on behalf of a chat."""
+
+    def __init__(self, url: str, *, poll_seconds: float = 15.0, max_backoff: float = 2.0) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(
+                f"the inbox URL must start with http:// or https://, got {url!r} "
+                "(for example --inbox-url http://127.0.0.1:8765)"
+            )
+        self.url = base_url(url)
+        self.poll_seconds = poll_seconds
+        self.max_backoff = max_backoff
+        self.retries = 0  # network failures survived: visible proof that a restart was ridden out
+
+    def _prompt_url(self, prompt_id: str, suffix: str = "") -> str:
+        return f"{self.url}/api/prompts/{prompt_id}{suffix}"
+
+    def check(self, timeout: float = 5.0) -> None:
+        """Fail fast, before a chat starts, when no inbox answers at the URL."""
+        deadline = time.monotonic() + timeout
+        last: Optional[BaseException] = None
+        while time.monotonic() < deadline:
+            try:
+                answer = http_request("GET", f"{self.url}/healthz", timeout=2.0)
+                if answer.status == 200:
+                    return
+                last = InboxError(f"HTTP {answer.status}: {answer.error}")
+            except TRANSIENT_ERRORS as e:
+                last = e
+            time.sleep(0.2)
+        raise InboxUnavailableError(
+            f"no approval inbox answers at {self.url} ({last}). Start one with `hitl-modes inbox` "
+            "(it prints the URL to pass as --inbox-url or HITL_INBOX_URL)."
+        )
+
+    def wait_for_decision(
+        self, prompt_id: str, submission: Dict[str, Any], timeout: float, cancel: Optional[threading.Event] = None
+    ) -> Dict[str, Any]:
+        """Submit ``submission`` as ``prompt_id`` and wait up to ``timeout`` seconds for its decision.
+
+        Returns the inbox's final view of the prompt: ``status`` is ``decided`` (with ``decision``
+        and ``response``) or ``timed-out``. Network failures and 5xx are retried until the deadline;
+        a prompt the inbox does not know (a fresh database) is submitted again. Setting ``cancel``
+        gives up early, as the deadline would.
+        """
+        deadline = time.monotonic() + timeout
+        submitted = False
+        backoff = 0.1
+        state: Optional[Dict[str, Any]] = None
+        while (remaining := deadline - time.monotonic()) > 0 and not (cancel is not None and cancel.is_set()):
+            try:
+                if not submitted:
+                    answer = http_request(
+                        "PUT",
+                        self._prompt_url(prompt_id),
+                        body={**submission, "timeout": remaining},
+                        timeout=min(10.0, remaining + 1),
+                    )
+                    self._raise_for_client_error(answer, "submitting the prompt")
+                    submitted = answer.status in (200, 201)
+                else:
+                    wait = max(0.0, min(self.poll_seconds, remaining))
+                    answer = http_request("GET", f"{self._prompt_url(prompt_id)}?wait={wait:.2f}", timeout=wait + 10)
+                    if answer.status == 404:
+                        submitted = False  # the inbox lost it: send it again, same id
+                        continue
+                    self._raise_for_client_error(answer, "waiting for the decision")
+                if answer.status in (200, 201):
+                    state = answer.body
+                    backoff = 0.1
+                    if state is not None and state.get("status") != "pending":
+                        return state
+                    continue
+            except TRANSIENT_ERRORS:
+                pass
+            self.retries += 1
+            time.sleep(max(0.0, min(backoff, deadline - time.monotonic())))
+            backoff = min(backoff * 2, self.max_backoff)
+        return self._give_up(prompt_id, state)
+
+    def _give_up(self, prompt_id: str, state: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+        """The deadline passed: tell the inbox, unless a person's decision got there first."""
+        for _ in range(3):
+            try:
+                answer = http_request("POST", self._prompt_url(prompt_id, "/expire"), body={}, timeout=3.0)
+                if answer.status == 200 and isinstance(answer.body, dict):
+                    return answer.body
+                break
+            except TRANSIENT_ERRORS:
+                time.sleep(0.2)
+        # The inbox is unreachable: the chat applies its safe default; the inbox times the prompt
+        # out on its own when it comes back (it knows the deadline).
+        return {**(state or {}), "id": prompt_id, "status": "timed-out", "decision": None, "response": None}
+
+    @staticmethod
+    def _raise_for_client_error(answer: HttpAnswer, doing: str) -> None:
+        if 400 <= answer.status < 500:
+            raise InboxError(f"the inbox refused {doing}: HTTP {answer.status}: {answer.error}")
+
+
+def fit_conversation(
+    turns: Sequence[Dict[str, str]], *, max_messages: int = 6, max_chars: int = 4000
+) -> List[Dict[str, str]]:
+    """The recent conversation a card shows: the last few messages, each cut to a readable size."""
+    out = []
+    for t in list(turns)[-max_messages:]:
+        content = t.get("content", "")
+        if len(content) > max_chars:
+            content = content[: max_chars - 40] + f"\n… [{len(content) - max_chars + 40} more characters]"
+        out.append({"name": t.get("name", ""), "role": t.get("role", ""), "content": content})
+    return out

@@ -1,0 +1,12 @@
+"""Risk: how dangerous is a proposed action? Read code and prose, answer "low" or "high" with reasons.
+
+One concept: the policy a gate consults before it asks a person (Lesson 08).
+
+Modules:
+    policy        RiskPolicy, RiskAssessment: the entry point
+    rules         Rule and the default rules, as data
+    code_text     turn a code block into the text a rule reads
+    shell         find_command_risks: read shell commands and dispatch them to the analysers
+    shell_parse   split a script into statements and words, the way a shell does
+    shell_tools   one analyser per tool (rm, git, kubectl, curl, ...)
+"""

@@ -1,0 +1,74 @@
+"""Every lesson runs as a script with no stdin and no key, and as a notebook in a real Jupyter
+kernel with stdin disabled (nbclient); notebooks never drift from their scripts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from hitl_modes.course.lesson import list_lessons
+from hitl_modes.course.notebooks import drifted_notebooks, notebook_path
+
+LESSONS = list_lessons()
+IDS = [p.stem for p in LESSONS]
+
+
+LIVE_SWITCHES = ("OPENAI_API_KEY", "OAI_CONFIG_LIST", "HITL_LIVE", "HITL_HUMAN", "OPENAI_BASE_URL")
+
+
+def _offline_env():
+    env = {k: v for k, v in os.environ.items() if k not in LIVE_SWITCHES}
+    env["HITL_QUIET"] = "1"
+    return env
+
+
+def test_there_are_lessons():
+    assert LESSONS, "no lessons/NN_*.py found"
+
+
+def test_notebooks_are_generated_from_the_lesson_scripts():
+    assert drifted_notebooks() == []
+
+
+@pytest.mark.parametrize("script", LESSONS, ids=IDS)
+def test_lesson_script_runs_offline_without_stdin(script, tmp_path):
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_offline_env(),
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "✓" in proc.stdout, "a lesson asserts its claims and reports them"
+    assert "--- timeline" in proc.stdout
+
+
+@pytest.mark.parametrize("script", LESSONS, ids=IDS)
+def test_notebook_executes_headlessly(script, tmp_path, monkeypatch):
+    nb = nbformat.read(notebook_path(script), as_version=4)
+    for name in LIVE_SWITCHES:  # the kernel inherits this environment
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HITL_QUIET", "1")
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", allow_errors=False, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    outputs = [o for cell in nb.cells for o in cell.get("outputs", [])]
+    assert any("image/svg+xml" in o.get("data", {}) for o in outputs), "the notebook draws its timeline"
+    text = "".join(o.get("text", "") for o in outputs)
+    assert "✓" in text
+
+
+def test_each_lesson_ends_with_exercises_and_a_check():
+    for script in LESSONS:
+        source = script.read_text(encoding="utf-8")
+        tail = source[source.rfind("## Exercises") :]
+        assert "## Exercises" in source, f"{script.name} has no Exercises section"
+        assert "check_" in tail, f"{script.name}: the exercises offer no check function"

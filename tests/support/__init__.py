@@ -1,0 +1,1 @@
+"""Helpers the tests share: a fake OpenAI-compatible server, running lessons from the command line."""

@@ -1,0 +1,164 @@
+"""``make bench``: where start-up goes, measured in one run with the commands alternated.
+
+Prints medians of ``--runs`` (default 5) runs of:
+
+1. lesson 01's wall time over a bare ``python -c "import autogen"`` in the same environment
+   (target: at most 1.2);
+2. ``import autogen`` under this project's pins over the same import with the newest ``openai``
+   (an extra environment, ``.venv-bench-openai-latest``, built on first use);
+3. the wall time of a warm ``make test`` (target: at most 60 s on a 2-core machine).
+
+Nothing here asserts a time: it prints the figures, the targets, and whether each is met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence
+
+from compat_matrix import ROOT, installed_version  # tools/ is on sys.path: this runs as a script
+
+__all__ = ["main", "median_times"]
+
+LATEST_OPENAI_VENV = ROOT / ".venv-bench-openai-latest"
+
+
+def _timed(cmd: Sequence[str], *, env: Optional[Dict[str, str]] = None, cwd: Optional[Path] = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        list(cmd),
+        check=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=cwd,
+    )
+    return time.perf_counter() - start
+
+
+def median_times(commands: Dict[str, Callable[[], float]], runs: int) -> Dict[str, float]:
+    """Run each command ``runs`` times, alternating between them, and return the medians."""
+    samples: Dict[str, List[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, run in commands.items():
+            samples[name].append(run())
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def _latest_openai_python() -> Path:
+    py = LATEST_OPENAI_VENV / "bin" / "python"
+    if not (LATEST_OPENAI_VENV / ".installed").exists():
+        print("[bench] building .venv-bench-openai-latest (pyautogen 0.2.35 + newest openai)...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(LATEST_OPENAI_VENV)], check=True)
+        subprocess.run(
+            [
+                str(py),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "pyautogen==0.2.35",
+                "openai",
+                "httpx",
+            ],
+            check=True,
+        )
+        (LATEST_OPENAI_VENV / ".installed").touch()
+    return py
+
+
+def _explain_test_time(env: Dict[str, str]) -> None:
+    """Where the suite's time goes: test time summed per file, from one more run."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "auto", "--durations=0", "-q"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+    )
+    per_file: Dict[str, float] = {}
+    for line in proc.stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[0].endswith("s") and parts[1] in ("call", "setup", "teardown"):
+            try:
+                seconds = float(parts[0][:-1])
+            except ValueError:
+                continue
+            name = parts[2].split("::")[0]
+            per_file[name] = per_file.get(name, 0.0) + seconds
+    total = sum(per_file.values())
+    print(
+        f"\n  why: the tests themselves take {total:.0f} s of wall time summed over {os.cpu_count()} workers;"
+        " the largest files:"
+    )
+    for name, seconds in sorted(per_file.items(), key=lambda kv: -kv[1])[:6]:
+        print(f"    {seconds:>6.1f}s  {name}")
+    print(
+        "  Most of it is real processes the suite must start: every lesson as a script and as a notebook "
+        "kernel (each pays `import autogen`), a Docker engine, uvicorn servers and headless Chromium."
+    )
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="make bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5, help="runs per command (default 5, at least 5)")
+    parser.add_argument("--skip-test-suite", action="store_true", help="skip the warm `make test` timing")
+    args = parser.parse_args(argv)
+    if args.runs < 5:
+        parser.error("--runs must be at least 5: the figures are medians of at least 5 runs")
+
+    py = sys.executable
+    latest = _latest_openai_python()
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OAI_CONFIG_LIST", "HITL_LIVE")}
+    env["HITL_QUIET"] = "1"
+    lesson = str(ROOT / "lessons" / "01_never.py")
+    imports = median_times(
+        {
+            "import autogen (pinned)": lambda: _timed([py, "-c", "import autogen"], env=env),
+            "lesson 01": lambda: _timed([py, lesson], env=env, cwd=ROOT),
+            "import autogen (newest openai)": lambda: _timed([str(latest), "-c", "import autogen"], env=env),
+        },
+        args.runs,
+    )
+    bare, lesson_t, newest = (
+        imports["import autogen (pinned)"],
+        imports["lesson 01"],
+        imports["import autogen (newest openai)"],
+    )
+    pinned_openai, newest_openai = installed_version(Path(py), "openai"), installed_version(latest, "openai")
+
+    print(f"\nmedians of {args.runs} runs, commands alternated, on {os.cpu_count()} cores\n")
+    print(f"{'measure':<56} {'value':>9}  target")
+    r1 = lesson_t / bare
+    print(f"{'lesson 01 wall / bare import autogen':<56} {r1:>8.2f}x  <= 1.2  {'met' if r1 <= 1.2 else 'MISSED'}")
+    print(f"{'  lesson 01 wall time':<56} {lesson_t:>8.2f}s")
+    print(f"{'  bare import autogen (openai ' + pinned_openai + ')':<56} {bare:>8.2f}s")
+    r2 = bare / newest
+    print(
+        f"{'import autogen, openai ' + pinned_openai + ' / openai ' + newest_openai:<56} {r2:>8.2f}x  (lower is faster)"
+    )
+    print(f"{'  import autogen with openai ' + newest_openai:<56} {newest:>8.2f}s")
+    missed = r1 > 1.2
+    if not args.skip_test_suite:
+        make = median_times({"make test": lambda: _timed(["make", "test"], cwd=ROOT, env=env)}, args.runs)
+        t = make["make test"]
+        print(f"{'warm make test wall time':<56} {t:>8.1f}s  <= 60 s  {'met' if t <= 60 else 'MISSED'}")
+        if t > 60:
+            _explain_test_time(env)
+        missed = missed or t > 60
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
