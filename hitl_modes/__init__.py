@@ -34,6 +34,7 @@ _EXPORTS: Dict[str, str] = {
     "ScriptedModelClient": "chat.llm",
     "scripted_llm_config": "chat.llm",
     "tool_call": "chat.llm",
+    "ScriptedModelServer": "chat.server",
     "RecordedRun": "chat.record",
     "Recorder": "chat.record",
     "a_record_chat": "chat.record",
@@ -115,6 +116,7 @@ if TYPE_CHECKING:  # type checkers and IDEs see the same names, imported eagerly
     from .chat.human import ConsoleHuman, ScriptedHuman, require_interactive_human, stdin_is_interactive
     from .chat.llm import ScriptedLLM, ScriptedModelClient, scripted_llm_config, tool_call
     from .chat.record import RecordedRun, Recorder, a_record_chat, record_chat
+    from .chat.server import ScriptedModelServer
     from .chat.trace import Event, StopReason, Trace
     from .errors import (
         HitlModesError,
