@@ -79,7 +79,7 @@ class ScriptedModelServer:
     @property
     def base_url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"http://{host!s}:{port}/v1"  # type: ignore[str-bytes-safe]  # an IPv4 socket: host is a str
 
     def config(self, model: str) -> Dict[str, Any]:
         """One ``config_list`` entry that sends ``model``'s requests here and never retries."""
