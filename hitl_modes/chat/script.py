@@ -30,6 +30,7 @@ __all__ = ["ScriptedReplies", "replies_phrase", "times_phrase"]
 
 R = TypeVar("R")  # a scripted reply
 C = TypeVar("C")  # the record of one call
+S = TypeVar("S", bound="ScriptedReplies[Any, Any]")
 
 
 def replies_phrase(n: int) -> str:
@@ -84,7 +85,7 @@ class ScriptedReplies(Generic[R, C]):
                 "strict=False when the chat may end before using them."
             )
 
-    def __enter__(self) -> Any:
+    def __enter__(self: S) -> S:
         return self
 
     def __exit__(self, exc_type: Any, *exc: Any) -> None:
@@ -115,4 +116,5 @@ class ScriptedReplies(Generic[R, C]):
         return f"called {times_phrase(self.call_count)}"
 
     def _exhausted_message(self, call: int, asked: str) -> str:
-        raise NotImplementedError
+        """What went wrong, naming the double, the call number and ``asked``; then the remedy."""
+        raise NotImplementedError(f"{type(self).__name__} must say how its script ran out")
