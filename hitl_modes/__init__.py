@@ -41,6 +41,7 @@ _EXPORTS: Dict[str, str] = {
     "Event": "chat.trace",
     "StopReason": "chat.trace",
     "Trace": "chat.trace",
+    "message_text": "chat.messages",
     # -- workflow (lesson 06): stages with human checkpoints, the hand-off between them
     "Stage": "agents.workflow",
     "StageResult": "agents.workflow",
@@ -54,7 +55,7 @@ _EXPORTS: Dict[str, str] = {
     # -- approvals (lessons 07-09): risk policy, audit log, approval gate, risk-gated proxy, async human
     "DraftApprovalGate": "approvals.draft_gate",
     "Outbox": "approvals.draft_gate",
-    "parse_review": "approvals.draft_gate",
+    "parse_review": "approvals.vocabulary",
     "request_approval": "approvals.draft_gate",
     "QueueHuman": "agents.queue_human",
     "QueueHumanProxy": "agents.queue_human",
@@ -109,11 +110,13 @@ if TYPE_CHECKING:  # type checkers and IDEs see the same names, imported eagerly
     from .agents.workflow import Stage, StageResult, Workflow, WorkflowError, WorkflowResult, last_reply
     from .approvals.audit import AuditLog, read_audit_log, summarize_audit_log
     from .approvals.code_gate import ApprovalDecision, ApprovalGate
-    from .approvals.draft_gate import DraftApprovalGate, Outbox, parse_review, request_approval
+    from .approvals.draft_gate import DraftApprovalGate, Outbox, request_approval
     from .approvals.risk_gate import RiskGatedProxy
+    from .approvals.vocabulary import parse_review
     from .chat.deadline import SlowHuman, ask_with_timeout
     from .chat.human import ConsoleHuman, ScriptedHuman, require_interactive_human, stdin_is_interactive
     from .chat.llm import ScriptedLLM, ScriptedModelClient, scripted_llm_config, tool_call
+    from .chat.messages import message_text
     from .chat.record import RecordedRun, Recorder, a_record_chat, record_chat
     from .chat.trace import Event, StopReason, Trace
     from .errors import (

@@ -33,7 +33,8 @@ from typing import Any, Awaitable, Dict, List, Optional, Sequence, Tuple, TypeVa
 from autogen import Agent, ConversableAgent, UserProxyAgent
 from autogen.io import IOConsole
 
-from ..approvals.audit import AuditLog, PathLike, open_audit_log, reply_decision  # reply_decision: re-exported
+from ..approvals.audit import AuditLog, PathLike, open_audit_log
+from ..approvals.vocabulary import reply_decision
 from ..chat.deadline import check_timeout
 from ..chat.human import require_interactive_human
 from ..chat.record import record_human_exchange
@@ -48,7 +49,6 @@ __all__ = [
     "console_answers",
     "while_answering",
     "run_async",
-    "reply_decision",
 ]
 
 T = TypeVar("T")

@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Dict, Iterable, List, Optional, Tuple, Union
 
 from autogen import Agent, UserProxyAgent
-from autogen.code_utils import UNKNOWN, content_str, extract_code
+from autogen.code_utils import UNKNOWN, extract_code
 
+from ..chat.messages import message_text
 from ..errors import HitlModesError
 
 __all__ = [
@@ -43,7 +44,6 @@ __all__ = [
     "DEFAULT_AUTO_REPLY_RULES",
     "QUESTION_REPLY",
     "COMPLETION_NUDGE",
-    "message_text",
     "asks_question",
     "has_code",
     "has_no_code",
@@ -57,18 +57,6 @@ COMPLETION_NUDGE = "If the task is complete, reply TERMINATE; otherwise continue
 _CODE_BLOCK = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 # A question mark that ends a sentence, not one inside a URL query ("?q=1") or a word ("a?b").
 _QUESTION_MARK = re.compile(r"\?(?![\w=&/])")
-
-
-def message_text(message: Message) -> str:
-    """The text of a message; ``""`` when it has none (tool and function calls carry ``None``)."""
-    try:
-        return content_str(message.get("content"))
-    except (
-        TypeError,
-        ValueError,
-        AssertionError,
-    ):  # content_str rejects an unusual content shape: treat it as text-less rather than crash the chat
-        return ""
 
 
 def asks_question(message: Message) -> bool:

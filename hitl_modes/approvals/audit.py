@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from ..errors import HitlModesError
+from .vocabulary import DECISIONS
 
 try:
     import fcntl
@@ -37,8 +38,6 @@ except ImportError:  # pragma: no cover - Windows: single-process use only
 
 __all__ = [
     "AuditLog",
-    "reply_decision",
-    "DECISIONS",
     "AuditLogError",
     "CorruptAuditLogError",
     "TornAuditLogError",
@@ -51,21 +50,9 @@ __all__ = [
     "open_audit_log",
 ]
 
-#: What a human (or a policy, for ``auto-approved``) decided.
-DECISIONS = ("approved", "rejected", "feedback", "auto-approved", "timed-out", "exit")
 _REQUIRED = ("timestamp", "agent", "prompt", "response", "decision")
 _RISKS = ("low", "high")
 PathLike = Union[str, "os.PathLike[str]"]
-
-
-def reply_decision(reply: Optional[str]) -> str:
-    """What a reply to AutoGen's human prompt decides, in the audit log's words: ``""`` lets the
-    auto-reply proceed (approved), ``exit`` stops, other text is feedback, None timed out."""
-    if reply is None:
-        return "timed-out"
-    if reply == "":
-        return "approved"
-    return "exit" if reply == "exit" else "feedback"
 
 
 class AuditLogError(HitlModesError, ValueError):
@@ -182,9 +169,10 @@ class AuditLog:
     ) -> Dict[str, Any]:
         """Write one decision and return the record. It is on disk when this returns.
 
-        ``decision`` is one of :data:`DECISIONS`. ``response`` is what the human typed (``None``
-        when nobody answered). ``risk``/``reasons`` are given where a policy decided. ``note``
-        explains a default ("no answer: denied"); ``extra`` adds JSON-serialisable fields.
+        ``decision`` is one of :data:`~hitl_modes.approvals.vocabulary.DECISIONS`. ``response`` is
+        what the human typed (``None`` when nobody answered). ``risk``/``reasons`` are given where a
+        policy decided. ``note`` explains a default ("no answer: denied"); ``extra`` adds
+        JSON-serialisable fields.
         """
         if decision not in DECISIONS:
             raise AuditLogError(f"AuditLog.record: unknown decision {decision!r}; use one of {', '.join(DECISIONS)}")

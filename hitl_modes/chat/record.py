@@ -30,7 +30,7 @@ _ATTACHED = "_hitl_recorder_attached"
 
 
 @dataclass
-class _Decision:
+class _TurnState:
     """An agent's state just before AutoGen's termination/human-reply check runs."""
 
     agent: str
@@ -75,7 +75,7 @@ class Recorder(InstallableStream):
         self.agents = list(agents)
         self.quiet = quiet
         self.trace = Trace()
-        self._decision: Optional[_Decision] = None
+        self._decision: Optional[_TurnState] = None
         self._sent_first = False
         self._first_from_human = False
 
@@ -169,7 +169,7 @@ class Recorder(InstallableStream):
             is_term = bool(messages) and bool(agent._is_termination_msg(messages[-1]))
         except Exception:  # an exotic agent: record what we can, never break the chat
             pass
-        self._decision = _Decision(
+        self._decision = _TurnState(
             agent.name, getattr(sender, "name", ""), agent.human_input_mode, counter, limit, is_term
         )
 
@@ -215,7 +215,7 @@ def record_human_exchange(agent: Any, prompt: str, reply: str) -> None:
         rec._human_exchange(agent.name, prompt, reply)
 
 
-def _why_asked(d: Optional[_Decision]) -> str:
+def _why_asked(d: Optional[_TurnState]) -> str:
     if d is None:
         return "initial_message"
     if d.mode == "ALWAYS":
@@ -227,7 +227,7 @@ def _why_asked(d: Optional[_Decision]) -> str:
     return "custom"
 
 
-def _explain(d: _Decision) -> tuple[str, str]:
+def _explain(d: _TurnState) -> tuple[str, str]:
     last = d.human_replies[-1] if d.human_replies else None
     if last == "exit":
         return "human_exit", f"the human typed 'exit' when {d.agent} asked ({_why_asked(d)})"

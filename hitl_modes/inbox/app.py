@@ -38,7 +38,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ..approvals.audit import reply_decision
+from ..approvals.vocabulary import reply_decision
 from .store import MAX_TIMEOUT_SECONDS, PROMPT_ID_PATTERN, ConversationTurn, InboxStore
 
 __all__ = ["create_inbox_app", "RiskAssessor", "MAX_BODY_BYTES", "LOOPBACK_HOSTS"]

@@ -18,7 +18,8 @@ from hitl_modes import (
     run_async,
     scripted_answers,
 )
-from hitl_modes.agents.queue_human import SyncChatError, reply_decision, while_answering
+from hitl_modes.agents.queue_human import SyncChatError, while_answering
+from hitl_modes.approvals.vocabulary import reply_decision
 
 
 def assistant(replies):

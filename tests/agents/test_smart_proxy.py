@@ -30,8 +30,8 @@ from hitl_modes.agents.smart_proxy import (
     AutoReplyRuleError,
     asks_question,
     has_code,
-    message_text,
 )
+from hitl_modes.chat.messages import message_text
 from hitl_modes.course.lesson import lessons_dir
 from hitl_modes.course.limits import ends_with_terminate
 

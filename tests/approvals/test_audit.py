@@ -17,7 +17,6 @@ import pytest
 
 from hitl_modes import AuditLog, RiskPolicy, read_audit_log, summarize_audit_log
 from hitl_modes.approvals.audit import (
-    DECISIONS,
     AuditLogError,
     CorruptAuditLogError,
     TornAuditLogError,
@@ -25,6 +24,7 @@ from hitl_modes.approvals.audit import (
     open_audit_log,
     set_aside_torn_tail,
 )
+from hitl_modes.approvals.vocabulary import DECISIONS
 from tests.support.lessons_cli import run_lesson_cli
 
 REPO = Path(__file__).resolve().parents[2]

@@ -6,10 +6,7 @@ from typing import Callable, Optional
 
 from . import _RAISED, Checker, CheckResult
 
-__all__ = ["check_review_decision", "REVIEW_DECISIONS"]
-
-#: What a reply can decide (the audit log's words).
-REVIEW_DECISIONS = ("approved", "feedback", "rejected", "exit", "timed-out")
+__all__ = ["check_review_decision"]
 
 _CASES = [
     ("APPROVE", "approved", "the plain approval sends"),
@@ -29,8 +26,9 @@ _CASES = [
 
 
 def check_review_decision(fn: Callable[[Optional[str]], str]) -> CheckResult:
-    """Exercise 1: ``fn(reply)`` returns one of ``REVIEW_DECISIONS``; only an unqualified APPROVE
-    gives ``"approved"``, and nothing ambiguous, empty or missing ever does."""
+    """Exercise 1: ``fn(reply)`` returns one of ``REVIEW_DECISIONS``
+    (:mod:`hitl_modes.approvals.vocabulary`); only an unqualified APPROVE gives ``"approved"``, and
+    nothing ambiguous, empty or missing ever does."""
     c = Checker("Exercise 1: only a clear APPROVE sends")
     for reply, expected, why in _CASES:
         got = c.call(fn, reply, explanation=f"{why} (reply {reply!r})")
