@@ -26,6 +26,9 @@ _EXPORTS: Dict[str, str] = {
     "ScenarioError": "errors",
     "ScriptExhaustedError": "errors",
     "UnusedScriptError": "errors",
+    "SandboxFallbackWarning": "errors",
+    "SandboxUnavailableError": "errors",
+    "WorkflowError": "errors",
     "ConsoleHuman": "chat.human",
     "ScriptedHuman": "chat.human",
     "require_interactive_human": "chat.human",
@@ -46,7 +49,6 @@ _EXPORTS: Dict[str, str] = {
     "Stage": "agents.workflow",
     "StageResult": "agents.workflow",
     "Workflow": "agents.workflow",
-    "WorkflowError": "agents.workflow",
     "WorkflowResult": "agents.workflow",
     "last_reply": "agents.workflow",
     # -- smart user proxy (lesson 05): context-aware auto-replies that keep AutoGen's reply chain
@@ -73,12 +75,10 @@ _EXPORTS: Dict[str, str] = {
     # -- sandbox (lesson 10): where generated code runs (Docker sandbox, local with a human gate)
     "EXECUTOR_KINDS": "sandbox.executors",
     "LocalExecutor": "sandbox.executors",
-    "SandboxFallbackWarning": "sandbox.executors",
     "make_executor": "sandbox.executors",
     "ApprovalDecision": "approvals.code_gate",
     "ApprovalGate": "approvals.code_gate",
     "DockerSandboxExecutor": "sandbox.docker_executor",
-    "SandboxUnavailableError": "sandbox.engine",
     "SANDBOX_IMAGE": "sandbox.image",
     # -- approval inbox (lesson 11): people decide chats' prompts in a web page (--human inbox)
     "InboxDecision": "inbox.human",
@@ -107,7 +107,7 @@ def __dir__() -> List[str]:
 if TYPE_CHECKING:  # type checkers and IDEs see the same names, imported eagerly
     from .agents.queue_human import QueueHuman, QueueHumanProxy, run_async, scripted_answers
     from .agents.smart_proxy import AutoReplyRule, SmartUserProxy
-    from .agents.workflow import Stage, StageResult, Workflow, WorkflowError, WorkflowResult, last_reply
+    from .agents.workflow import Stage, StageResult, Workflow, WorkflowResult, last_reply
     from .approvals.audit import AuditLog, read_audit_log, summarize_audit_log
     from .approvals.code_gate import ApprovalDecision, ApprovalGate
     from .approvals.draft_gate import DraftApprovalGate, Outbox, request_approval
@@ -123,15 +123,17 @@ if TYPE_CHECKING:  # type checkers and IDEs see the same names, imported eagerly
         HitlModesError,
         LiveConfigError,
         NoHumanAvailableError,
+        SandboxFallbackWarning,
+        SandboxUnavailableError,
         ScenarioError,
         ScriptExhaustedError,
         UnusedScriptError,
+        WorkflowError,
     )
     from .inbox.human import InboxDecision, InboxHuman
     from .inbox.reviewer import InboxReviewer, ScriptedReviewer
     from .inbox.server import InboxServer
     from .risk.policy import RiskAssessment, RiskPolicy, Rule
     from .sandbox.docker_executor import DockerSandboxExecutor
-    from .sandbox.engine import SandboxUnavailableError
-    from .sandbox.executors import EXECUTOR_KINDS, LocalExecutor, SandboxFallbackWarning, make_executor
+    from .sandbox.executors import EXECUTOR_KINDS, LocalExecutor, make_executor
     from .sandbox.image import SANDBOX_IMAGE

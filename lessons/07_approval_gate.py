@@ -36,10 +36,10 @@ import time
 from pathlib import Path
 
 from hitl_modes import AuditLog, DraftApprovalGate, SlowHuman, read_audit_log, summarize_audit_log
-from hitl_modes.approvals.draft_gate import AlreadySentError
 from hitl_modes.approvals.vocabulary import REVIEW_DECISIONS
 from hitl_modes.course.exercises.lesson07 import check_review_decision
 from hitl_modes.course.lesson import Lesson
+from hitl_modes.errors import AlreadySentError
 
 lesson = Lesson.setup(7, "Approval gate: nothing is sent until a person approves")
 

@@ -38,13 +38,12 @@ from ..approvals.vocabulary import reply_decision
 from ..chat.deadline import check_timeout
 from ..chat.human import require_interactive_human
 from ..chat.record import record_human_exchange
-from ..errors import HitlModesError
+from ..errors import SyncChatError
 
 __all__ = [
     "Question",
     "QueueHuman",
     "QueueHumanProxy",
-    "SyncChatError",
     "scripted_answers",
     "console_answers",
     "while_answering",
@@ -52,10 +51,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-class SyncChatError(HitlModesError, RuntimeError):
-    """A queue-fed human was asked from a synchronous chat, which cannot await the queue."""
 
 
 @dataclass(frozen=True)

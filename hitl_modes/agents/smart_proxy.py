@@ -35,12 +35,11 @@ from autogen import Agent, UserProxyAgent
 from autogen.code_utils import UNKNOWN, extract_code
 
 from ..chat.messages import message_text
-from ..errors import HitlModesError
+from ..errors import AutoReplyRuleError
 
 __all__ = [
     "SmartUserProxy",
     "AutoReplyRule",
-    "AutoReplyRuleError",
     "DEFAULT_AUTO_REPLY_RULES",
     "QUESTION_REPLY",
     "COMPLETION_NUDGE",
@@ -113,10 +112,6 @@ class AutoReplyRule:
         reply = self.reply if isinstance(self.reply, str) else f"<{getattr(self.reply, '__name__', 'function')}>"
         when = getattr(self.when, "__name__", "when")
         return f"{self.name}: if {when}(last message) -> {reply!r}"
-
-
-class AutoReplyRuleError(HitlModesError):
-    """A rule's ``when`` or ``reply`` raised; the message names the rule and the agent."""
 
 
 def has_no_code(message: Message) -> bool:

@@ -49,14 +49,13 @@ from ..chat.human import mode_can_ask_human, require_interactive_human
 from ..chat.messages import message_text
 from ..chat.record import record_chat
 from ..chat.trace import Event, Trace
-from ..errors import HitlModesError, NoHumanAvailableError
+from ..errors import NoHumanAvailableError, WorkflowError
 
 __all__ = [
     "Stage",
     "StageResult",
     "Workflow",
     "WorkflowResult",
-    "WorkflowError",
     "last_reply",
     "CANCEL_ERRORS",
     "WORKFLOW_REASONS",
@@ -69,10 +68,6 @@ CANCEL_ERRORS = (EOFError, KeyboardInterrupt, NoHumanAvailableError)
 
 #: Why a workflow stopped (``WorkflowResult.reason``).
 WORKFLOW_REASONS = ("completed", "rejected", "cancelled", "incomplete", "no_output")
-
-
-class WorkflowError(HitlModesError, ValueError):
-    """A workflow or stage was built wrongly; the message says which part and how to fix it."""
 
 
 def _marker_tail(marker: str) -> re.Pattern[str]:

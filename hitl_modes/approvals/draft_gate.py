@@ -32,7 +32,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 from autogen import Agent, ConversableAgent, UserProxyAgent
 
 from ..chat.deadline import ask_with_timeout, check_timeout
-from ..errors import HitlModesError, NoHumanAvailableError
+from ..errors import AlreadySentError, NoHumanAvailableError
 from .audit import AuditLog, PathLike, open_audit_log
 from .vocabulary import NO_HUMAN, Reply, ReviewDecision, parse_review
 
@@ -41,7 +41,6 @@ __all__ = [
     "request_approval",
     "ApprovalResult",
     "Outbox",
-    "AlreadySentError",
     "REVIEW_HELP",
     "split_subject",
 ]
@@ -50,10 +49,6 @@ REVIEW_HELP = (
     "Type APPROVE to send it exactly as shown, REVISE <what to change> to send it back to the drafter, "
     "REJECT [reason] to drop it, or exit to stop. Enter, or no answer in time, sends nothing: "
 )
-
-
-class AlreadySentError(HitlModesError):
-    """The outbox already holds this message: sending twice is refused."""
 
 
 def split_subject(draft: str) -> Tuple[Optional[str], str]:

@@ -21,9 +21,9 @@ from hitl_modes import (
     read_audit_log,
     request_approval,
 )
-from hitl_modes.approvals.draft_gate import AlreadySentError, split_subject
+from hitl_modes.approvals.draft_gate import split_subject
 from hitl_modes.approvals.vocabulary import ReviewDecision
-from hitl_modes.errors import NoHumanAvailableError
+from hitl_modes.errors import AlreadySentError, NoHumanAvailableError
 from tests.support.lessons_cli import run_lesson_cli
 
 TO = "team@example.com"
