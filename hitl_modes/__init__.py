@@ -70,7 +70,7 @@ _EXPORTS: Dict[str, str] = {
     "ask_with_timeout": "chat.deadline",
     "RiskAssessment": "risk.policy",
     "RiskPolicy": "risk.policy",
-    "Rule": "risk.policy",
+    "Rule": "risk.rules",
     "RiskGatedProxy": "approvals.risk_gate",
     # -- sandbox (lesson 10): where generated code runs (Docker sandbox, local with a human gate)
     "EXECUTOR_KINDS": "sandbox.executors",
@@ -133,7 +133,8 @@ if TYPE_CHECKING:  # type checkers and IDEs see the same names, imported eagerly
     from .inbox.human import InboxDecision, InboxHuman
     from .inbox.reviewer import InboxReviewer, ScriptedReviewer
     from .inbox.server import InboxServer
-    from .risk.policy import RiskAssessment, RiskPolicy, Rule
+    from .risk.policy import RiskAssessment, RiskPolicy
+    from .risk.rules import Rule
     from .sandbox.docker_executor import DockerSandboxExecutor
     from .sandbox.executors import EXECUTOR_KINDS, LocalExecutor, make_executor
     from .sandbox.image import SANDBOX_IMAGE

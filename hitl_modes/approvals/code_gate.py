@@ -143,10 +143,10 @@ def _ask(prompt: str) -> Tuple[Optional[str], str]:
 
 def _reads_the_console(stream: Any) -> bool:
     """True when ``input`` would end at AutoGen's console, through any streams that wrap it (such as
-    the trace recorder, which keeps the stream it wraps as ``_inner``)."""
+    the trace recorder, which shows the stream it wraps as ``inner``)."""
     seen = 0
     while stream is not None and seen < 10:
         if isinstance(stream, IOConsole):
             return True
-        stream, seen = getattr(stream, "_inner", None), seen + 1
+        stream, seen = getattr(stream, "inner", None), seen + 1
     return False

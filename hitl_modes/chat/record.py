@@ -81,7 +81,7 @@ class Recorder(InstallableStream):
 
     # -- install --------------------------------------------------------------------------------
     @property
-    def _inner(self) -> Optional[IOStream]:
+    def inner(self) -> Optional[IOStream]:
         """The stream this one wraps: whoever answers the human's prompts."""
         return self._previous
 
@@ -121,8 +121,8 @@ class Recorder(InstallableStream):
         d = self._decision
         asker = d.agent if d else (self.agents[0].name if self.agents else "")
         self._add(Event("human_prompt", asker, prompt, detail=_why_asked(d)))
-        assert self._inner is not None
-        reply = self._inner.input(prompt, password=password)
+        assert self.inner is not None
+        reply = self.inner.input(prompt, password=password)
         self._note_reply(asker, reply)
         return reply
 
@@ -140,18 +140,18 @@ class Recorder(InstallableStream):
 
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
         self._notice(sep.join(str(o) for o in objects))
-        if not self.quiet and self._inner is not None:
-            self._inner.print(*objects, sep=sep, end=end, flush=flush)
+        if not self.quiet and self.inner is not None:
+            self.inner.print(*objects, sep=sep, end=end, flush=flush)
 
     def send(self, message: Any) -> None:
         """ag2 prints structured events through ``send`` instead of ``print``."""
         text = event_text(message)
         self._notice(text)
-        if not self.quiet and self._inner is not None:
-            if hasattr(self._inner, "send"):
-                self._inner.send(message)
+        if not self.quiet and self.inner is not None:
+            if hasattr(self.inner, "send"):
+                self.inner.send(message)
             else:
-                self._inner.print(text, end="")
+                self.inner.print(text, end="")
 
     def _notice(self, text: str) -> None:
         m = _CODE_NOTICE.search(_ANSI.sub("", text))

@@ -32,7 +32,7 @@ from .code_text import code_language, command_strings, readable_code
 from .rules import CATEGORIES, DEFAULT_RULES, Rule
 from .shell import KNOWN_TOOLS, find_command_risks
 
-__all__ = ["RiskPolicy", "RiskAssessment", "RiskHit", "Rule", "CATEGORIES", "RISK_LEVELS"]
+__all__ = ["RiskPolicy", "RiskAssessment", "RiskHit", "RISK_LEVELS"]
 
 RISK_LEVELS = ("low", "high")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, List
 
-__all__ = ["CheckResult", "Checker"]
+__all__ = ["CheckResult", "Checker", "RAISED"]
 
 
 @dataclass
@@ -56,7 +56,8 @@ class Checker:
         except Exception as e:  # the learner's code: report, don't crash the notebook
             self.result.checks += 1
             self.result.failures.append(f"{explanation}: raised {type(e).__name__}: {e}")
-            return _RAISED
+            return RAISED
 
 
-_RAISED = object()
+#: What :meth:`Checker.call` returns when the learner's code raised (the failure is already recorded).
+RAISED = object()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from . import _RAISED, Checker, CheckResult
+from . import RAISED, Checker, CheckResult
 
 __all__ = ["check_review_decision"]
 
@@ -32,7 +32,7 @@ def check_review_decision(fn: Callable[[Optional[str]], str]) -> CheckResult:
     c = Checker("Exercise 1: only a clear APPROVE sends")
     for reply, expected, why in _CASES:
         got = c.call(fn, reply, explanation=f"{why} (reply {reply!r})")
-        if got is _RAISED:
+        if got is RAISED:
             continue
         c.expect(got == expected, f"{why}: for {reply!r} expected {expected!r}, got {got!r}")
     return c.result
