@@ -8,6 +8,7 @@ The tree (``class (bases)``: where it is raised)::
     ├── NoHumanAvailableError           chat.human: a console human was needed, nobody can type
     ├── ScenarioError (ValueError)      course.scenario: a simulate scenario is invalid
     ├── LiveConfigError                 chat.live: a live model without credentials
+    ├── UnknownModelError               chat.server: a request for a model with no route
     ├── AutoReplyRuleError              agents.smart_proxy: a rule's ``when`` or ``reply`` raised
     ├── WorkflowError (ValueError)      agents.workflow: a workflow or stage built wrongly
     ├── SyncChatError (RuntimeError)    agents.queue_human: a queue human asked from a sync chat
@@ -36,6 +37,7 @@ __all__ = [
     "NoHumanAvailableError",
     "ScenarioError",
     "LiveConfigError",
+    "UnknownModelError",
     "AutoReplyRuleError",
     "WorkflowError",
     "SyncChatError",
@@ -86,6 +88,10 @@ class ScenarioError(HitlModesError, ValueError):
 
 class LiveConfigError(HitlModesError):
     """A live model was asked for, but no credentials were configured."""
+
+
+class UnknownModelError(HitlModesError):
+    """A scripted model server got a request for a model it has no route (and no default) for."""
 
 
 class AutoReplyRuleError(HitlModesError):

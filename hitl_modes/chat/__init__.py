@@ -5,6 +5,7 @@ One concept: everything that stands in for the two things a classic AutoGen chat
 
 Modules:
     llm       ScriptedLLM: the model, through AutoGen's own ``register_model_client``
+    server    ScriptedModelServer: scripted models behind a loopback socket (group chats, notebooks)
     human     ScriptedHuman, ConsoleHuman: the person, through AutoGen's ``IOStream``
     stream    InstallableStream: the ``IOStream`` base every installed stream shares
     deadline  ask_with_timeout, SlowHuman: asking a person with a deadline

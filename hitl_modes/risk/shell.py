@@ -42,7 +42,7 @@ __all__ = ["CommandFinding", "find_command_risks", "KNOWN_TOOLS"]
 
 @dataclass(frozen=True)
 class CommandFinding:
-    """One risky command: its category (see ``hitl_modes.risk.rules.CATEGORIES``), what it does, and
+    """One risky command: its category (see ``hitl_modes.risk.rule.CATEGORIES``), what it does, and
     the command as written."""
 
     category: str

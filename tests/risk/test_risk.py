@@ -12,7 +12,7 @@ from hitl_modes import RiskPolicy, Rule
 from hitl_modes.chat.messages import message_text
 from hitl_modes.risk.code_text import code_language, command_strings, readable_code
 from hitl_modes.risk.policy import RiskAssessment
-from hitl_modes.risk.rules import CATEGORIES
+from hitl_modes.risk.rule import CATEGORIES
 from hitl_modes.risk.shell import find_command_risks
 from hitl_modes.risk.shell_parse import split_statements
 
