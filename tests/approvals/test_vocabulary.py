@@ -140,3 +140,46 @@ def test_the_real_code_gate_runs_only_what_its_parser_approves(label, tmp_path):
 def test_a_decision_must_use_the_audit_logs_words():
     with pytest.raises(ValueError, match="unknown decision 'ok'; use one of approved, rejected"):
         vocabulary.Decision("ok")
+
+
+# -- one DECISIONS set, one Decision family ------------------------------------------------------
+def test_every_gates_decisions_are_the_audit_logs_words():
+    for subset in (
+        vocabulary.REVIEW_DECISIONS,
+        vocabulary.RISK_GATE_DECISIONS,
+        vocabulary.CODE_GATE_DECISIONS,
+        vocabulary.REPLY_DECISIONS,
+        vocabulary.INBOX_DECISIONS,
+    ):
+        assert set(subset) <= set(DECISIONS)
+    replies = list(REPLIES.values()) + ["no", "y", "  APPROVE.  ", "reject: wrong list", "REVISE"]
+    assert {parse_review(r).decision for r in replies} == set(vocabulary.REVIEW_DECISIONS)
+    assert {parse_code_reply(r).decision for r in replies} == set(vocabulary.CODE_GATE_DECISIONS)
+    assert {reply_decision(r) for r in replies} == set(vocabulary.REPLY_DECISIONS)
+    risk = {parse_risk_reply(r).decision for r in replies} | {"auto-approved"}  # the policy's own word
+    assert risk == set(vocabulary.RISK_GATE_DECISIONS)
+
+
+def test_every_gates_record_is_a_decision():
+    from hitl_modes.approvals.code_gate import ApprovalDecision
+    from hitl_modes.approvals.risk_gate import RiskDecision
+    from hitl_modes.inbox.human import InboxDecision
+
+    for record in (vocabulary.ReviewDecision, RiskDecision, ApprovalDecision, InboxDecision):
+        assert issubclass(record, vocabulary.Decision)
+    inbox = InboxDecision("exit", "exit", "Stop?", prompt_id="p1", agent="user_proxy")
+    assert (inbox.decision, inbox.response, inbox.prompt, inbox.approved) == ("exit", "exit", "Stop?", False)
+    with pytest.raises(ValueError, match="InboxDecision: unknown decision 'stop'"):
+        InboxDecision("stop", "exit", "Stop?", prompt_id="p1", agent="user_proxy")
+
+
+def test_the_inbox_database_accepts_exactly_the_inbox_decisions(tmp_path):
+    import sqlite3
+
+    from hitl_modes.inbox.store import InboxStore
+
+    InboxStore(tmp_path / "inbox.db").close()
+    with sqlite3.connect(tmp_path / "inbox.db") as db:
+        (schema,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'prompts'").fetchone()
+    check = re.search(r"decision IN \(([^)]*)\)", schema)
+    assert check and tuple(w.strip(" '") for w in check.group(1).split(",")) == vocabulary.INBOX_DECISIONS
