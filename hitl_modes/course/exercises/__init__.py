@@ -1,5 +1,6 @@
 """Checks a learner runs on their own exercise answers. Each lesson has a module here
-(``hitl_modes.course.exercises.lesson01`` ...); this one holds what they share.
+(``hitl_modes.course.exercises.lesson01`` ...); this one holds what they share, and
+``chats`` the scripted chats the checks for lessons 02 and 03 run.
 
 A check never raises on a wrong answer: it returns a :class:`CheckResult` that says what to fix,
 so a notebook with an unfinished exercise still runs from top to bottom.

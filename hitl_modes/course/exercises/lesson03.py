@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from ...chat.human import mode_can_ask_human
 from . import RAISED, Checker, CheckResult
-from ._chat import Scenario, play_answer
+from .chats import Scenario, play_answer
 
 __all__ = ["ALWAYS_SCENARIO", "check_always_replies", "check_headless_mode"]
 
