@@ -32,8 +32,8 @@ from pathlib import Path
 import autogen
 
 import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
-from hitl_modes import AutoReplyRule, ScriptedLLM, SmartUserProxy
-from hitl_modes.agents.smart_proxy import COMPLETION_NUDGE, QUESTION_REPLY, message_text
+from hitl_modes import AutoReplyRule, ScriptedLLM, SmartUserProxy, message_text
+from hitl_modes.agents.smart_proxy import COMPLETION_NUDGE, QUESTION_REPLY
 from hitl_modes.course.exercises.lesson05 import check_auto_reply_rules
 from hitl_modes.course.lesson import Lesson
 from hitl_modes.course.limits import ends_with_terminate

@@ -46,16 +46,16 @@ from autogen import ConversableAgent, UserProxyAgent
 from autogen.io import IOConsole, IOStream
 
 from ..chat.human import mode_can_ask_human, require_interactive_human
+from ..chat.messages import message_text
 from ..chat.record import record_chat
 from ..chat.trace import Event, Trace
-from ..errors import HitlModesError, NoHumanAvailableError
+from ..errors import NoHumanAvailableError, WorkflowError
 
 __all__ = [
     "Stage",
     "StageResult",
     "Workflow",
     "WorkflowResult",
-    "WorkflowError",
     "last_reply",
     "CANCEL_ERRORS",
     "WORKFLOW_REASONS",
@@ -70,22 +70,9 @@ CANCEL_ERRORS = (EOFError, KeyboardInterrupt, NoHumanAvailableError)
 WORKFLOW_REASONS = ("completed", "rejected", "cancelled", "incomplete", "no_output")
 
 
-class WorkflowError(HitlModesError, ValueError):
-    """A workflow or stage was built wrongly; the message says which part and how to fix it."""
-
-
 def _marker_tail(marker: str) -> re.Pattern[str]:
     # The marker as the last word, allowing the decorations models add: "TERMINATE.", "**TERMINATE**".
     return re.compile(rf"[\s*_`]*\b{re.escape(marker)}\b[\s.!*_`]*\Z")
-
-
-def _text(content: Any) -> str:
-    """The text of a message's content: None (a tool call) is no text; multimodal lists keep their text parts."""
-    if content is None:
-        return ""
-    if isinstance(content, list):
-        return "\n".join(str(p.get("text", "")) for p in content if isinstance(p, Mapping) and p.get("type") == "text")
-    return str(content)
 
 
 def last_reply(messages: Sequence[Mapping[str, Any]], *, marker: str = "TERMINATE") -> Optional[str]:
@@ -101,7 +88,7 @@ def last_reply(messages: Sequence[Mapping[str, Any]], *, marker: str = "TERMINAT
     for message in reversed(messages):
         if message.get("role") != "assistant" or message.get("tool_calls") or message.get("function_call"):
             continue
-        text = tail.sub("", _text(message.get("content"))).strip()
+        text = tail.sub("", message_text(message)).strip()
         if text:
             return text
     return None
@@ -333,7 +320,7 @@ class Workflow:
     # -- the pieces a subclass or a custom factory reuses ---------------------------------------
     def is_termination_msg(self, message: Mapping[str, Any]) -> bool:
         """True when the message's text ends with the marker. None-safe: a tool call has no text."""
-        return self._tail.search(_text(message.get("content"))) is not None
+        return self._tail.search(message_text(message)) is not None
 
     def make_proxy(self, stage: Stage) -> ConversableAgent:
         """The default checkpoint holder for ``stage``."""

@@ -13,5 +13,6 @@ Modules:
     live      LiveLLM: a real model, opt-in (``--live``)
     record    record_chat, Recorder: run a chat and record what happened
     trace     Trace, Event, StopReason: what happened, in order, and why it stopped
-    compat    differences between pyautogen, autogen-agentchat and ag2; message_as_text
+    messages  message_text: the text of an AutoGen message, for every caller
+    compat    differences between pyautogen, autogen-agentchat and ag2
 """

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
-from ..errors import HitlModesError, ScriptExhaustedError
+from ..errors import HitlModesError, ScriptExhaustedError, UnknownModelError
 from .llm import Reply, ScriptedLLM
 
 __all__ = ["ScriptedModelServer", "ServerRequest", "SCRIPTED_API_KEY"]
@@ -150,7 +150,7 @@ class ScriptedModelServer:
         try:
             llm = self.route(model)
         except KeyError as e:
-            error = _UnknownModelError(str(e.args[0]) + ". Add a route for it, or give the server a default script.")
+            error = UnknownModelError(str(e.args[0]) + ". Add a route for it, or give the server a default script.")
             self.errors.append(error)
             raise error from None
         try:
@@ -159,10 +159,6 @@ class ScriptedModelServer:
             self.errors.append(e)
             raise
         return _completion(reply, model, len(self.calls))
-
-
-class _UnknownModelError(HitlModesError):
-    pass
 
 
 def _as_llm(name: str, script: Script) -> ScriptedLLM:

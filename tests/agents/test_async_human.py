@@ -18,7 +18,9 @@ from hitl_modes import (
     run_async,
     scripted_answers,
 )
-from hitl_modes.agents.queue_human import SyncChatError, reply_decision, while_answering
+from hitl_modes.agents.queue_human import while_answering
+from hitl_modes.approvals.vocabulary import reply_decision
+from hitl_modes.errors import SyncChatError
 
 
 def assistant(replies):

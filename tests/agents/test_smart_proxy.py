@@ -27,13 +27,13 @@ from hitl_modes.agents.smart_proxy import (
     COMPLETION_NUDGE,
     DEFAULT_AUTO_REPLY_RULES,
     QUESTION_REPLY,
-    AutoReplyRuleError,
     asks_question,
     has_code,
-    message_text,
 )
+from hitl_modes.chat.messages import message_text
 from hitl_modes.course.lesson import lessons_dir
 from hitl_modes.course.limits import ends_with_terminate
+from hitl_modes.errors import AutoReplyRuleError
 
 CODE = "Writing the file:\n```python\nopen('proof.txt', 'w').write('ran')\nprint('proof written')\n```"
 

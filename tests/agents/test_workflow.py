@@ -361,9 +361,11 @@ def test_last_reply_reads_multimodal_text_parts_and_a_custom_marker():
     parts = [
         {"type": "text", "text": "Here is the chart."},
         {"type": "image_url", "image_url": {"url": "x"}},
-        {"type": "text", "text": "DONE"},
+        {"type": "text", "text": " DONE"},
     ]
-    assert last_reply([{"role": "assistant", "content": parts}], marker="DONE") == "Here is the chart."
+    # The text AutoGen's own content_str reads (what the model and the code executor see): the
+    # parts in order, "<image>" where the image was.
+    assert last_reply([{"role": "assistant", "content": parts}], marker="DONE") == "Here is the chart.<image>"
 
 
 def test_a_custom_marker_drives_both_termination_and_hand_off():

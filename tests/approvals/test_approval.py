@@ -21,8 +21,9 @@ from hitl_modes import (
     read_audit_log,
     request_approval,
 )
-from hitl_modes.approvals.draft_gate import AlreadySentError, Review, split_subject
-from hitl_modes.errors import NoHumanAvailableError
+from hitl_modes.approvals.draft_gate import split_subject
+from hitl_modes.approvals.vocabulary import ReviewDecision
+from hitl_modes.errors import AlreadySentError, NoHumanAvailableError
 from tests.support.lessons_cli import run_lesson_cli
 
 TO = "team@example.com"
@@ -75,7 +76,7 @@ def sent_files():
 )
 def test_parse_review(reply, decision, feedback):
     result = parse_review(reply)
-    assert result.decision == decision and result.feedback == feedback and result.reply == reply
+    assert result.decision == decision and result.feedback == feedback and result.response == reply
 
 
 def test_split_subject():
@@ -200,7 +201,7 @@ def test_concurrent_approvals_send_once():
 
     def approve():
         barrier.wait()
-        outcomes.append(gate._act(reviewer, Review("approved", "APPROVE"), "prompt", DRAFT_1))
+        outcomes.append(gate._act(reviewer, ReviewDecision("approved", "APPROVE"), "prompt", DRAFT_1))
 
     threads = [threading.Thread(target=approve) for _ in range(8)]
     for t in threads:

@@ -17,7 +17,7 @@ from hitl_modes import InboxHuman, InboxReviewer, InboxServer, ScriptedLLM, Scri
 from hitl_modes.agents.queue_human import QueueHuman, QueueHumanProxy, while_answering
 from hitl_modes.approvals.audit import read_audit_log
 from hitl_modes.course.lesson import Lesson
-from hitl_modes.inbox.client import InboxError, InboxUnavailableError
+from hitl_modes.errors import InboxError, InboxUnavailableError
 from hitl_modes.inbox.human import inbox_answers
 
 DELETE = "I will clean up:\n```sh\nrm -rf /var/lib/app/data\n```"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from . import Checker, CheckResult
-from ._chat import Outcome, Scenario, play, play_answer, show_replies
+from .chats import Outcome, Scenario, play, play_answer, show_replies
 
 __all__ = ["FEEDBACK_SCENARIO", "PREDICT_SCENARIO", "REASONS", "check_feedback_once", "check_predicted_prompts"]
 
