@@ -65,3 +65,38 @@ def test_every_lazy_export_names_the_module_that_defines_it():
         defined_in = getattr(value, "__module__", None)
         if defined_in is not None and not isinstance(value, (str, tuple, frozenset)):
             assert defined_in == f"hitl_modes.{module}", f"{public} lives in {defined_in}, not {module}"
+
+
+TOP_LEVEL = {"__init__", "__main__", "cli", "errors", "testing"}
+SUBPACKAGES = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
+
+
+def test_the_top_level_holds_only_the_entry_points():
+    assert {p.stem for p in PACKAGE.glob("*.py")} == TOP_LEVEL
+    assert set(SUBPACKAGES) >= {"chat", "agents", "approvals", "risk", "sandbox", "inbox", "course"}
+
+
+def test_each_subpackage_says_its_one_concept_and_lists_its_modules():
+    missing = []
+    for sub in SUBPACKAGES:
+        doc = ast.get_docstring(ast.parse((PACKAGE / sub / "__init__.py").read_text(encoding="utf-8"))) or ""
+        if "One concept" not in doc:
+            missing.append(f"{sub}: say its one concept")
+        listed = {line.split()[0].rstrip("/") for line in doc.splitlines() if line.startswith("    ") and line.strip()}
+        present = {p.stem for p in (PACKAGE / sub).glob("*.py") if p.stem != "__init__"}
+        present |= {p.name for p in (PACKAGE / sub).iterdir() if p.is_dir() and p.name != "__pycache__"}
+        missing += [f"{sub}: list {m}" for m in sorted(present - listed)]
+    assert missing == []
+
+
+def test_the_chat_doubles_stand_on_nothing_but_errors():
+    """chat/ is what every other part stands on: it must not reach up into them."""
+    reaching_up = []
+    for path in (PACKAGE / "chat").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module not in (None, "errors"):
+                reaching_up.append(f"{name(path)}: from ..{node.module}")
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("hitl_modes."):
+                if not (node.module or "").startswith(("hitl_modes.chat", "hitl_modes.errors")):
+                    reaching_up.append(f"{name(path)}: from {node.module}")
+    assert reaching_up == []
