@@ -98,7 +98,7 @@ with lesson.human(["", ""], mode="ALWAYS"):
 prompts = run.trace.of_kind("human_prompt")
 lesson.claim(
     "the person saw the ordinary ALWAYS prompt, which does not show the tool call",
-    prompts[0].content == ASK_ALWAYS and "send_email" not in prompts[0].content,
+    lambda: prompts[0].content == ASK_ALWAYS and "send_email" not in prompts[0].content,
 )
 lesson.claim("Enter ran the tool: the email was sent", outbox == [("all-customers@example.com", "Prices rise 20%")])
 lesson.claim(
@@ -128,16 +128,26 @@ assistant = emailing_assistant([EMAIL, "Here is a draft instead. TERMINATE"], pr
 with lesson.human([CORRECTION, ""], mode="ALWAYS"):
     run = lesson.run(proxy, assistant, TASK, title="text on a tool call")
 
-reply = proxy.chat_messages[assistant][2]
-seen = messages_to_model(assistant)
+
+def proxys_reply():
+    """What the proxy answered to the tool call: the third message of the chat."""
+    return proxy.chat_messages[assistant][2]
+
+
 lesson.claim("the tool did not run", outbox == [])
 lesson.claim(
     "the proxy's reply carried the text and one 'USER INTERRUPTED' tool response",
-    reply["content"] == CORRECTION and [r["content"] for r in reply["tool_responses"]] == ["USER INTERRUPTED"],
+    lambda: (
+        proxys_reply()["content"] == CORRECTION
+        and [r["content"] for r in proxys_reply()["tool_responses"]] == ["USER INTERRUPTED"]
+    ),
 )
 lesson.claim(
     "the model saw a tool result 'USER INTERRUPTED', then the person's text",
-    [(m["role"], m["content"]) for m in seen[-2:]] == [("tool", "USER INTERRUPTED"), ("user", CORRECTION)],
+    lambda: (
+        [(m["role"], m["content"]) for m in messages_to_model(assistant)[-2:]]
+        == [("tool", "USER INTERRUPTED"), ("user", CORRECTION)]
+    ),
 )
 
 proxy = always_proxy()
@@ -169,7 +179,7 @@ with lesson.human(["", ""], mode="TERMINATE"):
     run = lesson.run(proxy, assistant, TASK, title="TERMINATE: a tool call before and at the limit")
 lesson.claim(
     "TERMINATE ran the first tool call without asking, and asked only at the limit",
-    len(outbox) == 2 and [p.detail for p in run.trace.of_kind("human_prompt")][0] == "max_consecutive_auto_reply",
+    lambda: len(outbox) == 2 and run.trace.of_kind("human_prompt")[0].detail == "max_consecutive_auto_reply",
 )
 
 # %% [markdown]
@@ -193,10 +203,10 @@ assistant = emailing_assistant([EMAIL, "Understood, not sent. TERMINATE"], opera
 with lesson.human([""], mode="NEVER"):
     run = lesson.run(operator, assistant, TASK, title="the same call behind RiskGatedProxy: Enter")
 
-decision = operator.gate_decisions[-1]
-lesson.claim("the gate's prompt named the action", "send_email" in run.trace.human_prompts[0])
+lesson.claim("the gate's prompt named the action", lambda: "send_email" in run.trace.human_prompts[0])
 lesson.claim(
-    "Enter denied it: nothing was sent", decision.decision == "rejected" and decision.response == "" and outbox == []
+    "Enter denied it: nothing was sent",
+    lambda: [(d.decision, d.response) for d in operator.gate_decisions] == [("rejected", "")] and outbox == [],
 )
 lesson.claim(
     "the model got a tool result saying it was denied",
@@ -221,9 +231,9 @@ with lesson.human(["", ""], mode="ALWAYS"):
 results = [m.content for m in run.trace.messages if m.source == "code_result"]
 lesson.claim(
     "Enter ran the code: the file exists and AutoGen reported exit code 0",
-    (work_dir / "report.txt").exists() and results[0].startswith("exitcode: 0 (execution succeeded)"),
+    lambda: (work_dir / "report.txt").exists() and results[0].startswith("exitcode: 0 (execution succeeded)"),
 )
-lesson.claim("the prompt did not show the code", "write_text" not in run.trace.human_prompts[0])
+lesson.claim("the prompt did not show the code", lambda: "write_text" not in run.trace.human_prompts[0])
 
 # %% [markdown]
 # Lesson 10's gate (`make_executor(..., require_approval=True)`) asks **about the code**, when AutoGen
@@ -232,7 +242,7 @@ lesson.claim("the prompt did not show the code", "write_text" not in run.trace.h
 # prompt, as before, and then reads the code and says `no`.
 
 # %%
-(work_dir / "report.txt").unlink()
+(work_dir / "report.txt").unlink(missing_ok=True)
 gated = make_executor("local", work_dir, timeout=10, require_approval=True)
 proxy = always_proxy(code_execution_config={"executor": gated})
 assistant = lesson.assistant("assistant", [CODE, "Not written, as you asked. TERMINATE"])
@@ -240,7 +250,7 @@ with lesson.human(["", "no", ""], mode="ALWAYS"):
     run = lesson.run(proxy, assistant, "Write the report file.", title="Enter, then lesson 10's gate")
 lesson.claim(
     "the gate's question showed the code and where it would run",
-    "write_text" in run.trace.human_prompts[1] and "APPROVAL NEEDED" in run.trace.human_prompts[1],
+    lambda: "write_text" in run.trace.human_prompts[1] and "APPROVAL NEEDED" in run.trace.human_prompts[1],
 )
 lesson.claim("'no' at the gate: the code did not run", not (work_dir / "report.txt").exists())
 
@@ -273,7 +283,7 @@ proxy = autogen.UserProxyAgent(
 run = lesson.run(proxy, assistant, "Which card is on file?", title="a redacting hook")
 lesson.claim(
     "the hook changed the message before the proxy received it",
-    proxy.chat_messages[assistant][-1]["content"] == "The card on file is [card number]. TERMINATE",
+    lambda: proxy.chat_messages[assistant][-1]["content"] == "The card on file is [card number]. TERMINATE",
 )
 
 

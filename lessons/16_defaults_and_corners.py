@@ -33,7 +33,7 @@ from pathlib import Path
 import autogen
 
 import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
-from hitl_modes import ScriptedLLM, ScriptedModelClient
+from hitl_modes import ScriptedLLM, ScriptedModelClient, tool_call
 from hitl_modes.course.exercises.lesson16 import (
     check_cache_off,
     check_server_proxy,
@@ -159,9 +159,50 @@ lesson.claim(
     "Enter sent an empty message, not the default_auto_reply 'Please continue.'", proxy_replies == ["", "Shorter."]
 )
 lesson.claim(
-    "yet the prompt offered Enter as 'use auto-reply'", "Press enter to skip and use auto-reply" in prompts[0].content
+    "yet the prompt offered Enter as 'use auto-reply'",
+    lambda: "Press enter to skip and use auto-reply" in prompts[0].content,
 )
 
+# %% [markdown]
+# Lesson 03 showed that ALWAYS ignores `max_consecutive_auto_reply=1`. Zero is different there too:
+# Enter then sends an empty message instead of the auto-reply, so a proposed **tool call does not
+# run**: AutoGen answers it with `"USER INTERRUPTED"` (lesson 15), although the person pressed Enter.
+
+
+# %%
+def lookup(q: str) -> str:
+    """Look something up."""
+    return f"lookup result for {q}"
+
+
+assistant = lesson.assistant("assistant", [tool_call("lookup", q="opening hours"), "Sorry. TERMINATE"])
+proxy = autogen.UserProxyAgent(
+    "user_proxy",
+    human_input_mode="ALWAYS",
+    max_consecutive_auto_reply=0,
+    is_termination_msg=is_termination_msg,
+    code_execution_config=False,
+)
+autogen.register_function(lookup, caller=assistant, executor=proxy, description="Look something up.")
+assistant.hitl_llm.register(assistant)  # adding a tool rebuilt the assistant's model client
+with lesson.human(["", ""], mode="ALWAYS"):
+    run = lesson.run(proxy, assistant, "When is it open?", title="ALWAYS, max_consecutive_auto_reply=0: Enter")
+
+
+def proxys_reply():
+    """What the proxy answered to the tool call: the third message of the chat."""
+    return proxy.chat_messages[assistant][2]
+
+
+lesson.claim(
+    "ALWAYS with a limit of 0: Enter on a tool call sent '' and 'USER INTERRUPTED'; the tool did not run",
+    lambda: (
+        proxys_reply()["content"] == ""
+        and [r["content"] for r in proxys_reply()["tool_responses"]] == ["USER INTERRUPTED"]
+    ),
+)
+
+# %%
 assistant = lesson.assistant("assistant", ["Draft 1."])
 proxy = autogen.UserProxyAgent(
     "user_proxy", human_input_mode="NEVER", max_consecutive_auto_reply=0, code_execution_config=False
@@ -309,8 +350,8 @@ lesson.claim(
 #   `GroupChatManager` NEVER. Set the mode explicitly, and guard with
 #   `ConsoleHuman(agent.human_input_mode).start()` where nobody may be at stdin. A pure human is
 #   `ConversableAgent(name, llm_config=False, human_input_mode="ALWAYS")`.
-# - `max_consecutive_auto_reply=0`: TERMINATE asks at every turn and Enter sends an empty message;
-#   NEVER never replies.
+# - `max_consecutive_auto_reply=0`: TERMINATE asks at every turn and Enter sends an empty message
+#   (in ALWAYS too, so Enter no longer runs a tool call); NEVER never replies.
 # - Under `max_turns`, an assistant at its own limit skips its turn and the proxy speaks twice.
 # - The default `is_termination_msg` matches only the exact text `"TERMINATE"`: pass your own.
 # - Without `cache_seed`, answers are cached in `.cache/41` and replayed; `"cache_seed": None`
