@@ -287,7 +287,8 @@ lesson.claim(
 # the working directory** (41 is AutoGen's default seed). A later request that is identical (same
 # config, same messages) is answered from there, **without calling the model**. So a rerun of a
 # chat replays the first run's answers, and the same feedback in the same place gets the same old
-# answer, even after you changed the model's settings elsewhere.
+# answer, even when the model would now answer differently (a newer model behind the same name, a
+# temperature above 0). Nothing says so: the chat just runs faster and costs nothing.
 #
 # Every other lesson turns the cache off (`ScriptedLLM.llm_config` sets `cache_seed=None`). Here
 # we build the config the way a tutorial does, with no `cache_seed`, and plug the scripted model in
