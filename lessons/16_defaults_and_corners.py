@@ -34,6 +34,12 @@ import autogen
 
 import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 from hitl_modes import ScriptedLLM, ScriptedModelClient, tool_call
+from hitl_modes.chat.compat import (
+    caches_by_default,
+    classic_distribution,
+    disk_cache_replays,
+    skips_assistant_turn_under_max_turns,
+)
 from hitl_modes.course.exercises.lesson16 import (
     check_cache_off,
     check_server_proxy,
@@ -219,7 +225,8 @@ lesson.claim(
 # The assistant has a `max_consecutive_auto_reply` too (default 100; lesson 04). Without
 # `max_turns`, when the assistant reaches it, it does not reply and the chat ends. Under
 # `max_turns`, it only **skips its turn**: its counter is reset, the proxy speaks again, **twice in
-# a row**, and the chat goes on to its last turn (see ag2ai/ag2 issue 600).
+# a row**, and the chat goes on to its last turn (see ag2ai/ag2 issue 600). That is pyautogen 0.2.35
+# and autogen-agentchat 0.2.40; **ag2** (0.14) ends the chat there instead, `max_turns` or not.
 
 
 # %%
@@ -247,12 +254,18 @@ lesson.claim(
 assistant = capped_assistant()
 run = lesson.run(continuing_proxy(), assistant, "Go.", max_turns=4, title="assistant limit 1, max_turns=4")
 speakers = [m.agent for m in run.trace.messages]
-print("speakers:", speakers)
-lesson.claim(
-    "under max_turns=4 the assistant skipped turns 2 and 4; the proxy spoke twice in a row",
-    speakers == ["user_proxy", "assistant", "user_proxy", "user_proxy", "assistant", "user_proxy"],
-)
-lesson.claim("so 4 turns brought 2 model calls, not 4", assistant.hitl_llm.calls == 2)
+print(f"speakers: {speakers}  ({classic_distribution()})")
+if skips_assistant_turn_under_max_turns():  # pyautogen 0.2.35, autogen-agentchat 0.2.40
+    lesson.claim(
+        "under max_turns=4 the assistant skipped turns 2 and 4; the proxy spoke twice in a row",
+        speakers == ["user_proxy", "assistant", "user_proxy", "user_proxy", "assistant", "user_proxy"],
+    )
+    lesson.claim("so 4 turns brought 2 model calls, not 4", assistant.hitl_llm.calls == 2)
+else:
+    lesson.claim(
+        "on ag2 the assistant's limit ends the chat under max_turns too",
+        speakers == ["user_proxy", "assistant", "user_proxy"] and assistant.hitl_llm.calls == 1,
+    )
 
 # %% [markdown]
 # ### The default termination check
@@ -283,12 +296,15 @@ lesson.claim(
 # %% [markdown]
 # ## 3. AutoGen's disk cache replays answers
 #
-# An `llm_config` without `cache_seed` caches every model answer on disk, under `.cache/41` **in
-# the working directory** (41 is AutoGen's default seed). A later request that is identical (same
-# config, same messages) is answered from there, **without calling the model**. So a rerun of a
-# chat replays the first run's answers, and the same feedback in the same place gets the same old
-# answer, even when the model would now answer differently (a newer model behind the same name, a
-# temperature above 0). Nothing says so: the chat just runs faster and costs nothing.
+# In pyautogen 0.2.35 and autogen-agentchat 0.2.40, an `llm_config` without `cache_seed` caches
+# every model answer on disk, under `.cache/41` **in the working directory** (41 is AutoGen's default
+# seed). A later request that is identical (same config, same messages) is answered from there,
+# **without calling the model**. So a rerun of a chat replays the first run's answers, and the same
+# feedback in the same place gets the same old answer, even when the model would now answer
+# differently (a newer model behind the same name, a temperature above 0). Nothing says so: the chat
+# just runs faster and costs nothing. (**ag2** 0.14 caches only when you pass a `cache_seed` or a
+# `Cache`, and its disk cache needs the optional `diskcache` package, `ag2[diskcache]`; without it,
+# it warns and keeps nothing between requests.)
 #
 # Every other lesson turns the cache off (`ScriptedLLM.llm_config` sets `cache_seed=None`). Here
 # we build the config the way a tutorial does, with no `cache_seed`, and plug the scripted model in
@@ -303,6 +319,7 @@ def tutorial_config(**extra):
 
 
 def one_run(answer, **extra):
+    """One chat; returns what the assistant said and how often its own model was called."""
     llm = ScriptedLLM([answer])
     assistant = autogen.AssistantAgent("assistant", llm_config=tutorial_config(**extra))
     assistant.register_model_client(ScriptedModelClient, script=llm)
@@ -313,37 +330,59 @@ def one_run(answer, **extra):
     return run.trace.messages[-1].content, llm.calls
 
 
+def cache_dirs():
+    return sorted(p.name for p in Path(".cache").iterdir()) if Path(".cache").is_dir() else []
+
+
+CACHES_BY_DEFAULT = caches_by_default()  # pyautogen 0.2.35 and autogen-agentchat 0.2.40; not ag2 0.14
 here = os.getcwd()
 work = Path(tempfile.mkdtemp(prefix="hitl-lesson16-"))
 os.chdir(work)  # the cache goes to .cache/ in the working directory: keep it out of yours
 try:
     first = one_run("Waves fold into foam. TERMINATE")
-    cached_dirs = sorted(p.name for p in (work / ".cache").iterdir())
+    after_first = cache_dirs()
     rerun = one_run("A new haiku, never seen. TERMINATE")
+    if not CACHES_BY_DEFAULT:  # ag2: ask for the cache explicitly
+        seeded = one_run("Salt wind, grey gulls. TERMINATE", cache_seed=41)
+        seeded_rerun = one_run("Unseen words. TERMINATE", cache_seed=41)
     uncached = one_run("Fresh words for the sea. TERMINATE", cache_seed=None)
 finally:
     os.chdir(here)
-print(f"first run: {first}\nrerun:     {rerun}\ncache off: {uncached}\n.cache/ holds {cached_dirs}")
-lesson.claim(
-    "the first run called the model and stored its answer in .cache/41", first[1] == 1 and cached_dirs == ["41"]
-)
-lesson.claim(
-    "the rerun got the first run's answer from the cache: its own model was never called",
-    rerun == ("Waves fold into foam. TERMINATE", 0),
-)
+print(f"{classic_distribution()}\nfirst run: {first}\nrerun:     {rerun}\ncache off: {uncached}")
+print(f".cache/ after the first run: {after_first}")
+if CACHES_BY_DEFAULT:
+    lesson.claim(
+        "the first run called the model and stored its answer in .cache/41", first[1] == 1 and after_first == ["41"]
+    )
+    lesson.claim(
+        "the rerun got the first run's answer from the cache: its own model was never called",
+        rerun == ("Waves fold into foam. TERMINATE", 0),
+    )
+else:
+    lesson.claim(
+        "on ag2 nothing was cached without a cache_seed: both runs called their model",
+        after_first == [] and first[1] == rerun[1] == 1,
+    )
+    if disk_cache_replays():
+        lesson.claim(
+            "with cache_seed=41 the rerun got the earlier answer from .cache/41, without calling the model",
+            seeded_rerun == ("Salt wind, grey gulls. TERMINATE", 0),
+        )
+    else:
+        lesson.claim(
+            "on ag2 without the diskcache package, cache_seed=41 replays nothing: the rerun called its model",
+            seeded_rerun == ("Unseen words. TERMINATE", 1),
+        )
 lesson.claim(
     "with cache_seed=None the model was called and its own answer used",
-    uncached
-    == (
-        "Fresh words for the sea. TERMINATE",
-        1,
-    ),
+    uncached == ("Fresh words for the sea. TERMINATE", 1),
 )
 
 # %% [markdown]
-# To turn the cache off, put `"cache_seed": None` in the `llm_config`. To keep it but make it
-# explicit, pass a `Cache` to the chat: `with autogen.Cache.disk(cache_seed=7, cache_path_root="my_cache")
-# as cache: user_proxy.initiate_chat(..., cache=cache)`. Delete `.cache/` to forget every answer.
+# To turn the cache off, put `"cache_seed": None` in the `llm_config` (say it even on ag2, so the
+# config means the same everywhere). To keep it but make it explicit, pass a `Cache` to the chat:
+# `with autogen.Cache.disk(cache_seed=7, cache_path_root="my_cache") as cache:
+# user_proxy.initiate_chat(..., cache=cache)`. Delete `.cache/` to forget every answer.
 #
 # ## Summary
 #
@@ -353,10 +392,11 @@ lesson.claim(
 #   `ConversableAgent(name, llm_config=False, human_input_mode="ALWAYS")`.
 # - `max_consecutive_auto_reply=0`: TERMINATE asks at every turn and Enter sends an empty message
 #   (in ALWAYS too, so Enter no longer runs a tool call); NEVER never replies.
-# - Under `max_turns`, an assistant at its own limit skips its turn and the proxy speaks twice.
+# - Under `max_turns`, an assistant at its own limit skips its turn and the proxy speaks twice
+#   (ag2 0.14 ends the chat there).
 # - The default `is_termination_msg` matches only the exact text `"TERMINATE"`: pass your own.
-# - Without `cache_seed`, answers are cached in `.cache/41` and replayed; `"cache_seed": None`
-#   turns that off.
+# - Without `cache_seed`, answers are cached in `.cache/41` and replayed (not on ag2 0.14);
+#   `"cache_seed": None` turns that off.
 #
 # ## Exercises
 #

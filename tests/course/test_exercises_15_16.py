@@ -9,6 +9,7 @@ import re
 import autogen
 import pytest
 
+from hitl_modes.chat.compat import caches_by_default, skips_assistant_turn_under_max_turns
 from hitl_modes.course.exercises import CheckResult
 from hitl_modes.course.exercises.lesson15 import check_redaction_hook, check_tool_call_replies
 from hitl_modes.course.exercises.lesson16 import (
@@ -136,19 +137,25 @@ def test_server_proxy_names_what_is_wrong(make, named):
 
 
 def test_skipped_turn_prediction_accepts_what_autogen_does():
-    # Derived from the rule, not from a run: turns 1-2 answered, turn 3 skipped (limit 2, then reset),
-    # turns 4-5 answered.
-    rule = ["user_proxy", "assistant"] * 2 + ["user_proxy"] + ["user_proxy", "assistant"] * 2
+    if skips_assistant_turn_under_max_turns():
+        # Derived from the rule, not from a run: turns 1-2 answered, turn 3 skipped (limit 2, then
+        # reset), turns 4-5 answered.
+        rule = ["user_proxy", "assistant"] * 2 + ["user_proxy"] + ["user_proxy", "assistant"] * 2
+    else:  # ag2 0.14: the chat ends at turn 3, where the assistant reaches its limit
+        rule = ["user_proxy", "assistant"] * 2 + ["user_proxy"]
     assert skipped_turn_speakers() == rule
     assert check_skipped_turn_prediction(rule).passed
+
+
+SKIPS = skips_assistant_turn_under_max_turns()
 
 
 @pytest.mark.parametrize(
     "speakers, named",
     [
-        (["user_proxy", "assistant"] * 5, "you predicted 10 messages; there were 9"),
-        (["user_proxy", "assistant"] * 2 + ["user_proxy"], "you predicted 5 messages"),
-        (["user_proxy", "assistant"] * 4 + ["user_proxy"], "message 6 was sent by someone else"),
+        (["user_proxy", "assistant"] * 5, f"you predicted 10 messages; there were {9 if SKIPS else 5}"),
+        (["user_proxy", "assistant"] * 4, "you predicted 8 messages"),
+        (["user_proxy", "user_proxy", "assistant", "user_proxy", "assistant"], "message 2 was sent by someone else"),
         ("user_proxy", "write a list of 'user_proxy' and 'assistant'"),
         (["human"], "write a list"),
     ],
@@ -167,8 +174,12 @@ def test_cache_off_accepts_cache_seed_none(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "make, named",
     [
-        (lambda cl: {"config_list": cl}, "answered from the cache"),
-        (lambda cl: {"config_list": cl}, "without it AutoGen uses seed 41"),
+        pytest.param(
+            lambda cl: {"config_list": cl},
+            "answered from the cache",
+            marks=pytest.mark.skipif(not caches_by_default(), reason="ag2 0.14 does not cache by default"),
+        ),
+        (lambda cl: {"config_list": cl}, "without it pyautogen and autogen-agentchat 0.2 use seed 41"),
         (lambda cl: {"config_list": cl, "cache_seed": 42}, "any number is a cache"),
         (lambda cl: {"config_list": [], "cache_seed": None}, "keep the config list"),
         (lambda cl: cl, "return a dict"),

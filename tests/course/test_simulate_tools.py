@@ -14,6 +14,7 @@ import autogen
 import pytest
 
 from hitl_modes import ScriptedHuman, ScriptedLLM, ScriptExhaustedError
+from hitl_modes.chat.compat import skips_assistant_turn_under_max_turns
 from hitl_modes.cli import main
 from hitl_modes.course.scenario import parse_scenario, run_scenario, simulation_report
 
@@ -106,15 +107,13 @@ def test_the_assistants_own_limit_skips_its_turn_under_max_turns(tmp_path, capsy
     }
     code, report, _ = simulate_json(tmp_path, scenario, capsys)
     assert code == 0
-    assert [m["name"] for m in report["messages"]] == [
-        "user_proxy",
-        "assistant",
-        "user_proxy",
-        "user_proxy",
-        "assistant",
-        "user_proxy",
-    ]
-    assert report["llm_calls"] == 2
+    names = [m["name"] for m in report["messages"]]
+    if skips_assistant_turn_under_max_turns():  # pyautogen 0.2.35, autogen-agentchat 0.2.40
+        assert names == ["user_proxy", "assistant", "user_proxy", "user_proxy", "assistant", "user_proxy"]
+        assert report["llm_calls"] == 2
+    else:  # ag2 0.14 ends the chat at the assistant's limit
+        assert names == ["user_proxy", "assistant", "user_proxy"]
+        assert report["llm_calls"] == 1
 
 
 def test_code_execution_runs_in_a_fresh_temporary_work_dir(tmp_path, capsys, monkeypatch):
@@ -238,6 +237,8 @@ def direct_run(s: dict):
                 )
             except ScriptExhaustedError as e:
                 return {"error": e.kind}
+            except Exception as e:  # AutoGen itself failed (ag2 0.14 on a chat with no message)
+                return {"error": type(e).__name__}
     messages = []
     for sender, m in zip(senders, result.chat_history):
         entry = {"name": sender, "content": m.get("content")}
@@ -260,6 +261,8 @@ def simulated(s: dict):
         run, llm, _ = run_scenario(parse_scenario(s), quiet=True)
     except ScriptExhaustedError as e:
         return {"error": e.kind}
+    except Exception as e:  # AutoGen itself failed: the same failure a direct run must show
+        return {"error": type(e).__name__}
     report = simulation_report(run, llm)
     return {k: report[k] for k in ("messages", "human_prompts", "human_replies", "llm_calls")}
 
@@ -329,4 +332,7 @@ def test_the_random_scenarios_reach_the_new_behaviours():
         names = [m["name"] for m in out["messages"]]
         if any(a == b == "user_proxy" for a, b in zip(names, names[1:])):
             seen.add("proxy twice in a row")
-    assert seen == {"tool call", "interrupted", "tool ran", "code ran", "proxy twice in a row"}
+    expected = {"tool call", "interrupted", "tool ran", "code ran"}
+    if skips_assistant_turn_under_max_turns():
+        expected.add("proxy twice in a row")
+    assert seen == expected
