@@ -17,6 +17,7 @@ from hitl_modes import ScriptedHuman, ScriptedLLM, ScriptExhaustedError
 from hitl_modes.chat.compat import skips_assistant_turn_under_max_turns
 from hitl_modes.cli import main
 from hitl_modes.course.scenario import parse_scenario, run_scenario, simulation_report
+from tests.course.test_simulate import random_scenario as first_contract_scenario
 
 ASK_ALWAYS = (
     "Replying as user_proxy. Provide feedback to assistant. Press enter to skip and use auto-reply, "
@@ -268,43 +269,24 @@ def simulated(s: dict):
 
 
 def random_scenario(rng: random.Random) -> dict:
-    texts = ["ok", "working", "done TERMINATE", "TERMINATE", "still going", "STOP", ""]
-    code = "```python\nprint(6 * 7)\n```"
-    s: dict = {
-        "task": rng.choice(["do it", "look it up", None]),
-        "human": [rng.choice(["", "", "exit", "not that", "fine"]) for _ in range(rng.randint(0, 5))],
-    }
+    """A random scenario of the first contract, with the second contract's fields on top."""
+    s = first_contract_scenario(rng)
+    if rng.random() < 0.4:
+        s["mode"] = rng.choice([None, "omit"])
+        if s["mode"] == "omit":
+            del s["mode"]
     if rng.random() < 0.5:
         s["proxy_class"] = rng.choice(["UserProxyAgent", "ConversableAgent"])
     if rng.random() < 0.6:
-        s["mode"] = rng.choice(["NEVER", "TERMINATE", "ALWAYS", None])
+        s["assistant_max_consecutive_auto_reply"] = rng.randint(0, 3)
     s["tools"] = rng.random() < 0.7
     s["code_execution"] = rng.random() < 0.3
-    llm = []
-    for _ in range(rng.randint(0, 7)):
+    for i in range(len(s["llm"])):  # some replies become tool calls or code
         r = rng.random()
         if r < 0.35:
-            llm.append(call(rng.choice(["x", "the weather"]), name=rng.choice(["lookup"] * 4 + ["missing"])))
+            s["llm"][i] = call(rng.choice(["x", "the weather"]), name=rng.choice(["lookup"] * 4 + ["missing"]))
         elif r < 0.6 and s["code_execution"]:
-            llm.append(code)
-        else:
-            llm.append(rng.choice(texts))
-    s["llm"] = llm
-    if s["task"] is None:
-        del s["task"]
-    if rng.random() < 0.6:
-        s["max_consecutive_auto_reply"] = rng.randint(0, 4)
-    if rng.random() < 0.6:
-        s["assistant_max_consecutive_auto_reply"] = rng.randint(0, 3)
-    if rng.random() < 0.5:
-        s["max_turns"] = rng.randint(1, 5)
-    r = rng.random()
-    if r < 0.2:
-        s["termination"] = None
-    elif r < 0.4:
-        s["termination"] = "STOP"
-    if rng.random() < 0.2:
-        s["default_auto_reply"] = rng.choice(["Continue.", None])
+            s["llm"][i] = "```python\nprint(6 * 7)\n```"
     return s
 
 
