@@ -23,7 +23,8 @@ fields (all but llm optional):
   task                     the first message (omitted: AutoGen asks the human for it)
   llm                      the assistant's replies, in order: strings, or
                            {"tool_call": {"name": "lookup", "arguments": {"q": "..."}}} (one tool call,
-                           ids call_1, call_2, ... in order, no text)
+                           ids call_1, call_2, ... in order, no text; a function user_proxy
+                           lacks gets AutoGen's own error result)
   human                    the human's replies, in order, or "console"; default []
   max_consecutive_auto_reply              user_proxy's limit, int >= 0; null: AutoGen's default
   assistant_max_consecutive_auto_reply    the assistant's own limit, int >= 0; null: its default
