@@ -117,14 +117,21 @@ lesson.claim(
 # ## 2. Text interrupts the call, `exit` ends the chat
 #
 # Any other text is sent as the person's message **and** AutoGen answers every pending call with a
-# tool result `"USER INTERRUPTED"` (the model's API needs one result per call). The tool never runs.
-# `exit` ends the chat on the spot: no tool, no reply.
+# tool result `"USER INTERRUPTED"` (the model's API needs one result per call). Here the model asks
+# for two emails in one reply; neither is sent. `exit` ends the chat on the spot: no tool, no reply.
 
 # %%
 outbox.clear()
 CORRECTION = "Not to everyone: draft it for me first."
+TWO_EMAILS = {
+    "content": None,
+    "tool_calls": [
+        tool_call("send_email", to="all-customers@example.com", subject="Prices rise 20%")["tool_calls"][0],
+        tool_call("send_email", to="press@example.com", subject="Prices rise 20%")["tool_calls"][0],
+    ],
+}
 proxy = always_proxy()
-assistant = emailing_assistant([EMAIL, "Here is a draft instead. TERMINATE"], proxy)
+assistant = emailing_assistant([TWO_EMAILS, "Here is a draft instead. TERMINATE"], proxy)
 with lesson.human([CORRECTION, ""], mode="ALWAYS"):
     run = lesson.run(proxy, assistant, TASK, title="text on a tool call")
 
@@ -134,19 +141,20 @@ def proxys_reply():
     return proxy.chat_messages[assistant][2]
 
 
-lesson.claim("the tool did not run", outbox == [])
+lesson.claim("neither call ran", outbox == [])
 lesson.claim(
-    "the proxy's reply carried the text and one 'USER INTERRUPTED' tool response",
+    "the proxy's reply carried the text and one 'USER INTERRUPTED' tool response per call",
     lambda: (
         proxys_reply()["content"] == CORRECTION
-        and [r["content"] for r in proxys_reply()["tool_responses"]] == ["USER INTERRUPTED"]
+        and [(r["tool_call_id"], r["content"]) for r in proxys_reply()["tool_responses"]]
+        == [(c["id"], "USER INTERRUPTED") for c in TWO_EMAILS["tool_calls"]]
     ),
 )
 lesson.claim(
-    "the model saw a tool result 'USER INTERRUPTED', then the person's text",
+    "the model saw the two 'USER INTERRUPTED' results, then the person's text",
     lambda: (
-        [(m["role"], m["content"]) for m in messages_to_model(assistant)[-2:]]
-        == [("tool", "USER INTERRUPTED"), ("user", CORRECTION)]
+        [(m["role"], m["content"]) for m in messages_to_model(assistant)[-3:]]
+        == [("tool", "USER INTERRUPTED")] * 2 + [("user", CORRECTION)]
     ),
 )
 
@@ -234,6 +242,25 @@ lesson.claim(
     lambda: (work_dir / "report.txt").exists() and results[0].startswith("exitcode: 0 (execution succeeded)"),
 )
 lesson.claim("the prompt did not show the code", lambda: "write_text" not in run.trace.human_prompts[0])
+
+# %% [markdown]
+# Text instead of Enter: the text goes to the assistant and the code does not run. (`exit` ends the
+# chat, as for a tool call.)
+
+# %%
+(work_dir / "report.txt").unlink(missing_ok=True)
+proxy = always_proxy(code_execution_config={"work_dir": str(work_dir), "use_docker": False})
+assistant = lesson.assistant("assistant", [CODE, "Understood. TERMINATE"])
+with lesson.human(["Don't write files yet.", ""], mode="ALWAYS"):
+    run = lesson.run(proxy, assistant, "Write the report file.", title="text on a code block")
+lesson.claim(
+    "text on a code block: nothing ran, and the model got the text",
+    lambda: (
+        not (work_dir / "report.txt").exists()
+        and not run.trace.of_kind("code_execution")
+        and assistant.hitl_llm.received("Don't write files yet.")
+    ),
+)
 
 # %% [markdown]
 # Lesson 10's gate (`make_executor(..., require_approval=True)`) asks **about the code**, when AutoGen
