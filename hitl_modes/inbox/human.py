@@ -8,7 +8,9 @@ nobody there means stop, never "proceed".
     with InboxHuman("http://127.0.0.1:8765", timeout=300, audit_log="audit.jsonl"):
         user_proxy.initiate_chat(assistant, message="...")
 
-Any lesson can use it: ``--human inbox [--inbox-url URL]`` (or ``HITL_INBOX_URL``).
+Any lesson can use it: ``--human inbox [--inbox-url URL]`` (or ``HITL_INBOX_URL``). The chat sends
+the inbox's agent token, which ``hitl-modes inbox`` prints: set ``HITL_INBOX_AGENT_TOKEN``, or put
+it in the URL after ``#agent=`` (see ``hitl_modes.inbox.tokens``).
 """
 
 from __future__ import annotations
@@ -109,7 +111,10 @@ class InboxHuman(InstallableStream):
       gets ``timeout_reply`` (``"exit"``), recorded as ``timed-out``. It may be a denial such as
       ``"REJECT"``, never ``""``, which AutoGen reads as "proceed".
     - ``audit_log`` (a path or an ``AuditLog``) records every decision before the agent sees it.
-    - ``check=True`` fails fast at start when no inbox answers; a restart mid-chat is retried.
+    - ``check=True`` fails fast at start when no inbox answers or it refuses the agent token; a
+      restart mid-chat is retried.
+    - ``agent_token`` (or ``#agent=TOKEN`` in ``url``, ``HITL_INBOX_AGENT_TOKEN``, or the token file
+      ``agent_token_file`` / ``HITL_INBOX_TOKEN_FILE``): the inbox's token for chats.
     - ``.decisions`` lists every :class:`InboxDecision`; ``.prompts`` and ``.replies`` the raw text.
     """
 
@@ -124,6 +129,8 @@ class InboxHuman(InstallableStream):
         conversation_turns: int = 6,
         check: bool = True,
         poll_seconds: float = 15.0,
+        agent_token: Optional[str] = None,
+        agent_token_file: Optional[str] = None,
     ) -> None:
         super().__init__()
         self.timeout = _env_timeout() if timeout is None else float(timeout)
@@ -139,7 +146,10 @@ class InboxHuman(InstallableStream):
                 "proceed, and nobody answering must never approve. Use 'exit' (the default)."
             )
         self.client = InboxClient(
-            url or os.environ.get("HITL_INBOX_URL") or DEFAULT_INBOX_URL, poll_seconds=poll_seconds
+            url or os.environ.get("HITL_INBOX_URL") or DEFAULT_INBOX_URL,
+            poll_seconds=poll_seconds,
+            agent_token=agent_token,
+            agent_token_file=agent_token_file,
         )
         self.timeout_reply = timeout_reply
         self.audit = open_audit_log(audit_log)
@@ -241,7 +251,9 @@ class InboxHuman(InstallableStream):
         return f"InboxHuman({self.url!r}, timeout={self.timeout:g}, asked={len(self.prompts)})"
 
 
-async def inbox_answers(human: QueueHuman, url: Optional[str] = None, *, timeout: Optional[float] = None) -> None:
+async def inbox_answers(
+    human: QueueHuman, url: Optional[str] = None, *, timeout: Optional[float] = None, agent_token: Optional[str] = None
+) -> None:
     """Lesson 09's async input, answered in the inbox: a responder for ``while_answering``.
 
     Every question a ``QueueHumanProxy`` puts on ``human.questions`` becomes a card in the inbox at
@@ -251,7 +263,7 @@ async def inbox_answers(human: QueueHuman, url: Optional[str] = None, *, timeout
 
         await while_answering(proxy.a_initiate_chat(assistant, message=...), inbox_answers(human, url))
     """
-    client = InboxClient(url or os.environ.get("HITL_INBOX_URL") or DEFAULT_INBOX_URL)
+    client = InboxClient(url or os.environ.get("HITL_INBOX_URL") or DEFAULT_INBOX_URL, agent_token=agent_token)
     await asyncio.to_thread(client.check)
     while True:
         question = await human.next_question()  # skips questions that expired while queued

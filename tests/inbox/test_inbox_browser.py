@@ -49,7 +49,7 @@ def page(browser):
 def test_clicking_approve_in_the_page_completes_the_waiting_chat(tmp_path, page):
     db, audit = tmp_path / "inbox.sqlite", tmp_path / "audit.jsonl"
     with InboxProcess(db) as inbox:
-        chat = ChatInThread(inbox.url, audit, replies=[DELETE]).start()
+        chat = ChatInThread(inbox.agent_url, audit, replies=[DELETE]).start()
         page.goto(inbox.link)
         card = page.locator("article.card")
         expect(card).to_have_count(1, timeout=30_000)
@@ -82,6 +82,7 @@ def test_markup_in_a_prompt_is_shown_as_text_and_never_runs(tmp_path, page):
                 "timeout": 60,
                 "conversation": [{"name": XSS, "role": "user", "content": XSS}],
             },
+            token=inbox.agent_token,
         )
         page.goto(inbox.link)
         card = page.locator(f'article.card[data-prompt-id="{prompt_id}"]')
@@ -99,6 +100,7 @@ def test_a_link_without_the_right_token_cannot_list_or_decide(tmp_path, page):
             "PUT",
             f"{inbox.url}/api/prompts/{uuid.uuid4().hex}",
             body={"agent": "a", "prompt": "secret plan", "timeout": 60},
+            token=inbox.agent_token,
         )
         page.goto(f"{inbox.url}/#token=not-the-token")
         expect(page.locator("#notice")).to_contain_text("refused this link's token", timeout=15_000)
