@@ -10,5 +10,6 @@ Modules:
     client    the chat's side of the protocol over HTTP
     human     InboxHuman: an IOStream whose answers come from the inbox (``--human inbox``)
     reviewer  InboxReviewer, ScriptedReviewer: the person's side over HTTP
+    durable   DurableChat: a chat checkpointed at every question, resumed by a new process
     static/   the page, its script and style
 """

@@ -188,14 +188,17 @@ class InboxHuman(InstallableStream):
         agent: str = "human",
         conversation: Sequence[Dict[str, str]] = (),
         prompt_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        record: bool = True,
     ) -> InboxDecision:
-        """Post one prompt and wait for its decision (or the timeout). Records it, then returns it."""
+        """Post one prompt and wait for its decision (or ``timeout``, default the human's). Records it
+        in the audit log (unless ``record=False``: it is there already), then returns it."""
         prompt_id = prompt_id or uuid.uuid4().hex
+        wait = self.timeout if timeout is None else float(timeout)
         self.prompts.append(prompt)
         if self.echo:
             self._output.print(
-                f"{prompt}\n[waiting up to {self.timeout:g}s for a decision in the inbox at "
-                f"{self.url} (prompt {prompt_id})]",
+                f"{prompt}\n[waiting up to {wait:g}s for a decision in the inbox at {self.url} (prompt {prompt_id})]",
                 flush=True,
             )
         submission = {
@@ -203,7 +206,7 @@ class InboxHuman(InstallableStream):
             "prompt": prompt,
             "conversation": fit_conversation(conversation, max_messages=self.conversation_turns),
         }
-        state = self.client.wait_for_decision(prompt_id, submission, self.timeout)
+        state = self.client.wait_for_decision(prompt_id, submission, wait)
         risk = state.get("risk") or {}
         if state.get("status") == "decided":
             response = str(state.get("response") or "")
@@ -213,7 +216,7 @@ class InboxHuman(InstallableStream):
         result = InboxDecision(
             prompt_id, agent, prompt, response, decision, risk.get("level"), list(risk.get("reasons") or [])
         )
-        if self.audit is not None:  # written (and fsynced by AuditLog) before the agent acts on it
+        if self.audit is not None and record:  # written (and fsynced by AuditLog) before the agent acts on it
             timed_out = decision == "timed-out"
             self.audit.record(
                 agent=agent,
@@ -222,7 +225,7 @@ class InboxHuman(InstallableStream):
                 decision=decision,
                 risk=result.risk,
                 reasons=result.reasons if result.risk else None,
-                note=f"no decision in the inbox within {self.timeout:g}s: the chat received {response!r}"
+                note=f"no decision in the inbox within {wait:g}s: the chat received {response!r}"
                 if timed_out
                 else None,
                 extra={"prompt_id": prompt_id},
