@@ -15,10 +15,10 @@ import pytest
 
 from hitl_modes import InboxReviewer, ScriptedHuman
 from hitl_modes.approvals.audit import read_audit_log
+from hitl_modes.course.durable_demo import FEEDBACK, REPLIES, TASK, build_agents
 from hitl_modes.inbox.durable import DurableChat, DurableChatError, load_checkpoint, save_checkpoint
 from hitl_modes.inbox.store import InboxStore
-from tests.support.durable_chat import REPLIES, TASK, build_agents
-from tests.support.inbox import AMENDED, FEEDBACK, InboxProcess
+from tests.support.inbox import InboxProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,7 +40,7 @@ class Chat:
         cmd = [
             sys.executable,
             "-m",
-            "tests.support.durable_chat",
+            "hitl_modes.course.durable_demo",
             str(tmp_path / "chat.json"),
             inbox.url,
             str(tmp_path / "audit.jsonl"),
@@ -149,7 +149,7 @@ def test_killed_right_after_the_decision_was_applied(tmp_path):
 
         second = Chat(tmp_path, inbox, 2)
         follow_up = person.next_pending(120, skip={card["id"]})
-        assert follow_up["conversation"][-1]["content"] == AMENDED, "the next question, not the applied one"
+        assert follow_up["conversation"][-1]["content"] == REPLIES[1], "the next question, not the applied one"
         assert person.approve(follow_up["id"]).status == 200
         result = second.result()
         third = Chat(tmp_path, inbox, 3).result()  # a finished checkpoint: returns the result, asks nobody
