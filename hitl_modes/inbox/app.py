@@ -42,6 +42,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..approvals.audit import reply_decision
+from .client import APPROVE_EFFECTS, approve_effect
 from .store import MAX_TIMEOUT_SECONDS, PROMPT_ID_PATTERN, ConversationTurn, InboxStore
 from .tokens import AGENT_TOKEN_ENV, InboxTokens
 
@@ -270,6 +271,9 @@ def create_inbox_app(
         if not 0 < timeout <= MAX_TIMEOUT_SECONDS:
             raise _BadRequest(422, f"timeout must be in (0, {MAX_TIMEOUT_SECONDS:.0f}] seconds, got {timeout}")
         conversation = _conversation(data)
+        approve = _field(data, "approve", str, required=False, default=None) or approve_effect(prompt)
+        if approve not in APPROVE_EFFECTS:
+            raise _BadRequest(422, f"approve must be one of {', '.join(APPROVE_EFFECTS)}; got {approve!r}")
         existing = store.get(prompt_id)
         if existing is None:
             level, reasons = _assess(assessor, prompt, conversation)
@@ -283,6 +287,7 @@ def create_inbox_app(
             risk_level=level,
             risk_reasons=reasons,
             timeout=timeout,
+            approve=approve,
         )
         if outcome == "conflict":
             return _error(409, f"prompt id {prompt_id!r} is already used by a different prompt: choose a fresh id")

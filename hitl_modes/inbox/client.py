@@ -32,8 +32,15 @@ __all__ = [
     "HttpAnswer",
     "http_request",
     "fit_conversation",
+    "approve_effect",
+    "APPROVE_EFFECTS",
     "TRANSIENT_ERRORS",
 ]
+
+#: What the page's Approve button (an empty reply, AutoGen's Enter) does for a prompt: ``end`` the
+#: chat (a termination message), let the agent ``auto-reply`` and go on, or ``proceed``: a prompt
+#: that is not AutoGen's own (a gate's question), where the asking code decides.
+APPROVE_EFFECTS = ("end", "auto-reply", "proceed")
 
 #: What a restarting or briefly unreachable inbox looks like from the client: retry these.
 TRANSIENT_ERRORS = (urllib.error.URLError, ConnectionError, http.client.HTTPException, socket.timeout, OSError)
@@ -225,6 +232,18 @@ class InboxClient:
     def _raise_for_client_error(answer: HttpAnswer, doing: str) -> None:
         if 400 <= answer.status < 500:
             raise InboxError(f"the inbox refused {doing}: HTTP {answer.status}: {answer.error}")
+
+
+def approve_effect(prompt: str, is_termination: Optional[bool] = None) -> str:
+    """What Enter does at this prompt, from AutoGen 0.2's own wording (``check_termination_and_human_reply``):
+    "Press enter or type 'exit' to stop the conversation" is asked at a termination message, where
+    Enter ends the chat; "Press enter to skip and use auto-reply" means Enter lets the agent
+    auto-reply, except in ALWAYS mode at a termination message (``is_termination``), where it ends."""
+    if "Press enter or type 'exit' to stop the conversation" in prompt:
+        return "end"
+    if "Press enter to skip and use auto-reply" in prompt:
+        return "end" if is_termination else "auto-reply"
+    return "proceed"
 
 
 def fit_conversation(

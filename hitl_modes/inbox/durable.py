@@ -46,7 +46,8 @@ from autogen import ChatResult, ConversableAgent
 
 from ..approvals.audit import read_audit_log
 from ..errors import HitlModesError
-from .human import InboxHuman, asking_agent, recent_conversation
+from .client import approve_effect
+from .human import InboxHuman, asking_agent, asks_at_termination, recent_conversation
 
 __all__ = ["DurableChat", "DurableChatError", "CheckpointingInboxHuman", "save_checkpoint", "load_checkpoint"]
 
@@ -144,6 +145,7 @@ class CheckpointingInboxHuman(InboxHuman):
             prompt_id=question["prompt_id"],
             timeout=max(1.0, remaining),  # past the deadline: one look, the inbox has timed it out or decided
             record=not already_audited,
+            approve=approve_effect(prompt, asks_at_termination(agent, prompt) if agent is not None else None),
         )
         self.chat.save("decided", {**question, "response": decision.response, "decision": decision.decision})
         return decision.response

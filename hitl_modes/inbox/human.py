@@ -33,7 +33,7 @@ from ..approvals.audit import open_audit_log
 from ..chat.compat import message_as_text
 from ..chat.human import mode_can_ask_human
 from ..chat.stream import InstallableStream
-from .client import InboxClient, fit_conversation
+from .client import InboxClient, approve_effect, fit_conversation
 from .store import MAX_TIMEOUT_SECONDS
 
 __all__ = ["InboxHuman", "InboxDecision", "inbox_answers", "inbox_kind", "DEFAULT_INBOX_URL", "DEFAULT_INBOX_TIMEOUT"]
@@ -77,14 +77,33 @@ def asking_agent(max_depth: int = 16) -> Optional[ConversableAgent]:
     return None
 
 
-def recent_conversation(agent: ConversableAgent, prompt: str) -> List[Dict[str, str]]:
-    """The asking agent's conversation with the partner the prompt names (or its only/last one)."""
+def _partner(agent: ConversableAgent, prompt: str) -> Optional[Any]:
     partners = list(agent.chat_messages)
     if not partners:
-        return []
+        return None
     match = _PARTNER.search(prompt)
     named = [p for p in partners if match and p.name == match.group(1)]
-    partner = named[0] if named else partners[-1]
+    return named[0] if named else partners[-1]
+
+
+def asks_at_termination(agent: ConversableAgent, prompt: str) -> Optional[bool]:
+    """Is the message the agent is asked about one its ``is_termination_msg`` accepts? (Then Enter
+    ends the chat, also in ALWAYS mode.) None when it cannot be told."""
+    partner = _partner(agent, prompt)
+    check = getattr(agent, "_is_termination_msg", None)  # AutoGen 0.2 keeps it without a public name
+    if partner is None or not agent.chat_messages[partner] or check is None:
+        return None
+    try:
+        return bool(check(agent.chat_messages[partner][-1]))
+    except Exception:  # a user's check that fails on this message: say nothing rather than guess
+        return None
+
+
+def recent_conversation(agent: ConversableAgent, prompt: str) -> List[Dict[str, str]]:
+    """The asking agent's conversation with the partner the prompt names (or its only/last one)."""
+    partner = _partner(agent, prompt)
+    if partner is None:
+        return []
     turns = []
     for message in agent.chat_messages[partner]:
         mine = message.get("role") == "assistant"
@@ -174,7 +193,12 @@ class InboxHuman(InstallableStream):
     def input(self, prompt: str = "", *, password: bool = False) -> str:
         agent = asking_agent()
         conversation = recent_conversation(agent, prompt) if agent is not None else []
-        return self.ask(prompt, agent=agent.name if agent is not None else "human", conversation=conversation).response
+        return self.ask(
+            prompt,
+            agent=agent.name if agent is not None else "human",
+            conversation=conversation,
+            approve=approve_effect(prompt, asks_at_termination(agent, prompt) if agent is not None else None),
+        ).response
 
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
         if self.echo:
@@ -190,9 +214,11 @@ class InboxHuman(InstallableStream):
         prompt_id: Optional[str] = None,
         timeout: Optional[float] = None,
         record: bool = True,
+        approve: Optional[str] = None,
     ) -> InboxDecision:
         """Post one prompt and wait for its decision (or ``timeout``, default the human's). Records it
-        in the audit log (unless ``record=False``: it is there already), then returns it."""
+        in the audit log (unless ``record=False``: it is there already), then returns it. ``approve`` says
+        what Approve does here (``client.APPROVE_EFFECTS``; default: read from the prompt)."""
         prompt_id = prompt_id or uuid.uuid4().hex
         wait = self.timeout if timeout is None else float(timeout)
         self.prompts.append(prompt)
@@ -205,6 +231,7 @@ class InboxHuman(InstallableStream):
             "agent": agent,
             "prompt": prompt,
             "conversation": fit_conversation(conversation, max_messages=self.conversation_turns),
+            "approve": approve or approve_effect(prompt),
         }
         state = self.client.wait_for_decision(prompt_id, submission, wait)
         risk = state.get("risk") or {}

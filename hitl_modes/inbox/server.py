@@ -151,7 +151,16 @@ class InboxServer:
             access_log=False,
             timeout_graceful_shutdown=2,
         )
-        self._server = uvicorn.Server(config)
+        stopping = self._stopping
+
+        class Server(uvicorn.Server):
+            def handle_exit(self, sig: int, frame: Any) -> None:
+                # Ctrl+C / SIGTERM: end open event streams and long polls now (they check this
+                # event every tick), so shutdown does not wait out a browser tab's connection.
+                stopping.set()
+                super().handle_exit(sig, frame)
+
+        self._server = Server(config)
         return [sock]
 
     def announce(self, out: TextIO = sys.stdout) -> None:
@@ -173,13 +182,18 @@ class InboxServer:
         out.flush()
 
     def serve_forever(self, out: TextIO = sys.stdout) -> None:
-        """Serve in this thread until Ctrl+C / SIGTERM (uvicorn handles the signals)."""
+        """Serve in this thread until Ctrl+C / SIGTERM (uvicorn handles the signals); then return
+        within about a second, open browser tabs included, with no traceback."""
         sockets = self._prepare()
         self.announce(out)
         try:
             self._server.run(sockets=sockets)
+        except KeyboardInterrupt:  # uvicorn re-raises the Ctrl+C it handled, once it has shut down
+            pass
         finally:
             self._close(sockets)
+        print("hitl-modes inbox: stopped; pending prompts stay in the database for the next start", file=out)
+        out.flush()
 
     def start(self, timeout: float = 15.0) -> InboxServer:
         """Serve in a background thread; returns once the inbox accepts connections."""

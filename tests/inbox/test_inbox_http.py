@@ -152,6 +152,32 @@ def test_the_card_carries_agent_prompt_conversation_and_the_policys_risk(inbox):
     assert cards[calm]["risk"]["level"] == "low"
 
 
+@pytest.mark.parametrize(
+    "prompt, given, expected",
+    [
+        ("Please give feedback to assistant. Press enter or type 'exit' to stop the conversation: ", None, "end"),
+        (
+            "Replying as user_proxy. Provide feedback to assistant. Press enter to skip and use auto-reply, "
+            "or type 'exit' to end the conversation: ",
+            None,
+            "auto-reply",
+        ),
+        ("Replying as user_proxy. ... Press enter to skip and use auto-reply ...", "end", "end"),
+        ("Run this code? (yes/no)", None, "proceed"),
+    ],
+)
+def test_each_card_says_what_approve_does(inbox, prompt, given, expected):
+    prompt_id = new_id()
+    body = {"agent": "user_proxy", "prompt": prompt, "timeout": 60, **({"approve": given} if given else {})}
+    assert http_request("PUT", f"{inbox.url}/api/prompts/{prompt_id}", body=body, token=inbox.agent_token).status == 201
+    card = next(p for p in listing(inbox).body["pending"] if p["id"] == prompt_id)
+    assert card["approve"] == expected
+    decide(inbox, prompt_id, "approve")
+    done = next(p for p in listing(inbox).body["recent"] if p["id"] == prompt_id)
+    assert (done["approve"], done["agent"], done["prompt"]) == (expected, "user_proxy", prompt)
+    assert done["decided_at"].endswith("+00:00"), "the page shows when it was decided"
+
+
 def test_a_chat_polling_its_prompt_sees_the_decision_but_not_the_content(inbox):
     prompt_id, _ = submit(inbox)
     pending = status(inbox, prompt_id).body
@@ -373,6 +399,8 @@ def test_bad_submissions_are_4xx_and_create_nothing(inbox):
         ({**good, "conversation": [{"name": 1}]}, 422),
         ({**good, "conversation": [{"name": "a", "role": "user", "content": "c"}] * 51}, 422),
         ({**good, "prompt": "x" * (MAX_BODY_BYTES + 1)}, 413),
+        ({**good, "approve": "maybe"}, 422),
+        ({**good, "approve": 3}, 422),
     ]
     for body, expected in cases:
         code, _, payload = raw(inbox, "PUT", f"/api/prompts/{new_id()}", json.dumps(body).encode(), json_headers)

@@ -140,6 +140,20 @@ def test_asking_again_with_the_same_id_returns_the_recorded_decision_once(inbox)
     assert [e["event"] for e in inbox.store.audit_trail("deploy-question-1")] == ["asked", "feedback"]
 
 
+def test_the_chat_tells_the_card_what_approve_does_even_in_always_mode(inbox):
+    """ALWAYS mode words every prompt "Press enter to skip and use auto-reply", but at a termination
+    message AutoGen ends the chat on Enter: the chat knows, and says so on the card."""
+    _, assistant, user_proxy = agents([LIST, "Done. TERMINATE"])
+    with (
+        InboxHuman(inbox.agent_url, timeout=60, echo=False),
+        ScriptedReviewer(inbox.url, inbox.token, ["", ""]) as person,
+    ):
+        run = record_chat(user_proxy, assistant, "Free some disk space.", quiet=True)
+    assert [c["approve"] for c in person.cards] == ["auto-reply", "end"]
+    assert all("auto-reply" in c["prompt"] for c in person.cards), "the same wording both times"
+    assert run.stop_reason == "termination_msg"
+
+
 def test_the_async_chat_path_asks_the_inbox_too(inbox):
     """a_initiate_chat: AutoGen runs get_human_input in a worker thread; the stream still knows the agent."""
     _, assistant, user_proxy = agents([LIST, "Done. TERMINATE"])

@@ -4,6 +4,8 @@ The real server runs through `tests.support.inbox.InboxProcess`, as in the other
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import signal
 import socket
@@ -130,11 +132,38 @@ def test_a_busy_port_is_a_clear_error(tmp_path):
     assert "--port" in proc.stderr
 
 
-def test_sigterm_stops_it_cleanly(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_and_sigterm_stop_it_cleanly_with_a_tab_and_a_chat_connected(tmp_path, sig):
+    """An open page keeps an event stream open, and a waiting chat a long poll. On Ctrl-C or SIGTERM
+    the inbox ends both itself (a complete response each), instead of waiting out its graceful-shutdown
+    timeout and cancelling them with a traceback; then it exits with no traceback."""
     inbox = InboxProcess(tmp_path / "inbox.sqlite").start()
     try:
-        # uvicorn shuts down, then re-raises the signal it caught, as a well-behaved process does.
-        assert inbox.terminate() in (0, -signal.SIGTERM)
+        tab = http.client.HTTPConnection("127.0.0.1", inbox.port, timeout=60)
+        tab.request("GET", "/api/events")
+        stream = tab.getresponse()
+        assert stream.readline().startswith(b"retry:")
+        prompt_id = "shutdown-test-01"
+        http_request(
+            "PUT",
+            f"{inbox.url}/api/prompts/{prompt_id}",
+            body={"agent": "a", "prompt": "p", "timeout": 600},
+            token=inbox.agent_token,
+        )
+        poll = http.client.HTTPConnection("127.0.0.1", inbox.port, timeout=60)
+        poll.request(
+            "GET", f"/api/prompts/{prompt_id}?wait=20", headers={"Authorization": f"Bearer {inbox.agent_token}"}
+        )
+        inbox.proc.send_signal(sig)
+        rest = stream.read()  # the server ends the stream: a clean end, not a cut connection
+        answer = poll.getresponse()
+        assert answer.status == 200 and json.loads(answer.read())["status"] == "pending", "the chat retries later"
+        # uvicorn re-raises SIGTERM after shutting down, as a well-behaved process does; Ctrl-C exits 0.
+        assert inbox.proc.wait(timeout=30) == (0 if sig == signal.SIGINT else -signal.SIGTERM)
     finally:
         inbox.kill()
-    assert "Traceback" not in "".join(inbox.output)
+    output = "".join(inbox.output)
+    assert b"event: change" in rest or rest == b""
+    assert "Traceback" not in output and "CancelledError" not in output and "timeout graceful" not in output
+    if sig == signal.SIGINT:
+        assert "hitl-modes inbox: stopped" in output
