@@ -34,6 +34,7 @@ _EXPORTS: Dict[str, str] = {
     "ScriptedModelClient": "chat.llm",
     "scripted_llm_config": "chat.llm",
     "tool_call": "chat.llm",
+    "ScriptedModelServer": "chat.server",
     "RecordedRun": "chat.record",
     "Recorder": "chat.record",
     "a_record_chat": "chat.record",
@@ -67,7 +68,7 @@ _EXPORTS: Dict[str, str] = {
     "ask_with_timeout": "chat.deadline",
     "RiskAssessment": "risk.policy",
     "RiskPolicy": "risk.policy",
-    "Rule": "risk.policy",
+    "Rule": "risk.rule",
     "RiskGatedProxy": "approvals.risk_gate",
     # -- sandbox (lesson 10): where generated code runs (Docker sandbox, local with a human gate)
     "EXECUTOR_KINDS": "sandbox.executors",
@@ -117,6 +118,7 @@ if TYPE_CHECKING:  # type checkers and IDEs see the same names, imported eagerly
     from .chat.human import ConsoleHuman, ScriptedHuman, require_interactive_human, stdin_is_interactive
     from .chat.llm import ScriptedLLM, ScriptedModelClient, scripted_llm_config, tool_call
     from .chat.record import RecordedRun, Recorder, a_record_chat, record_chat
+    from .chat.server import ScriptedModelServer
     from .chat.trace import Event, StopReason, Trace
     from .errors import (
         HitlModesError,
@@ -130,7 +132,8 @@ if TYPE_CHECKING:  # type checkers and IDEs see the same names, imported eagerly
     from .inbox.human import InboxDecision, InboxHuman
     from .inbox.reviewer import InboxReviewer, ScriptedReviewer
     from .inbox.server import InboxServer
-    from .risk.policy import RiskAssessment, RiskPolicy, Rule
+    from .risk.policy import RiskAssessment, RiskPolicy
+    from .risk.rule import Rule
     from .sandbox.docker_executor import DockerSandboxExecutor
     from .sandbox.engine import SandboxUnavailableError
     from .sandbox.executors import EXECUTOR_KINDS, LocalExecutor, SandboxFallbackWarning, make_executor
