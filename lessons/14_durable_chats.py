@@ -140,13 +140,13 @@ forgot = lesson.run(forgetful_proxy, forgetful_assistant, "Add a rollback step."
 lesson.claim(
     "with clear_history=False the new model sees the saved messages, then the new one",
     lambda: (
-        contents(llm.requests[0].messages[1:])
+        contents(llm.calls[0].messages[1:])
         == ["Plan the release.", "Plan: 1. freeze 2. tag. TERMINATE"] + ["Add a rollback step."]
     ),
 )
 lesson.claim(
     "with the default clear_history=True the loaded history is erased: the model sees only the new message",
-    lambda: contents(forgetful_llm.requests[0].messages[1:]) == ["Add a rollback step."],
+    lambda: contents(forgetful_llm.calls[0].messages[1:]) == ["Add a rollback step."],
 )
 lesson.claim(
     "the resumed ChatResult has the whole history, but human_input only from this run",
@@ -251,7 +251,7 @@ lesson.claim(
     "the new planner's model saw the others' saved messages and the human's feedback, but not its own "
     "earlier plan: resume gives each agent every message except its own",
     lambda: (
-        contents(planner.hitl_llm.requests[0].messages[1:])
+        contents(planner.hitl_llm.calls[0].messages[1:])
         == ["Write the release notes.", "Draft v1.", "Shorter, please."]
     ),
 )
@@ -287,8 +287,8 @@ lesson.claim(
     "resuming on a termination message warns, then ends at once: nobody speaks, no model is called",
     any("termination" in m for m in captured.messages)
     and len(group.messages) == 6
-    and not planner.hitl_llm.requests
-    and not writer.hitl_llm.requests,
+    and not planner.hitl_llm.calls
+    and not writer.hitl_llm.calls,
 )
 
 human, planner, writer, group, manager = release_group([], [])
@@ -333,19 +333,19 @@ for number, chat in enumerate(chats, 1):
 lesson.claim(
     "the second chat's message carries the first chat's summary under Context:",
     lambda: (
-        doc_writer.hitl_llm.requests[0].messages[-1]["content"]
+        doc_writer.hitl_llm.calls[0].messages[-1]["content"]
         == "Write it up.\nContext: \nFindings: quotes and escapes. "
     ),
 )
 lesson.claim(
     "exit ended the writer's chat, and the editor's chat still ran",
-    chats[1].human_input == ["exit"] and editor.hitl_llm.requests,
+    chats[1].human_input == ["exit"] and editor.hitl_llm.calls,
 )
 lesson.claim(
     "the chat with no message asked the human at '>', and their text became its message",
     lambda: (
         person.prompts[2] == ">"
-        and editor.hitl_llm.requests[0].messages[-1]["content"].startswith("Tighten the summary.\nContext:")
+        and editor.hitl_llm.calls[0].messages[-1]["content"].startswith("Tighten the summary.\nContext:")
     ),
 )
 
@@ -496,7 +496,7 @@ done_llm, done_assistant, done_proxy = build_agents([])  # a model with no repli
 finished = DurableChat(CHECKPOINT, done_proxy, done_assistant, URL, agent_token=inbox.agent_token if inbox else None)
 lesson.claim(
     "run again on a finished checkpoint, it returns the result and runs nothing",
-    lambda: contents(finished.run().chat_history) == contents(durable["history"]) and not done_llm.requests,
+    lambda: contents(finished.run().chat_history) == contents(durable["history"]) and not done_llm.calls,
 )
 
 # %% [markdown]

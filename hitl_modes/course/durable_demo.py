@@ -105,7 +105,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
                 "history": result.chat_history,
                 "human_input": result.human_input,
                 "resumed": chat.resumed,
-                "model_requests": [r.messages for r in llm.requests],
+                "model_requests": [r.messages for r in llm.calls],
             },
             f,
         )

@@ -52,7 +52,7 @@ def check_load_chat(load_chat: Callable[[Any, Any, Dict[str, List[Dict[str, Any]
     except Exception as e:
         c.expect(False, f"continuing the chat raised {type(e).__name__}: {e}")
         return c.result
-    seen = [m.get("content") for m in llm.requests[0].messages[1:]] if llm.requests else []
+    seen = [m.get("content") for m in llm.calls[0].messages[1:]] if llm.calls else []
     expected = [m["content"] for m in _SAVED["assistant"]] + ["And the announcement?"]
     c.expect(
         seen == expected,
@@ -94,7 +94,7 @@ def _nested(summary_method: Any, replies: List[str]) -> Dict[str, Any]:
     )
     with ScriptedHuman(replies, echo=False):
         user_proxy.initiate_chat(writer, message="One line of release notes.", silent=True)
-    return {"writer_got": llm.requests[1].messages[-1]["content"] if len(llm.requests) > 1 else None}
+    return {"writer_got": llm.calls[1].messages[-1]["content"] if len(llm.calls) > 1 else None}
 
 
 def check_reviewer_summary(summary: Callable[[Any, Any, Dict[str, Any]], str]) -> CheckResult:
