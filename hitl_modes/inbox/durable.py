@@ -122,6 +122,13 @@ class CheckpointingInboxHuman(InboxHuman):
                 )
             question = saved
             if question.get("response") is not None:  # decided and saved before the crash: apply, ask nobody
+                if self.echo:
+                    self._output.print(
+                        f"{prompt}\n[resumed from {self.chat.path}: applying the decision saved before the "
+                        f"restart: {question['decision']}]",
+                        flush=True,
+                    )
+                self.prompts.append(prompt)
                 self.replies.append(question["response"])
                 return str(question["response"])
             remaining = float(question["deadline"]) - time.time()
