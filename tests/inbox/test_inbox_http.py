@@ -406,6 +406,11 @@ def test_bad_submissions_are_4xx_and_create_nothing(inbox):
         code, _, payload = raw(inbox, "PUT", f"/api/prompts/{new_id()}", json.dumps(body).encode(), json_headers)
         assert code == expected, f"{body!r:.120}: expected {expected}, got {code}: {payload[:200]!r}"
     assert raw(inbox, "PUT", "/api/prompts/short", json.dumps(good).encode(), json_headers)[0] == 422
+    agent = {"Authorization": f"Bearer {inbox.agent_token}"}
+    assert raw(inbox, "GET", "/api/prompts/bad%20id%21", headers=agent)[0] == 422
+    assert raw(inbox, "GET", f"/api/prompts/{new_id()}?wait=soon", headers=agent)[0] == 422
+    assert raw(inbox, "POST", "/api/prompts/bad%20id%21/expire", b"{}", {**json_headers})[0] == 422
+    assert raw(inbox, "DELETE", f"/api/prompts/{new_id()}", headers=agent)[0] == 405
     assert raw(inbox, "PUT", f"/api/prompts/{new_id()}", b"nope", json_headers)[0] == 400
     assert len(listing(inbox).body["pending"]) == before
 
