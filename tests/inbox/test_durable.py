@@ -4,6 +4,12 @@ history equals an uninterrupted run's. No decision is lost or applied twice."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import threading
+import time
+
 import pytest
 
 from hitl_modes import InboxReviewer
@@ -131,3 +137,38 @@ def test_the_checkpoint_is_replaced_atomically_and_only_its_owner_can_read_it(tm
     assert load_checkpoint(path)["n"] == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chat.json"], "no temporary file left behind"
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_lesson_14_runs_with_its_human_in_the_inbox(tmp_path):
+    """`hitl-modes lesson 14 --human inbox`: every prompt, the durable chat's included, is a card in
+    the person's inbox; here the person clicks Stop on each, and the lesson runs to its end."""
+    with InboxProcess(tmp_path / "inbox.sqlite") as inbox:
+        person = InboxReviewer(inbox.url, inbox.token)
+        stop = threading.Event()
+        cards = []
+
+        def stop_everything():
+            while not stop.is_set():
+                for card in person.pending():
+                    cards.append(card)
+                    person.stop(card["id"])
+                time.sleep(0.05)
+
+        clicker = threading.Thread(target=stop_everything, daemon=True)
+        clicker.start()
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "hitl_modes", "lesson", "14", "--human", "inbox", "--inbox-url", inbox.url],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=900,
+                env={**os.environ, "HITL_INBOX_AGENT_TOKEN": inbox.agent_token, "HITL_QUIET": "1"},
+            )
+        finally:
+            stop.set()
+            clicker.join(10)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "resumed: True" in proc.stdout, "the durable chat resumed in a new process"
+    assert {c["agent"] for c in cards} >= {"user_proxy", "human", "reviewer"}
+    assert {c["approve"] for c in cards} >= {"end", "auto-reply"}
