@@ -113,10 +113,11 @@ def _notebooks(args: argparse.Namespace) -> int:
 
 def _inbox(args: argparse.Namespace) -> int:
     from .inbox.server import InboxServer
+    from .inbox.tokens import InboxTokenError
 
     try:
         InboxServer(args.db, host=args.host, port=args.port).serve_forever()
-    except OSError as e:
+    except (OSError, InboxTokenError) as e:
         print(f"hitl-modes inbox: {e}", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
