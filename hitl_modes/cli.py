@@ -17,9 +17,12 @@ EXIT_NO_HUMAN = 4
 
 def _simulate(args: argparse.Namespace) -> int:
     from .chat.human import require_interactive_human
+    from .course.group_scenario import is_group_scenario
     from .course.scenario import load_scenario, run_scenario, simulation_report
     from .errors import NoHumanAvailableError, ScenarioError, ScriptExhaustedError
 
+    if is_group_scenario(args.scenario):  # a scenario with an "agents" field is a group chat
+        return _simulate_group(args)
     try:
         scenario = load_scenario(args.scenario)
     except ScenarioError as e:
@@ -37,6 +40,33 @@ def _simulate(args: argparse.Namespace) -> int:
         return EXIT_NO_HUMAN
     if args.json:
         sys.stdout.write(json.dumps(simulation_report(run, llm)) + "\n")
+    else:
+        print("\n" + run.trace.timeline())
+    return EXIT_OK
+
+
+def _simulate_group(args: argparse.Namespace) -> int:
+    from .chat.human import require_interactive_human
+    from .course.group_scenario import group_simulation_report, load_group_scenario, run_group_scenario
+    from .errors import NoHumanAvailableError, ScenarioError, ScriptExhaustedError
+
+    try:
+        scenario = load_group_scenario(args.scenario)
+    except ScenarioError as e:
+        print(f"hitl-modes simulate: invalid scenario: {e}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        if scenario.console_human:
+            require_interactive_human("ALWAYS" if scenario.can_ask_human else "NEVER")
+        run, server, _, messages = run_group_scenario(scenario, quiet=args.json)
+    except ScriptExhaustedError as e:
+        print(f"hitl-modes simulate: the {e.kind} script ran out: {e}", file=sys.stderr)
+        return EXIT_SCRIPT_RAN_OUT
+    except NoHumanAvailableError as e:
+        print(f"hitl-modes simulate: {e}", file=sys.stderr)
+        return EXIT_NO_HUMAN
+    if args.json:
+        sys.stdout.write(json.dumps(group_simulation_report(run, server, messages)) + "\n")
     else:
         print("\n" + run.trace.timeline())
     return EXIT_OK

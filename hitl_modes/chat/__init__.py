@@ -10,7 +10,7 @@ Modules:
     stream    InstallableStream: the ``IOStream`` base every installed stream shares
     deadline  ask_with_timeout, SlowHuman: asking a person with a deadline
     live      LiveLLM: a real model, opt-in (``--live``)
-    record    record_chat, Recorder: run a chat and record what happened
+    record    record_chat, Recorder, record_group_chat: run a chat (or a group chat) and record what happened
     trace     Trace, Event, StopReason: what happened, in order, and why it stopped
     compat    differences between pyautogen, autogen-agentchat and ag2; message_as_text
 """

@@ -82,8 +82,15 @@ class ScriptedModelServer:
         return f"http://{host!s}:{port}/v1"  # type: ignore[str-bytes-safe]  # an IPv4 socket: host is a str
 
     def config(self, model: str) -> Dict[str, Any]:
-        """One ``config_list`` entry that sends ``model``'s requests here and never retries."""
-        return {"model": model, "base_url": self.base_url, "api_key": SCRIPTED_API_KEY, "max_retries": 0}
+        """One ``config_list`` entry that sends ``model``'s requests here and never retries. A zero
+        ``price`` keeps AutoGen from warning, on every call, that a scripted model has no known cost."""
+        return {
+            "model": model,
+            "base_url": self.base_url,
+            "api_key": SCRIPTED_API_KEY,
+            "max_retries": 0,
+            "price": [0.0, 0.0],
+        }
 
     def llm_config(self, model: str, **extra: Any) -> Dict[str, Any]:
         """An agent's ``llm_config``; ``cache_seed=None`` keeps AutoGen's disk cache off (``extra`` overrides)."""

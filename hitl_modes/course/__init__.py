@@ -6,6 +6,7 @@ Modules:
     lesson      Lesson: offline by default, ``--live``, ``--human console|inbox``, claims
     exercises/  checks a learner runs on their own answers, one module per lesson
     scenario    the scenario driver behind ``hitl-modes simulate``
+    group_scenario  group-chat scenarios for ``hitl-modes simulate`` (an ``agents`` field; Lesson 12)
     limits      which limit ends a chat (Lesson 04)
     table       a results table: text in a terminal, HTML in a notebook
     headless    run a snippet with nobody at stdin (Lesson 03)
