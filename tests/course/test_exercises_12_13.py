@@ -7,6 +7,7 @@ import autogen
 import pytest
 
 from hitl_modes.course.exercises.lesson12 import check_group_feedback, check_group_setup
+from hitl_modes.course.exercises.lesson13 import check_ask_user_selector, check_manual_choices
 
 
 def says_approved(message):
@@ -78,4 +79,56 @@ def too_long(agents, llm_config):
 )
 def test_lesson12_wrong_groups_are_reported(make_group, says):
     result = check_group_setup(make_group)
+    assert not result.passed and says in str(result)
+
+
+# -- lesson 13 ------------------------------------------------------------------------------------
+
+
+def reference_selector(last_speaker, groupchat):
+    boss, writer, critic = groupchat.agents
+    messages = groupchat.messages
+    if (messages[-1].get("content") or "").startswith("ASK_USER:"):
+        return boss
+    if last_speaker is boss and len(messages) > 1:
+        return groupchat.agent_by_name(messages[-2]["name"])
+    return critic if last_speaker is writer else writer
+
+
+def test_lesson13_reference_choices_pass():
+    result = check_manual_choices(["3", "2", "2", ""])
+    assert result.passed, str(result)
+
+
+@pytest.mark.parametrize(
+    "choices, says",
+    [
+        (["3", "2", "", ""], "Enter chooses round robin"),  # the lesson's starter
+        (["3", "2", "2", "3"], "chosen with Enter"),
+        (["3", "x", "2", "2", ""], "were refused: ['x']"),
+        (["3"], "should finish"),
+        ("3", "a list of strings"),
+    ],
+)
+def test_lesson13_wrong_choices_are_reported(choices, says):
+    result = check_manual_choices(choices)
+    assert not result.passed and says in str(result)
+
+
+def test_lesson13_reference_selector_passes():
+    result = check_ask_user_selector(reference_selector)
+    assert result.passed, str(result)
+
+
+@pytest.mark.parametrize(
+    "selector, says",
+    [
+        (lambda last, group: "round_robin", "the person should be asked once"),  # the lesson's starter
+        (lambda last, group: "auto", "let a model choose"),
+        (lambda last, group: 1 / 0, "raised ZeroDivisionError"),
+        (lambda last, group: group.agents[1], "speakers should be"),
+    ],
+)
+def test_lesson13_wrong_selectors_are_reported(selector, says):
+    result = check_ask_user_selector(selector)
     assert not result.passed and says in str(result)
