@@ -15,6 +15,34 @@ EXIT_SCRIPT_RAN_OUT = 3
 EXIT_NO_HUMAN = 4
 
 
+SIMULATE_HELP = """\
+Run a scenario on AutoGen's real agents with a scripted model and human, offline.
+
+A scenario is one of two shapes (README "simulate" lists every field):
+
+  two agents, user_proxy.initiate_chat(assistant, message=task):
+    {"mode": "TERMINATE", "task": "Write a haiku", "llm": ["draft TERMINATE", "better TERMINATE"],
+     "human": ["make it rhyme", ""], "max_consecutive_auto_reply": 3}
+
+  a group chat (it has an "agents" field), agents[0].initiate_chat(manager, message=task):
+    {"task": "Write the release notes",
+     "agents": [{"name": "boss", "kind": "human", "mode": "ALWAYS"},
+                {"name": "writer", "kind": "assistant", "llm": ["Draft.", "Final. TERMINATE"]},
+                {"name": "critic", "kind": "assistant", "llm": ["Shorter, please."]}],
+     "speaker_selection_method": "auto", "selector": ["writer", "critic", "boss", "writer"],
+     "max_round": 10, "human": ["Ship it when it is shorter."], "termination": "TERMINATE"}
+    fields: task, agents (>= 2; kind "assistant" with llm, or "human" with mode; either may set
+    max_consecutive_auto_reply and default_auto_reply), speaker_selection_method ("auto",
+    "round_robin", "manual"; default "auto"), selector (the manager's model replies), max_round,
+    allow_repeat_speaker, human (every prompt in order, members' and manual selection's), termination.
+
+--json prints one object. Two agents: messages, human_prompts, human_replies, llm_calls,
+stop_reason. A group: messages, human_prompts, human_replies, llm_calls (members'), selector_calls,
+stop_reason. Exit codes: 0 ran; 2 invalid scenario (names the field); 3 a script ran out (llm,
+selector or human, and when); 4 a console human was needed but stdin is not interactive.
+"""
+
+
 def _simulate(args: argparse.Namespace) -> int:
     from .chat.human import require_interactive_human
     from .course.group_scenario import is_group_scenario
@@ -132,7 +160,12 @@ def _sandbox(rest: List[str]) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hitl-modes", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sim = sub.add_parser("simulate", help="run a scenario JSON file on AutoGen's real agents, offline")
+    sim = sub.add_parser(
+        "simulate",
+        help="run a scenario JSON file on AutoGen's real agents, offline",
+        description=SIMULATE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sim.add_argument("scenario", help="path to SCENARIO.json")
     sim.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
     sim.set_defaults(func=_simulate)

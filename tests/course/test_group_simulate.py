@@ -263,3 +263,22 @@ def test_random_scenarios_cover_every_method_and_mode():
         seen.add(s["speaker_selection_method"])
         seen.update(a.get("mode", "assistant") for a in s["agents"])
     assert seen == {"auto", "round_robin", "manual", "NEVER", "TERMINATE", "ALWAYS", "assistant"}
+
+
+def test_help_and_readme_document_both_shapes_with_examples_that_run(tmp_path, capsys):
+    from pathlib import Path
+
+    from hitl_modes.cli import SIMULATE_HELP
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("### Group chats: a scenario with `agents`") :]
+    example = section[section.index("```json") + len("```json") : section.index("```", section.index("```json") + 7)]
+    code, report, err = simulate(tmp_path, json.loads(example), capsys)
+    assert code == 0, err
+    assert report["messages"][-1]["content"] == "Final. TERMINATE"
+    for shape in ("two agents", "a group chat"):
+        assert shape in SIMULATE_HELP
+    start = SIMULATE_HELP.index('{"task": "Write the release notes"')
+    help_example = SIMULATE_HELP[start : SIMULATE_HELP.index("\n    fields:", start)]
+    code, report, err = simulate(tmp_path, json.loads(help_example), capsys)
+    assert code == 0, err
