@@ -109,8 +109,8 @@ class LoggedProxy(autogen.UserProxyAgent):
 
     log = []
 
-    def get_human_input(self, prompt):
-        reply = super().get_human_input(prompt)
+    def get_human_input(self, prompt, **kwargs):  # ag2 passes iostream=...
+        reply = super().get_human_input(prompt, **kwargs)
         LoggedProxy.log.append(reply)
         return reply
 

@@ -146,8 +146,8 @@ def test_manual_selection_enter_and_q_are_round_robin_and_two_bad_entries_fall_b
 
 def test_manual_selection_bypasses_a_get_human_input_override():
     class Logged(autogen.UserProxyAgent):
-        def get_human_input(self, prompt):
-            reply = super().get_human_input(prompt)
+        def get_human_input(self, prompt, **kwargs):  # ag2 passes iostream=...
+            reply = super().get_human_input(prompt, **kwargs)
             self.log.append(reply)
             return reply
 
