@@ -101,6 +101,9 @@ lesson.claim("no model was asked to choose", lambda: models.route("selector").ca
 # `get_human_input` (a common way to log or route approvals, lesson 05) sees the member's own
 # prompts only. Here boss is an `ALWAYS` member whose override writes every answer to an
 # approval log. The person chooses the writer, the critic and boss, then approves as boss.
+# (The override takes `**kwargs`: ag2 passes `iostream=` to `get_human_input`. Otherwise the
+# group-chat behaviour in lessons 12 and 13 is the same on `pyautogen` 0.2.35,
+# `autogen-agentchat` 0.2.40 and `ag2` 0.14.0.)
 
 
 # %%

@@ -347,14 +347,16 @@ class GroupRecorder(Recorder):
     eligible speaker.
     """
 
-    def __init__(self, manager: Any, *others: ConversableAgent, quiet: bool = False) -> None:
+    def __init__(self, manager: Any, initiator: Optional[ConversableAgent] = None, *, quiet: bool = False) -> None:
         members = list(manager.groupchat.agents)
-        super().__init__(*members, *[a for a in others if a not in members], quiet=quiet)
+        first = [initiator] if initiator is not None else []
+        super().__init__(*first, *[a for a in members if a is not initiator], quiet=quiet)
         self.manager = manager
 
     def input(self, prompt: str = "", *, password: bool = False) -> str:
         d = self._decision
-        if d is not None and not d.replied:
+        if (d is not None and not d.replied) or not self._sent_first:
+            # a member deciding its reply, or the initiator asking for the task (``message=None``)
             return super().input(prompt, password=password)
         why = "manual_selection" if prompt.startswith(MANUAL_SELECTION_PROMPT) else "speaker_selection"
         self._add(Event("human_prompt", self.manager.name, prompt, detail=why))

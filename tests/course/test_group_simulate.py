@@ -282,3 +282,18 @@ def test_help_and_readme_document_both_shapes_with_examples_that_run(tmp_path, c
     help_example = SIMULATE_HELP[start : SIMULATE_HELP.index("\n    fields:", start)]
     code, report, err = simulate(tmp_path, json.loads(help_example), capsys)
     assert code == 0, err
+
+
+def test_without_a_task_the_first_agent_asks_the_human_for_it(tmp_path, capsys):
+    scenario = {
+        "agents": [{"name": "boss", "kind": "human", "mode": "NEVER"}, WRITER],
+        "speaker_selection_method": "round_robin",
+        "human": ["Write the notes."],
+        "max_round": 2,
+    }
+    code, report, err = simulate(tmp_path, scenario, capsys)
+    assert code == 0, err
+    assert report["human_prompts"] == [">"] and report["messages"][0] == {"name": "boss", "content": "Write the notes."}
+    assert report["messages"] == run_directly({**scenario, "task": None, "selector": []})["messages"]
+    main(["simulate", write(tmp_path, scenario)])
+    assert "boss asks the human (initial_message)" in capsys.readouterr().out
