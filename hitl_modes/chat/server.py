@@ -111,7 +111,11 @@ class ScriptedModelServer:
     # -- life cycle ---------------------------------------------------------------------------
     def start(self) -> ScriptedModelServer:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever, name="hitl-model-server", daemon=True)
+            # A short poll interval: stop() waits for the serving loop's next poll (0.5 s by default),
+            # and a lesson starts and stops a server for every chat.
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="hitl-model-server", daemon=True
+            )
             self._thread.start()
         return self
 
