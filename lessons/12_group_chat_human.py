@@ -86,7 +86,7 @@ with models, lesson.human(["", "exit"], mode="ALWAYS"):
 
 prompts = run.trace.of_kind("human_prompt")
 lesson.claim(
-    "the person was asked only on boss's turns (messages 4 and 7), not at every message",
+    "the person was asked only on boss's turns (the 4th and 7th), not at every message",
     speakers(run) == ["boss", "writer", "critic", "boss", "writer", "critic"] and len(prompts) == 2,
 )
 lesson.claim(
@@ -231,7 +231,9 @@ lesson.claim(
 #
 # With `speaker_selection_method="auto"` (the default), the manager asks a model to pick the next
 # speaker from each member's `description`. A `UserProxyAgent` you give no description gets one
-# that depends on its mode, and only `ALWAYS` presents it as a person.
+# that depends on its mode: only `ALWAYS` calls it "an attentive HUMAN user" who can answer
+# questions; `NEVER` is "a computer terminal". A model choosing who should answer a question
+# reads exactly that.
 
 # %%
 for mode in ("ALWAYS", "TERMINATE", "NEVER"):
