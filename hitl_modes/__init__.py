@@ -68,7 +68,7 @@ _EXPORTS: Dict[str, str] = {
     "ask_with_timeout": "chat.deadline",
     "RiskAssessment": "risk.policy",
     "RiskPolicy": "risk.policy",
-    "Rule": "risk.policy",
+    "Rule": "risk.rule",
     "RiskGatedProxy": "approvals.risk_gate",
     # -- sandbox (lesson 10): where generated code runs (Docker sandbox, local with a human gate)
     "EXECUTOR_KINDS": "sandbox.executors",
@@ -129,7 +129,8 @@ if TYPE_CHECKING:  # type checkers and IDEs see the same names, imported eagerly
     from .inbox.human import InboxDecision, InboxHuman
     from .inbox.reviewer import InboxReviewer, ScriptedReviewer
     from .inbox.server import InboxServer
-    from .risk.policy import RiskAssessment, RiskPolicy, Rule
+    from .risk.policy import RiskAssessment, RiskPolicy
+    from .risk.rule import Rule
     from .sandbox.docker_executor import DockerSandboxExecutor
     from .sandbox.engine import SandboxUnavailableError
     from .sandbox.executors import EXECUTOR_KINDS, LocalExecutor, SandboxFallbackWarning, make_executor

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from .chat.trace import Trace
+
 __all__ = [
     "HitlModesError",
     "ScriptExhaustedError",
@@ -19,17 +24,24 @@ class HitlModesError(Exception):
 class ScriptExhaustedError(HitlModesError):
     """A scripted LLM or human was asked for one more reply than it was given.
 
-    `kind` is "llm" or "human"; `call` is the 1-based number of the call that failed.
+    `kind` is "llm" or "human"; `call` is the 1-based number of the call that failed. `trace` is
+    the partial :class:`~hitl_modes.Trace` of the chat up to that call when ``record_chat`` ran it
+    (None otherwise): what happened before the script ran out.
     """
 
-    def __init__(self, kind: str, call: int, message: str) -> None:
+    kind: str
+    call: int
+    trace: Optional[Trace]
+
+    def __init__(self, kind: str, call: int, message: str, *, trace: Optional[Trace] = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.call = call
+        self.trace = trace
 
 
 class UnusedScriptError(HitlModesError):
-    """A strict script ended with replies that were never used."""
+    """A strict script ended with replies that were never used (``assert_all_used()``)."""
 
 
 class NoHumanAvailableError(HitlModesError):

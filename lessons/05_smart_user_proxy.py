@@ -195,7 +195,7 @@ report = smart_dir / "report.txt"
 lesson.claim("it keeps code execution: report.txt now exists", report.exists() and report.read_text() == "42")
 lesson.claim(
     "the code's output went back to the model",
-    "report written" in (llm.requests[-1].last_content if llm.requests else ""),
+    "report written" in (llm.calls[-1].last_content if llm.calls else ""),
 )
 
 # %% [markdown]

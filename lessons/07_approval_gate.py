@@ -82,7 +82,7 @@ lesson.claim(
     [r.decision for r in result.reviews] == ["feedback", "approved"],
 )
 lesson.claim(
-    "the feedback reached the drafter's model", "Tuesday, not Monday" in drafter.hitl_llm.requests[-1].last_content
+    "the feedback reached the drafter's model", "Tuesday, not Monday" in drafter.hitl_llm.calls[-1].last_content
 )
 lesson.claim("exactly one email is in the outbox, sent after APPROVE", outbox.sent() == [result.sent_path])
 lesson.claim(

@@ -400,6 +400,7 @@ class Workflow:
         def hand_off(sender: ConversableAgent, recipient: ConversableAgent, summary_args: Dict[str, Any]) -> str:
             return self._reply(recipient, sender) or ""
 
+        trace = Trace()  # kept here: a cancelled stage still shows what happened
         try:
             run = record_chat(
                 proxy,
@@ -407,13 +408,13 @@ class Workflow:
                 message,
                 max_turns=stage.max_turns,
                 quiet=self.quiet,
+                trace=trace,
                 silent=self.quiet,
                 clear_history=True,
                 summary_method=hand_off,
             )
         except CANCEL_ERRORS as exc:
-            trace = getattr(exc, "trace", None)
-            if not isinstance(trace, Trace) or not trace.events or trace.events[-1].kind != "human_prompt":
+            if not trace.events or trace.events[-1].kind != "human_prompt":
                 raise  # not the human at a checkpoint: a real error (or a real Ctrl-C) propagates
             why = f"the human cancelled at the {stage.name} checkpoint ({type(exc).__name__}: {exc})"
             trace.events.append(Event("stop", proxy.name, "human_cancel", detail=why))

@@ -7,6 +7,7 @@ Modules:
     llm       ScriptedLLM: the model, through AutoGen's own ``register_model_client``
     server    ScriptedModelServer: scripted models behind a loopback socket (group chats, notebooks)
     human     ScriptedHuman, ConsoleHuman: the person, through AutoGen's ``IOStream``
+    script    ScriptedReplies: what both scripted doubles share (calls, call_count, last, strict, ...)
     stream    InstallableStream: the ``IOStream`` base every installed stream shares
     deadline  ask_with_timeout, SlowHuman: asking a person with a deadline
     live      LiveLLM: a real model, opt-in (``--live``)

@@ -18,6 +18,7 @@ from typing import Any, Dict, Iterator, List, Optional
 from autogen import Agent, ConversableAgent
 from autogen.io import IOStream
 
+from ..errors import ScriptExhaustedError
 from .compat import event_text
 from .stream import InstallableStream
 from .trace import Event, Trace
@@ -78,11 +79,12 @@ class Recorder(InstallableStream):
     AutoGen's printing, for example for machine-readable output.
     """
 
-    def __init__(self, *agents: ConversableAgent, quiet: bool = False) -> None:
+    def __init__(self, *agents: ConversableAgent, quiet: bool = False, trace: Optional[Trace] = None) -> None:
+        """``trace``: record into this one (a caller that keeps it still has it if the chat raises)."""
         super().__init__()
         self.agents = list(agents)
         self.quiet = quiet
-        self.trace = Trace()
+        self.trace = Trace() if trace is None else trace
         self._decision: Optional[_Decision] = None
         self._sent_first = False
         self._first_from_human = False
@@ -287,16 +289,21 @@ def _attach(agent: ConversableAgent) -> None:
 
 @contextmanager
 def _recording(
-    initiator: ConversableAgent, recipient: ConversableAgent, quiet: bool, max_turns: Optional[int]
+    initiator: ConversableAgent,
+    recipient: ConversableAgent,
+    quiet: bool,
+    max_turns: Optional[int],
+    trace: Optional[Trace],
 ) -> Iterator[Recorder]:
-    """One recorded chat. If it raises (a script ran out, say), the partial trace is attached to
-    the exception as ``exc.trace`` before it propagates."""
-    with Recorder(initiator, recipient, quiet=quiet) as rec:
+    """One recorded chat. If a script runs out, its :class:`ScriptExhaustedError` carries the
+    partial trace (its declared ``trace`` attribute) as it propagates."""
+    with Recorder(initiator, recipient, quiet=quiet, trace=trace) as rec:
         rec.begin_chat()
         try:
             yield rec
-        except BaseException as exc:
-            exc.trace = rec.trace  # type: ignore[attr-defined]
+        except ScriptExhaustedError as exc:
+            if exc.trace is None:  # the innermost recording saw the chat that ran out
+                exc.trace = rec.trace
             raise
         rec.end_chat(max_turns)
 
@@ -308,10 +315,14 @@ def record_chat(
     *,
     max_turns: Optional[int] = None,
     quiet: bool = False,
+    trace: Optional[Trace] = None,
     **initiate_kwargs: Any,
 ) -> RecordedRun:
-    """``initiator.initiate_chat(recipient, ...)``, recorded. Returns the ChatResult and the trace."""
-    with _recording(initiator, recipient, quiet, max_turns) as rec:
+    """``initiator.initiate_chat(recipient, ...)``, recorded. Returns the ChatResult and the trace.
+
+    ``trace``: record into this :class:`Trace`, so the caller keeps what happened even when the
+    chat raises (a human who hung up, say); a script that runs out also carries it as ``exc.trace``."""
+    with _recording(initiator, recipient, quiet, max_turns, trace) as rec:
         result = initiator.initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
     return RecordedRun(result, rec.trace)
 
@@ -323,10 +334,11 @@ async def a_record_chat(
     *,
     max_turns: Optional[int] = None,
     quiet: bool = False,
+    trace: Optional[Trace] = None,
     **initiate_kwargs: Any,
 ) -> RecordedRun:
     """The async twin of :func:`record_chat`, through ``a_initiate_chat``."""
-    with _recording(initiator, recipient, quiet, max_turns) as rec:
+    with _recording(initiator, recipient, quiet, max_turns, trace) as rec:
         result = await initiator.a_initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
     return RecordedRun(result, rec.trace)
 

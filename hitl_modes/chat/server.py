@@ -45,7 +45,7 @@ Script = Union[ScriptedLLM, Sequence[Reply]]
 class ServerRequest:
     """One HTTP request the server answered (or refused), in arrival order across all routes."""
 
-    number: int
+    call: int
     model: str
     body: Dict[str, Any]
 
@@ -68,7 +68,7 @@ class ScriptedModelServer:
     ) -> None:
         self._routes: Dict[str, ScriptedLLM] = {name: _as_llm(name, s) for name, s in (routes or {}).items()}
         self.default: Optional[ScriptedLLM] = _as_llm("default", default) if default is not None else None
-        self.requests: List[ServerRequest] = []
+        self.calls: List[ServerRequest] = []  # every request, across routes (as respx's router.calls)
         self.errors: List[HitlModesError] = []
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer((host, 0), _handler_for(self))
@@ -136,6 +136,18 @@ class ScriptedModelServer:
             raise self.errors[0] from exc
 
     # -- the script ---------------------------------------------------------------------------
+    @property
+    def call_count(self) -> int:
+        return len(self.calls)
+
+    @property
+    def called(self) -> bool:
+        return bool(self.calls)
+
+    @property
+    def last(self) -> Optional[ServerRequest]:
+        return self.calls[-1] if self.calls else None
+
     def assert_all_used(self) -> None:
         """Fail if any route (or the default) has replies no request asked for."""
         for llm in [*self._routes.values(), *([self.default] if self.default else [])]:
@@ -145,7 +157,7 @@ class ScriptedModelServer:
         """The chat-completion response for one request ``body``; raises the route's error when it cannot."""
         model = str(body.get("model") or "")
         with self._lock:
-            self.requests.append(ServerRequest(len(self.requests) + 1, model, body))
+            self.calls.append(ServerRequest(len(self.calls) + 1, model, body))
         try:
             llm = self.route(model)
         except KeyError as e:
@@ -157,7 +169,7 @@ class ScriptedModelServer:
         except ScriptExhaustedError as e:
             self.errors.append(e)
             raise
-        return _completion(reply, model, len(self.requests))
+        return _completion(reply, model, len(self.calls))
 
 
 class _UnknownModelError(HitlModesError):

@@ -29,7 +29,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ..chat.compat import message_as_text  # re-exported: part of this module's API
 from .code_text import code_language, command_strings, readable_code
-from .rules import CATEGORIES, DEFAULT_RULES, Rule
+from .rule import CATEGORIES, Rule
+from .rules import DEFAULT_RULES
 from .shell import KNOWN_TOOLS, find_command_risks
 
 __all__ = ["RiskPolicy", "RiskAssessment", "RiskHit", "Rule", "CATEGORIES", "RISK_LEVELS", "message_as_text"]

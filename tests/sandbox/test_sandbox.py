@@ -380,6 +380,6 @@ def test_a_user_proxy_runs_approved_code_in_the_sandbox(engine, work_dir, script
         )
         human = scripted_human([""], echo=False)
         proxy.initiate_chat(assistant, message="Where does your code run?", silent=True)
-    code_result = llm.requests[-1].messages[-1]["content"]
+    code_result = llm.calls[-1].messages[-1]["content"]
     assert f"ran on {SANDBOX_HOSTNAME}" in code_result
     assert "print('ran on'" in human.prompts[0]

@@ -131,5 +131,5 @@ def check_stages(build: Callable[..., Any]) -> CheckResult:
         asked.get("docs", 1) == 0 and result.completed,
         f"docs runs without asking the human (NEVER mode): asked {asked}, workflow {result.reason}",
     )
-    c.expect(models["writer"].calls == 1, f"the writer's model runs once, got {models['writer'].calls} calls")
+    c.expect(models["writer"].call_count == 1, f"the writer's model runs once, got {models['writer'].call_count} calls")
     return c.result
