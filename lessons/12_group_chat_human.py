@@ -99,7 +99,7 @@ lesson.claim(
 )
 lesson.claim(
     "every member got it: the writer's next model call included boss's empty message",
-    lambda: {"role": "user", "name": "boss", "content": ""} in models.route("writer").requests[1].messages,
+    lambda: {"role": "user", "name": "boss", "content": ""} in models.route("writer").calls[1].messages,
 )
 lesson.claim(
     "'exit' at boss's prompt ended the whole group chat, long before max_round=10",
@@ -262,7 +262,7 @@ with models, lesson.human(["Approved. TERMINATE"], mode="ALWAYS"):
 
 lesson.claim(
     "the selector model's instructions describe boss as 'An attentive HUMAN user'",
-    lambda: "boss: An attentive HUMAN user" in models.route("selector").requests[0].messages[0]["content"],
+    lambda: "boss: An attentive HUMAN user" in models.route("selector").calls[0].messages[0]["content"],
 )
 lesson.claim(
     "the person was asked once: when the selector named boss",

@@ -92,7 +92,7 @@ lesson.claim(
     speakers(run)[3] == "writer" and run.trace.human_replies[2:4] == ["x", "9"],
 )
 lesson.claim("'q' chose the critic, next after the writer", speakers(run)[4] == "critic")
-lesson.claim("no model was asked to choose", lambda: models.route("selector").calls == 0)
+lesson.claim("no model was asked to choose", lambda: models.route("selector").call_count == 0)
 
 # %% [markdown]
 # ## 2. It bypasses `get_human_input`: what an approval log misses
@@ -206,7 +206,7 @@ with models, lesson.human([], mode="NEVER"):
 
 
 def selector_prompts():
-    return [r.last_content for r in models.route("selector").requests]
+    return [r.last_content for r in models.route("selector").calls]
 
 
 lesson.claim(
@@ -221,7 +221,7 @@ lesson.claim(
         and all(p.startswith("You didn't choose a speaker") for p in selector_prompts()[3:5])
     ),
 )
-lesson.claim("the selector was asked 5 times for 2 turns", lambda: models.route("selector").calls == 5)
+lesson.claim("the selector was asked 5 times for 2 turns", lambda: models.route("selector").call_count == 5)
 lesson.claim("nobody was asked to type anything", not run.trace.human_prompts)
 
 # %% [markdown]

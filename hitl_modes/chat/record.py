@@ -408,8 +408,15 @@ def record_group_chat(
         rec.begin_chat()
         try:
             result = initiator.initiate_chat(manager, message=message, **initiate_kwargs)
-        except BaseException as exc:
-            exc.trace = rec.trace  # type: ignore[attr-defined]
+        except ScriptExhaustedError as exc:
+            if exc.trace is None:
+                exc.trace = rec.trace
+            raise
+        except Exception as exc:
+            # Through a ScriptedModelServer a script that ran out arrives as the client's HTTP error;
+            # the server turns it back into the script's error and passes this trace on.
+            if getattr(exc, "trace", None) is None:
+                exc.trace = rec.trace  # type: ignore[attr-defined]
             raise
         rec.end_chat()
     return RecordedRun(result, rec.trace)

@@ -133,7 +133,10 @@ class ScriptedModelServer:
         self.stop()
         # The chat saw an HTTP error from the client; what went wrong is the script's own error.
         if exc is not None and not isinstance(exc, HitlModesError) and self.errors:
-            raise self.errors[0] from exc
+            error = self.errors[0]
+            if isinstance(error, ScriptExhaustedError) and error.trace is None:
+                error.trace = getattr(exc, "trace", None)  # the partial trace a recording attached
+            raise error from exc
 
     # -- the script ---------------------------------------------------------------------------
     @property

@@ -284,8 +284,8 @@ def run_group_scenario(
             run = record_group_chat(agents[0], manager, s.task, quiet=quiet, silent=quiet)
     except ScriptExhaustedError as e:
         selector = server.route(SELECTOR_MODEL)
-        if e.kind == "llm" and selector.calls > len(s.selector):
-            raise ScriptExhaustedError("selector", e.call, str(e)) from e
+        if e.kind == "llm" and selector.call_count > len(s.selector):
+            raise ScriptExhaustedError("selector", e.call, str(e), trace=e.trace) from e
         raise
     return run, server, human, groupchat.messages
 
@@ -300,8 +300,8 @@ def group_simulation_report(
         "messages": [{"name": m.get("name"), "content": m.get("content")} for m in manager_messages],
         "human_prompts": run.trace.human_prompts,
         "human_replies": run.trace.human_replies,
-        "llm_calls": sum(llm.calls for model, llm in server.routes.items() if model != SELECTOR_MODEL),
-        "selector_calls": server.route(SELECTOR_MODEL).calls,
+        "llm_calls": sum(llm.call_count for model, llm in server.routes.items() if model != SELECTOR_MODEL),
+        "selector_calls": server.route(SELECTOR_MODEL).call_count,
         "stop_reason": stop.reason if stop else None,
         "stopped_by": stop.agent if stop else None,
         "stop_detail": stop.detail if stop else None,

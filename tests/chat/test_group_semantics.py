@@ -113,7 +113,7 @@ def test_the_mode_sets_the_description_that_auto_selection_reads():
         boss, manager = group(server, "auto", human_input_mode="ALWAYS")
         with ScriptedHuman([], echo=False):
             record_group_chat(boss, manager, "task", quiet=True, silent=True)
-    system = server.route("selector").requests[0].messages[0]["content"]
+    system = server.route("selector").calls[0].messages[0]["content"]
     assert "boss: An attentive HUMAN user" in system
     assert "attentive HUMAN" not in autogen.UserProxyAgent("b", human_input_mode="TERMINATE").description
     assert "attentive HUMAN" not in autogen.UserProxyAgent("b", human_input_mode="NEVER").description
@@ -140,7 +140,7 @@ def test_manual_selection_enter_and_q_are_round_robin_and_two_bad_entries_fall_b
     )
     assert speakers(rec) == ["boss", "critic", "boss", "writer", "critic"]
     assert person.prompts == [CHOOSE] * 5
-    assert server.route("selector").calls == 0
+    assert server.route("selector").call_count == 0
     assert {(e.agent, e.detail) for e in rec.trace.of_kind("human_prompt")} == {("chat_manager", "manual_selection")}
 
 
@@ -172,11 +172,11 @@ def test_auto_selection_retries_a_reply_naming_two_agents_then_falls_back_after_
         max_round=3,
         human_input_mode="NEVER",
     )
-    prompts = [r.last_content for r in server.route("selector").requests]
+    prompts = [r.last_content for r in server.route("selector").calls]
     assert prompts[1].startswith("You provided more than one name")
     assert all(p.startswith("You didn't choose a speaker") for p in prompts[3:])
     assert speakers(rec) == ["boss", "writer", "critic"]  # after the misses: the next member in order
-    assert server.route("selector").calls == 5
+    assert server.route("selector").call_count == 5
 
 
 def test_the_picture_has_one_lane_per_agent_and_the_human():
@@ -184,3 +184,12 @@ def test_the_picture_has_one_lane_per_agent_and_the_human():
     svg = rec.trace.to_svg()
     for lane in ("boss", "writer", "critic", "chat_manager", "human"):
         assert f">{lane}</text>" in svg
+
+
+def test_a_script_that_runs_out_behind_the_server_carries_the_partial_trace():
+    from hitl_modes import ScriptExhaustedError
+
+    with pytest.raises(ScriptExhaustedError) as caught:
+        run({"writer": ["d1"], "critic": ["c1"]}, [], human_input_mode="NEVER")
+    assert caught.value.kind == "llm" and caught.value.call == 2
+    assert [m.agent for m in caught.value.trace.messages] == ["boss", "writer", "critic", "boss"]

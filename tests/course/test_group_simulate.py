@@ -234,8 +234,8 @@ def run_directly(scenario):
         "messages": [{"name": m.get("name"), "content": m.get("content")} for m in group.messages],
         "human_prompts": human.prompts,
         "human_replies": human.replies,
-        "llm_calls": sum(server.route(n).calls for n in routes),
-        "selector_calls": server.route("selector-route").calls,
+        "llm_calls": sum(server.route(n).call_count for n in routes),
+        "selector_calls": server.route("selector-route").call_count,
     }
 
 

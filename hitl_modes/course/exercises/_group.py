@@ -39,7 +39,7 @@ class GroupOutcome:
 
     @property
     def selector_calls(self) -> int:
-        return self.server.route(SELECTOR_MODEL).calls
+        return self.server.route(SELECTOR_MODEL).call_count
 
     @property
     def ending(self) -> str:
