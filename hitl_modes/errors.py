@@ -18,6 +18,7 @@ The tree (``class (bases)``: where it is raised)::
     │       └── TornAuditLogError       the last line was cut off by a crash mid-write
     ├── SandboxUnavailableError         sandbox.engine: no Docker engine, or no sandbox image
     │   (RuntimeError)
+    ├── ExerciseAnswerError             course.exercises: a learner's answer has the wrong shape
     ├── InboxTokenError (ValueError)    inbox.tokens: a token missing, too short, or readable by others
     ├── DurableChatError                inbox.durable: a checkpoint that does not fit its chat
     └── InboxError                      inbox.client: the inbox refused a request (a 4xx answer)
@@ -44,6 +45,7 @@ __all__ = [
     "LiveConfigError",
     "UnknownModelError",
     "InboxTokenError",
+    "ExerciseAnswerError",
     "DurableChatError",
     "AutoReplyRuleError",
     "WorkflowError",
@@ -188,3 +190,7 @@ class InboxTokenError(HitlModesError, ValueError):
 
 class DurableChatError(HitlModesError):
     """A checkpoint does not fit the chat it is resumed with, or cannot be read."""
+
+
+class ExerciseAnswerError(HitlModesError):
+    """A learner's exercise answer returned the wrong kind of object; the check reports it as a failure."""

@@ -58,6 +58,8 @@ SEMANTICS_TESTS = (
     "tests/chat/test_trace.py",
     "tests/agents/test_smart_proxy.py",
     "tests/agents/test_workflow.py",
+    "tests/chat/test_group_semantics.py",
+    "tests/course/test_group_simulate.py",
 )
 
 #: Libraries the lesson scripts import besides AutoGen (no Jupyter: notebooks run in the main job).

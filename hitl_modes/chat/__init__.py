@@ -11,7 +11,7 @@ Modules:
     stream    InstallableStream: the ``IOStream`` base every installed stream shares
     deadline  ask_with_timeout, SlowHuman: asking a person with a deadline
     live      LiveLLM: a real model, opt-in (``--live``)
-    record    record_chat, Recorder: run a chat and record what happened
+    record    record_chat, Recorder, record_group_chat: run a chat (or a group chat) and record what happened
     trace     Trace, Event, StopReason: what happened, in order, and why it stopped
     messages  message_text: the text of an AutoGen message, for every caller
     compat    differences between pyautogen, autogen-agentchat and ag2

@@ -23,7 +23,15 @@ from .compat import event_text
 from .stream import InstallableStream
 from .trace import Event, Trace
 
-__all__ = ["Recorder", "RecordedRun", "record_chat", "a_record_chat", "record_human_exchange"]
+__all__ = [
+    "Recorder",
+    "RecordedRun",
+    "record_chat",
+    "a_record_chat",
+    "record_human_exchange",
+    "GroupRecorder",
+    "record_group_chat",
+]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CODE_NOTICE = re.compile(r"EXECUTING CODE BLOCK(?: \d+)? \(inferred language is (\w+)\)")
@@ -332,4 +340,83 @@ async def a_record_chat(
     """The async twin of :func:`record_chat`, through ``a_initiate_chat``."""
     with _recording(initiator, recipient, quiet, max_turns, trace) as rec:
         result = await initiator.a_initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
+    return RecordedRun(result, rec.trace)
+
+
+# -- group chats ---------------------------------------------------------------------------------
+
+#: The start of the prompt ``GroupChat.manual_select_speaker`` shows (speaker_selection_method="manual").
+MANUAL_SELECTION_PROMPT = "Enter the number of the next speaker"
+
+
+class GroupRecorder(Recorder):
+    """Records a group chat run by ``manager`` (a ``GroupChatManager``): one lane per member and
+    one for the manager. Members are recorded as in a two-agent chat (their messages to the
+    manager, the prompts each member shows its human). A prompt shown while no member is deciding
+    comes from speaker selection (``manual``, or a selector function that asks a person): it is put
+    on the manager's lane. The stop is explained from the group's side: a termination message on
+    the manager, ``max_round``, a member that produced no reply (``exit``, its own limit), or no
+    eligible speaker.
+    """
+
+    def __init__(self, manager: Any, initiator: Optional[ConversableAgent] = None, *, quiet: bool = False) -> None:
+        members = list(manager.groupchat.agents)
+        first = [initiator] if initiator is not None else []
+        super().__init__(*first, *[a for a in members if a is not initiator], quiet=quiet)
+        self.manager = manager
+
+    def input(self, prompt: str = "", *, password: bool = False) -> str:
+        d = self._decision
+        if (d is not None and not d.replied) or not self._sent_first:
+            # a member deciding its reply, or the initiator asking for the task (``message=None``)
+            return super().input(prompt, password=password)
+        why = "manual_selection" if prompt.startswith(MANUAL_SELECTION_PROMPT) else "speaker_selection"
+        self._add(Event("human_prompt", self.manager.name, prompt, detail=why))
+        assert self.inner is not None
+        reply = self.inner.input(prompt, password=password)
+        self._add(Event("human_reply", self.manager.name, reply))
+        return reply
+
+    def end_chat(self, max_turns: Optional[int] = None) -> None:
+        d = self._decision
+        if d is not None and not d.replied:  # the member chosen to speak produced no reply
+            reason, detail = _explain(d)
+            self._add(Event("stop", d.agent, reason, detail=detail))
+            return
+        group, name = self.manager.groupchat, self.manager.name
+        last = group.messages[-1] if group.messages else None
+        if last is not None and self.manager._is_termination_msg(last):
+            who = last.get("name") or "a member"
+            self._add(
+                Event("stop", name, "termination_msg", detail=f"{name} received a termination message from {who}")
+            )
+        elif len(group.messages) >= group.max_round:
+            detail = f"max_round={group.max_round} messages were posted (the opening message counts)"
+            self._add(Event("stop", name, "max_round", detail=detail))
+        else:
+            detail = "speaker selection found no eligible speaker (AutoGen's NoEligibleSpeaker)"
+            self._add(Event("stop", name, "no_eligible_speaker", detail=detail))
+
+
+def record_group_chat(
+    initiator: ConversableAgent, manager: Any, message: Any = None, *, quiet: bool = False, **initiate_kwargs: Any
+) -> RecordedRun:
+    """``initiator.initiate_chat(manager, ...)`` for a ``GroupChatManager``, recorded with a
+    :class:`GroupRecorder`. The ``RecordedRun``'s result is AutoGen's ``ChatResult``; the group's own
+    messages are ``manager.groupchat.messages``. Lesson 12."""
+    with GroupRecorder(manager, initiator, quiet=quiet) as rec:
+        rec.begin_chat()
+        try:
+            result = initiator.initiate_chat(manager, message=message, **initiate_kwargs)
+        except ScriptExhaustedError as exc:
+            if exc.trace is None:
+                exc.trace = rec.trace
+            raise
+        except Exception as exc:
+            # Through a ScriptedModelServer a script that ran out arrives as the client's HTTP error;
+            # the server turns it back into the script's error and passes this trace on.
+            if getattr(exc, "trace", None) is None:
+                exc.trace = rec.trace  # type: ignore[attr-defined]
+            raise
+        rec.end_chat()
     return RecordedRun(result, rec.trace)

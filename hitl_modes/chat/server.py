@@ -82,8 +82,15 @@ class ScriptedModelServer:
         return f"http://{host!s}:{port}/v1"  # type: ignore[str-bytes-safe]  # an IPv4 socket: host is a str
 
     def config(self, model: str) -> Dict[str, Any]:
-        """One ``config_list`` entry that sends ``model``'s requests here and never retries."""
-        return {"model": model, "base_url": self.base_url, "api_key": SCRIPTED_API_KEY, "max_retries": 0}
+        """One ``config_list`` entry that sends ``model``'s requests here and never retries. A zero
+        ``price`` keeps AutoGen from warning, on every call, that a scripted model has no known cost."""
+        return {
+            "model": model,
+            "base_url": self.base_url,
+            "api_key": SCRIPTED_API_KEY,
+            "max_retries": 0,
+            "price": [0.0, 0.0],
+        }
 
     def llm_config(self, model: str, **extra: Any) -> Dict[str, Any]:
         """An agent's ``llm_config``; ``cache_seed=None`` keeps AutoGen's disk cache off (``extra`` overrides)."""
@@ -104,7 +111,11 @@ class ScriptedModelServer:
     # -- life cycle ---------------------------------------------------------------------------
     def start(self) -> ScriptedModelServer:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever, name="hitl-model-server", daemon=True)
+            # A short poll interval: stop() waits for the serving loop's next poll (0.5 s by default),
+            # and a lesson starts and stops a server for every chat.
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="hitl-model-server", daemon=True
+            )
             self._thread.start()
         return self
 
@@ -122,7 +133,10 @@ class ScriptedModelServer:
         self.stop()
         # The chat saw an HTTP error from the client; what went wrong is the script's own error.
         if exc is not None and not isinstance(exc, HitlModesError) and self.errors:
-            raise self.errors[0] from exc
+            error = self.errors[0]
+            if isinstance(error, ScriptExhaustedError) and error.trace is None:
+                error.trace = getattr(exc, "trace", None)  # the partial trace a recording attached
+            raise error from exc
 
     # -- the script ---------------------------------------------------------------------------
     @property

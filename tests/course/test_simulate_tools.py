@@ -149,12 +149,12 @@ def test_console_human_with_the_default_mode_without_a_terminal_exits_4(tmp_path
 
 
 def test_help_documents_every_field():
-    from hitl_modes.cli import SIMULATE_FIELDS
+    from hitl_modes.cli import SIMULATE_HELP
     from hitl_modes.course.scenario import _FIELDS
 
     for field in _FIELDS:
-        assert f"\n  {field} " in SIMULATE_FIELDS, field
-    assert "tool_responses" in SIMULATE_FIELDS and "call_1" in SIMULATE_FIELDS
+        assert f"\n  {field} " in SIMULATE_HELP, field
+    assert "tool_responses" in SIMULATE_HELP and "call_1" in SIMULATE_HELP
 
 
 @pytest.mark.parametrize(
