@@ -1,0 +1,108 @@
+"""The notebook's human: answering ``input()`` and ``getpass()`` through the kernel's stdin channel.
+
+In a Jupyter kernel, ``input()`` and ``getpass()`` send an ``input_request`` message (with the
+prompt, and ``password`` for ``getpass``) on the stdin channel and block until an ``input_reply``
+comes back. nbclient turns that channel off (``allow_stdin = False``), so ``input()`` raises
+``StdinNotImplementedError``; the runner turns it back on and answers each request from one of:
+
+- :class:`ScriptedAnswers`: the script's ``human`` list, in prompt order. Past its end it answers
+  ``"\\x04"``, which ipykernel turns into ``EOFError`` in the notebook: the cell stops at once
+  (never a hang), and the run reports which prompt had no answer.
+- :class:`TerminalAnswers` (recording): the person at this terminal, whose answers are kept.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+import threading
+from dataclasses import dataclass
+from typing import Callable, List, Optional, Sequence
+
+__all__ = ["HumanPrompt", "ScriptedAnswers", "TerminalAnswers", "Answers", "EOF_REPLY"]
+
+#: The ``input_reply`` value ipykernel turns into ``EOFError`` in the notebook.
+EOF_REPLY = "\x04"
+
+
+@dataclass(frozen=True)
+class HumanPrompt:
+    """One ``input()``/``getpass()`` call the notebook made, and what it was answered (None: nothing)."""
+
+    number: int
+    prompt: str
+    password: bool
+    answer: Optional[str]
+
+
+class Answers:
+    """Answers the kernel's prompts in order and records every one (``prompts``, ``calls``, ``last``)."""
+
+    def __init__(self, on_prompt: Optional[Callable[[HumanPrompt], None]] = None) -> None:
+        self.prompts: List[HumanPrompt] = []
+        self.on_prompt = on_prompt
+        self._lock = threading.Lock()
+
+    @property
+    def calls(self) -> int:
+        return len(self.prompts)
+
+    @property
+    def last(self) -> Optional[HumanPrompt]:
+        return self.prompts[-1] if self.prompts else None
+
+    def answer(self, prompt: str, password: bool = False) -> str:
+        """The reply to send for one ``input_request`` (``EOF_REPLY`` when there is none)."""
+        with self._lock:
+            number = len(self.prompts) + 1
+        text = self.next_answer(number, prompt, password)
+        asked = HumanPrompt(number, prompt, password, text)
+        with self._lock:
+            self.prompts.append(asked)
+        if self.on_prompt is not None:
+            self.on_prompt(asked)
+        return EOF_REPLY if text is None else text
+
+    def next_answer(self, number: int, prompt: str, password: bool) -> Optional[str]:
+        raise NotImplementedError
+
+
+class ScriptedAnswers(Answers):
+    """The script's ``human`` list, strictly in order."""
+
+    def __init__(self, answers: Sequence[str], on_prompt: Optional[Callable[[HumanPrompt], None]] = None) -> None:
+        super().__init__(on_prompt)
+        self.answers = list(answers)
+
+    @property
+    def exhausted(self) -> Optional[HumanPrompt]:
+        """The first prompt that found no answer left, if any."""
+        return next((p for p in self.prompts if p.answer is None), None)
+
+    @property
+    def remaining(self) -> List[str]:
+        return self.answers[min(self.calls, len(self.answers)) :]
+
+    def next_answer(self, number: int, prompt: str, password: bool) -> Optional[str]:
+        return self.answers[number - 1] if number <= len(self.answers) else None
+
+
+class TerminalAnswers(Answers):
+    """The person at this terminal types each answer (``getpass`` hides a password); EOF ends the input."""
+
+    def next_answer(self, number: int, prompt: str, password: bool) -> Optional[str]:
+        try:
+            if password:
+                return getpass.getpass(prompt)
+            sys.stdout.write(prompt)
+            sys.stdout.flush()
+            line = sys.stdin.readline()
+        except (EOFError, KeyboardInterrupt):
+            return None
+        if not line:
+            return None
+        return line.rstrip("\n").rstrip("\r")
+
+    @property
+    def recorded(self) -> List[str]:
+        return [p.answer for p in self.prompts if p.answer is not None]
