@@ -146,7 +146,7 @@ class ScriptedModelServer:
             request = ServerRequest(len(self.requests) + 1, model, body)
             self.requests.append(request)
         try:
-            reply = self.reply_for(model, list(body.get("messages") or []))
+            reply = self.reply_for(body)
         except HitlModesError as e:
             self.errors.append(e)
             if self.on_answer is not None:
@@ -156,17 +156,18 @@ class ScriptedModelServer:
             self.on_answer(request, reply, None)
         return _completion(reply, model, request.number)
 
-    def reply_for(self, model: str, messages: List[Dict[str, Any]]) -> Reply:
-        """The reply to one request for ``model``: the next one in its route's script.
+    def reply_for(self, body: Dict[str, Any]) -> Reply:
+        """The reply to one request ``body``: the next one in the script of its ``model``'s route.
 
         A subclass may answer some other way (forward it to a real model, for recording)."""
+        model = str(body.get("model") or "")
         try:
             llm = self.route(model)
         except KeyError as e:
             raise _UnknownModelError(
                 str(e.args[0]) + ". Add a route for it, or give the server a default script."
             ) from None
-        return llm.next_reply(messages)
+        return llm.next_reply(list(body.get("messages") or []))
 
 
 class _UnknownModelError(HitlModesError):
@@ -235,7 +236,8 @@ def _handler_for(server: ScriptedModelServer) -> type:
             try:
                 payload = server.answer(body)
             except HitlModesError as e:
-                self._error(400, str(e), "script_exhausted" if isinstance(e, ScriptExhaustedError) else "no_route")
+                kind = "script_exhausted" if isinstance(e, ScriptExhaustedError) else "refused"
+                self._error(400, str(e), kind)
                 return
             self._send(200, payload)
 

@@ -41,7 +41,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.record:
         from .record import record_notebook
 
-        run = record_notebook(notebook, args.record, output=args.output or DEFAULT_OUTPUT, timeout=args.timeout)
+        print(f"{_PROG}: recording {notebook} to {args.record}: a real model answers, and you do", flush=True)
+        run = record_notebook(
+            notebook, args.record, output=args.output or DEFAULT_OUTPUT, timeout=args.timeout, echo=_echo
+        )
+        if run.exit_code != EXIT_INVALID:
+            print(f"{_PROG}: wrote {args.record} ({run.model_calls} model replies, {run.human_prompts} human answers)")
     else:
         from .runner import run_notebook
 

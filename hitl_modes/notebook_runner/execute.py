@@ -158,6 +158,8 @@ class _StdinNotebookClient(NotebookClient):
             if msg["header"]["msg_type"] != "input_request":
                 continue
             content = msg["content"]
+            if self.show_output:  # a person reads the output first: let what the kernel printed arrive
+                await asyncio.sleep(0.3)
             # to_thread: a person at a terminal may take a while; the output keeps flowing meanwhile.
             text = await asyncio.to_thread(
                 self.answers.answer, str(content.get("prompt", "")), bool(content.get("password"))

@@ -20,6 +20,8 @@ __all__ = [
     "run_notebook",
     "read_notebook",
     "default_output",
+    "output_path",
+    "DEFAULT_OUTPUT",
     "EXIT_OK",
     "EXIT_CELL_ERROR",
     "EXIT_INVALID",
@@ -92,7 +94,7 @@ def run_notebook(
     try:
         replay = script if isinstance(script, ReplayScript) else load_script(script)
         nb = read_notebook(notebook)
-        out = _output_path(notebook, output)
+        out = output_path(notebook, output)
         if timeout is not None and timeout <= 0:
             raise ScriptFileError(f"--timeout must be a positive number of seconds, got {timeout}")
     except ScriptFileError as e:
@@ -130,7 +132,7 @@ def run_notebook(
     return run
 
 
-def _output_path(notebook: Path, output: Union[str, Path, None]) -> Optional[Path]:
+def output_path(notebook: Path, output: Union[str, Path, None]) -> Optional[Path]:
     if output is None:
         return None
     out = default_output(notebook) if output == DEFAULT_OUTPUT else Path(output)
