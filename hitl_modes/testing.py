@@ -10,19 +10,25 @@ Both are strict: at teardown a test fails if a scripted reply was never used.
 
 from __future__ import annotations
 
-from typing import Callable, Iterator, List, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, List, Sequence
 
 import pytest
 
-from .chat.human import ScriptedHuman
 from .chat.llm import Reply, ScriptedLLM
 
+if TYPE_CHECKING:  # imported when a fixture is used: loading the plugin does not import AutoGen
+    from .chat.human import ScriptedHuman
+
 __all__ = ["scripted_human", "scripted_llm"]
+
+pytest_plugins = ["hitl_modes.notebook_runner.pytest_plugin"]  # pytest --hitl-notebooks (run-notebook)
 
 
 @pytest.fixture
 def scripted_human() -> Iterator[Callable[..., ScriptedHuman]]:
     """A factory: ``scripted_human(replies, strict=True)`` installs a ScriptedHuman for the test."""
+    from .chat.human import ScriptedHuman
+
     made: List[ScriptedHuman] = []
 
     def make(replies: Sequence[str] = (), **kwargs: object) -> ScriptedHuman:
