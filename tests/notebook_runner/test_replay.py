@@ -175,3 +175,33 @@ def test_the_disk_cache_answers_repeats_within_a_run_and_nothing_leaks_between_r
     assert (second.exit_code, second.timeline) == (0, first.timeline), second.message
     assert "The one answer." in output_text(tmp_path / "cached.replayed.ipynb")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cached.ipynb", "cached.replay.json", "cached.replayed.ipynb"]
+
+
+def test_a_scripted_tool_call_runs_the_notebooks_registered_function(tmp_path):
+    cells = [
+        """
+        import autogen
+        llm = {"config_list": autogen.config_list_from_json("OAI_CONFIG_LIST"), "cache_seed": None}
+        assistant = autogen.AssistantAgent("assistant", llm_config=llm)
+        user = autogen.UserProxyAgent(
+            "user",
+            human_input_mode="NEVER",
+            code_execution_config=False,
+            is_termination_msg=lambda m: (m.get("content") or "").endswith("TERMINATE"),
+        )
+
+        def add(a: int, b: int) -> int:
+            return a + b
+
+        autogen.register_function(add, caller=assistant, executor=user, description="Add two numbers")
+        result = user.initiate_chat(assistant, message="What is 2 + 3?")
+        assert result.chat_history[2]["content"] == "5", result.chat_history
+        """,
+    ]
+    script = {
+        "model": [{"tool_calls": [{"name": "add", "arguments": {"a": 2, "b": 3}}]}, "The sum is 5. TERMINATE"],
+    }
+    notebook, run = _run(tmp_path, "tools", cells, script)
+    assert run.exit_code == 0, run.message
+    assert run.timeline[0].endswith("-> reply #1: tool call add")
+    assert "last from tool: '5'" in run.timeline[1]
