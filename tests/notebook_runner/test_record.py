@@ -140,3 +140,17 @@ def test_recording_without_a_configured_model_is_exit_2(tmp_path, capsys, monkey
     assert main(["run-notebook", str(notebook), "--record", str(tmp_path / "s.json")]) == 2
     assert "recording needs a real model: set OAI_CONFIG_LIST" in capsys.readouterr().err
     assert not (tmp_path / "s.json").exists()
+
+
+def test_forwarding_picks_the_entry_that_names_the_model_and_passes_on_refusals():
+    from hitl_modes.notebook_runner.record import ForwardingModelServer, UpstreamError
+
+    with ScriptedModelServer(default=["from A"]) as a, ScriptedModelServer(default=["from B"]) as b:
+        forward = ForwardingModelServer([Upstream("model-a", a.base_url, "ka"), Upstream("model-b", b.base_url, "kb")])
+        hello = [{"role": "user", "content": "hi"}]
+        assert forward.reply_for({"model": "model-b", "messages": hello}) == "from B"
+        assert forward.reply_for({"model": "unnamed", "messages": hello}) == "from A"  # the first entry
+        with pytest.raises(UpstreamError, match="answered HTTP 400: .*model call #2, but only 1 replies"):
+            forward.reply_for({"model": "model-a", "messages": hello})
+    assert forward.recorded == ["from B", "from A"]  # a refusal records nothing
+    assert [r.model for r in a.requests] == ["unnamed", "model-a"]
