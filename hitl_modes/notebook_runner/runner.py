@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any, Callable, List, Optional, Union
 
 from ..chat.llm import ScriptedLLM
+from ..chat.server import ServerRequest
 from ..errors import HitlModesError, ScriptExhaustedError
 from .script import ReplayScript, ScriptFileError, count, load_script, unused
+from .stdin import ScriptedAnswers
 
 __all__ = [
     "NotebookRun",
@@ -102,8 +104,7 @@ def run_notebook(
     script_name = str(script) if not isinstance(script, ReplayScript) else "the script"
 
     from ..chat.server import ScriptedModelServer
-    from .execute import Timeline, execute_notebook
-    from .stdin import ScriptedAnswers
+    from .execute import Timeline, execute_notebook  # nbclient: only when a notebook runs
 
     timeline = Timeline(echo)
     model = ScriptedLLM(replay.model, name="model")
@@ -146,14 +147,19 @@ def output_path(notebook: Path, output: Union[str, Path, None]) -> Optional[Path
 
 
 def _ran_out(
-    errors: List[HitlModesError], requests: List[Any], model: ScriptedLLM, scripted: int, answers: Any, script: str
+    errors: List[HitlModesError],
+    requests: List[ServerRequest],
+    model: ScriptedLLM,
+    scripted: int,
+    answers: ScriptedAnswers,
+    script: str,
 ) -> List[str]:
     problems: List[str] = []
     exhausted = next((e for e in errors if isinstance(e, ScriptExhaustedError)), None)
     if exhausted is not None:
         request = model.requests[exhausted.call - 1]
-        sent = next((r for r in requests if r.body.get("messages") == request.messages), None)
-        to = f" (to model {sent.model!r})" if sent is not None else ""
+        # One script answers every model name, so its call number is the server's request number.
+        to = f" (to model {requests[exhausted.call - 1].model!r})" if len(requests) >= exhausted.call else ""
         problems.append(
             f"the model script ran out: model call #{exhausted.call}{to} found no reply; "
             f"{script} has {count(scripted, 'model reply', 'model replies')}. "
