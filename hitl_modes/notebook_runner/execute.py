@@ -143,7 +143,7 @@ class _StdinNotebookClient(NotebookClient):
                 self.failure = CellFailure(cell_index + 1, _error_line(e), cell.source)
             raise
         except CellTimeoutError:
-            late = f"TimeoutError: still running after {self.timeout} s (--timeout)"
+            late = f"TimeoutError: still running after {self.timeout} s (the timeout per cell)"
             self.failure = CellFailure(cell_index + 1, late, cell.source)
             raise
         finally:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from ..chat.llm import Reply
-from ..chat.server import ScriptedModelServer
+from ..chat.server import AnswerListener, ScriptedModelServer
 from ..errors import HitlModesError, LiveConfigError
 from .runner import DEFAULT_OUTPUT
 from .script import DEFAULT_MODELS, SCRIPT_SUFFIXES, ReplayScript, ScriptFileError, save_script
@@ -86,7 +86,7 @@ class ForwardingModelServer(ScriptedModelServer):
     the replies in call order, in the script's own form."""
 
     def __init__(
-        self, upstreams: List[Upstream], *, on_answer: Optional[Callable[..., None]] = None, timeout: float = 600
+        self, upstreams: List[Upstream], *, on_answer: Optional[AnswerListener] = None, timeout: float = 600
     ) -> None:
         super().__init__(on_answer=on_answer)
         self.upstreams = upstreams

@@ -64,7 +64,7 @@ def test_exit_1_when_a_cell_runs_past_the_timeout(tmp_path):
     write_script(tmp_path, "s.json", {"human": []})
     proc = _cli(str(notebook), "--script", "s.json", "--timeout", "2", cwd=tmp_path)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "cell 1 raised TimeoutError: still running after 2 s (--timeout)" in proc.stderr
+    assert "cell 1 raised TimeoutError: still running after 2 s (the timeout per cell)" in proc.stderr
 
 
 def test_exit_3_when_the_model_script_runs_out(tmp_path):
