@@ -29,6 +29,8 @@ from .stdin import Answers, HumanPrompt
 
 __all__ = ["CellFailure", "Timeline", "execute_notebook", "KERNEL_NAME"]
 
+_INTERRUPTED = "KeyboardInterrupt: the run was interrupted (Ctrl-C) and the kernel stopped"
+
 #: The kernel every notebook runs in: this Python's own (the one AutoGen and hitl-modes are installed in).
 KERNEL_NAME = "python3"
 
@@ -160,10 +162,8 @@ class _StdinNotebookClient(NotebookClient):
             content = msg["content"]
             if self.show_output:  # a person reads the output first: let what the kernel printed arrive
                 await asyncio.sleep(0.3)
-            # to_thread: a person at a terminal may take a while; the output keeps flowing meanwhile.
-            text = await asyncio.to_thread(
-                self.answers.answer, str(content.get("prompt", "")), bool(content.get("password"))
-            )
+            prompt, password = str(content.get("prompt", "")), bool(content.get("password"))
+            text = await _in_daemon_thread(self.answers.answer, prompt, password)
             self.kc.input(text)
 
     def output(self, outs: List[Any], msg: Dict[str, Any], display_id: Optional[str], cell_index: int) -> Any:
@@ -172,6 +172,33 @@ class _StdinNotebookClient(NotebookClient):
             stream.write(msg["content"].get("text", ""))
             stream.flush()
         return super().output(outs, msg, display_id, cell_index)
+
+
+async def _in_daemon_thread(func: Callable[..., str], *args: Any) -> str:
+    """``func(*args)`` in a daemon thread: a person at a terminal may take a while (the output keeps
+    flowing meanwhile), and a Ctrl-C that ends the run must not then wait for their Enter, as a
+    pool thread would at exit."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[str] = loop.create_future()
+
+    def settle(result: Any, error: Optional[BaseException]) -> None:
+        if done.done():
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)
+
+    def work() -> None:
+        try:
+            result, error = func(*args), None
+        except BaseException as e:  # handed to the awaiting coroutine
+            result, error = None, e
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=work, name="hitl-run-notebook-human", daemon=True).start()
+    return await done
 
 
 def _error_line(error: CellExecutionError) -> str:
@@ -220,6 +247,12 @@ def execute_notebook(
                     except DeadKernelError:
                         tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]
                         return CellFailure(timeline.cell, "DeadKernelError: the kernel died. " + " | ".join(tail), "")
+                    except AssertionError:
+                        # Ctrl-C: nbclient's own SIGINT handler shuts the kernel down, and its second
+                        # clean-up then fails on the manager it already dropped (nbclient 0.11).
+                        if client.km is not None:
+                            raise
+                        return CellFailure(timeline.cell, _INTERRUPTED, "")
         finally:
             refusing.close()
     return None

@@ -7,6 +7,7 @@ import json
 import os
 import pty
 import select
+import signal
 import sys
 import time
 from pathlib import Path
@@ -68,11 +69,20 @@ class Terminal:
     def type(self, line: str) -> None:
         os.write(self.fd, line.encode() + b"\r")
 
-    def wait(self) -> int:
+    def wait(self, patience: float = 180) -> int:
+        """The exit code, once the child has ended; stops it (and fails) if it is still running after ``patience``."""
+        deadline = time.monotonic() + patience
         while True:
+            if time.monotonic() > deadline:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+                raise AssertionError(f"still running after {patience} s:\n{self.seen.decode(errors='replace')}")
+            ready, _, _ = select.select([self.fd], [], [], 1)
+            if not ready:
+                continue
             try:
                 chunk = os.read(self.fd, 4096)
-            except OSError:
+            except OSError:  # the child closed the terminal
                 break
             if not chunk:
                 break
@@ -154,3 +164,20 @@ def test_forwarding_picks_the_entry_that_names_the_model_and_passes_on_refusals(
             forward.reply_for({"model": "model-a", "messages": hello})
     assert forward.recorded == ["from B", "from A"]  # a refusal records nothing
     assert [r.model for r in a.requests] == ["unnamed", "model-a"]
+
+
+def test_ctrl_c_while_the_person_is_asked_ends_the_recording_without_waiting_for_enter(tmp_path):
+    write_notebook(tmp_path, "chat", CELLS)
+    with ScriptedModelServer(default=[]) as upstream:
+        env = {k: v for k, v in os.environ.items() if k != "OAI_CONFIG_LIST"}
+        env.update({"OPENAI_API_KEY": "sk-the-users-real-key", "OPENAI_BASE_URL": upstream.base_url})
+        argv = [sys.executable, "-m", "hitl_modes", "run-notebook", "chat.ipynb", "--record", "chat.replay.json"]
+        term = Terminal(argv, tmp_path, env)
+        term.read_until("Token: ")
+        os.write(term.fd, b"\x03")  # Ctrl-C: SIGINT to the foreground process group
+        code = term.wait()
+    shown = term.seen.decode(errors="replace")
+    assert code == 1, shown
+    assert "cell 1 raised KeyboardInterrupt: the run was interrupted (Ctrl-C)" in shown
+    assert json.loads((tmp_path / "chat.replay.json").read_text()) == {"model": [], "human": []}
+    assert upstream.requests == []
