@@ -205,3 +205,30 @@ def test_a_scripted_tool_call_runs_the_notebooks_registered_function(tmp_path):
     assert run.exit_code == 0, run.message
     assert run.timeline[0].endswith("-> reply #1: tool call add")
     assert "last from tool: '5'" in run.timeline[1]
+
+
+def test_a_cache_the_user_already_has_never_answers_a_replay(tmp_path):
+    """The user ran the notebook for real first (here: plain nbclient against a loopback model), which
+    left `.cache/41` beside it holding the answer. The replay neither reads nor changes it."""
+    import json
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from hitl_modes.chat.server import ScriptedModelServer
+
+    notebook = write_notebook(tmp_path, "cached", CACHED)
+    with ScriptedModelServer(default=["The user's own answer."]) as real:
+        config = tmp_path.parent / f"{tmp_path.name}-OAI_CONFIG_LIST"
+        config.write_text(json.dumps([{"model": "gpt-4o-mini", "base_url": real.base_url, "api_key": "k"}]))
+        env = dict(os.environ, OAI_CONFIG_LIST=str(config))
+        nb = nbformat.read(str(notebook), as_version=4)
+        NotebookClient(nb, kernel_name="python3", timeout=600).execute(cwd=str(tmp_path), env=env)
+    assert (tmp_path / ".cache" / "41").is_dir() and len(real.requests) == 1
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in (tmp_path / ".cache").rglob("*"))
+
+    run = run_notebook(notebook, write_script(tmp_path, "cached.replay.json", {"model": ["The one answer."]}))
+    assert run.exit_code == 0, run.message  # the script's reply was used: the user's cache answered nothing
+    assert "The one answer." in output_text(tmp_path / "cached.replayed.ipynb")
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in (tmp_path / ".cache").rglob("*")) == before
