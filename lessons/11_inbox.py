@@ -84,8 +84,8 @@ def ops_proxy(mode="ALWAYS"):
 
 def model_received(assistant, text):
     """How many times `text` is in the last request the (scripted) model got."""
-    requests = getattr(assistant.hitl_llm, "requests", [])
-    return [m.get("content") for m in requests[-1].messages].count(text) if requests else 0
+    calls = getattr(assistant.hitl_llm, "calls", [])
+    return [m.get("content") for m in calls[-1].messages].count(text) if calls else 0
 
 
 # %% [markdown]

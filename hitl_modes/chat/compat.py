@@ -9,15 +9,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from importlib import metadata
-from typing import Any, List, Mapping, NamedTuple, Union
+from typing import Any, List, NamedTuple
 
 __all__ = [
     "in_notebook",
     "event_text",
-    "message_as_text",
     "Distribution",
     "classic_distribution",
     "asks_twice_in_async_chats",
@@ -66,26 +64,3 @@ def event_text(event: Any) -> str:
     else:
         parts.append(f"{event}\n")
     return "".join(parts)
-
-
-def message_as_text(message: Union[str, Mapping[str, Any], None]) -> str:
-    """The text of an AutoGen message to assess: its content, plus each tool or function call written
-    as a Python call (``send_email(to='a@b.c', ...)``) so the same rules read it."""
-    if message is None:
-        return ""
-    if isinstance(message, str):
-        return message
-    parts = [str(message.get("content") or "")]
-    calls = [c.get("function", {}) for c in message.get("tool_calls") or []]
-    if message.get("function_call"):
-        calls.append(message["function_call"])
-    for call in calls:
-        name = str(call.get("name") or "tool")
-        raw = call.get("arguments") or "{}"
-        try:
-            args = json.loads(raw) if isinstance(raw, str) else dict(raw)
-            rendered = ", ".join(f"{k}={v!r}" for k, v in args.items()) if isinstance(args, dict) else repr(args)
-        except (ValueError, TypeError):
-            rendered = repr(raw)
-        parts.append(f"```python\n{name}({rendered})\n```")
-    return "\n".join(p for p in parts if p)

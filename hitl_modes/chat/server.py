@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
-from ..errors import HitlModesError, ScriptExhaustedError
+from ..errors import HitlModesError, ScriptExhaustedError, UnknownModelError
 from .llm import Reply, ScriptedLLM
 
 __all__ = ["ScriptedModelServer", "ServerRequest", "SCRIPTED_API_KEY", "AnswerListener"]
@@ -52,7 +52,7 @@ AnswerListener = Callable[["ServerRequest", Optional[Reply], Optional[HitlModesE
 class ServerRequest:
     """One HTTP request the server answered (or refused), in arrival order across all routes."""
 
-    number: int
+    call: int
     model: str
     body: Dict[str, Any]
 
@@ -76,7 +76,7 @@ class ScriptedModelServer:
     ) -> None:
         self._routes: Dict[str, ScriptedLLM] = {name: _as_llm(name, s) for name, s in (routes or {}).items()}
         self.default: Optional[ScriptedLLM] = _as_llm("default", default) if default is not None else None
-        self.requests: List[ServerRequest] = []
+        self.calls: List[ServerRequest] = []  # every request, across routes (as respx's router.calls)
         self.errors: List[HitlModesError] = []
         self.on_answer = on_answer
         self._lock = threading.Lock()
@@ -134,6 +134,18 @@ class ScriptedModelServer:
             raise self.errors[0] from exc
 
     # -- the script ---------------------------------------------------------------------------
+    @property
+    def call_count(self) -> int:
+        return len(self.calls)
+
+    @property
+    def called(self) -> bool:
+        return bool(self.calls)
+
+    @property
+    def last(self) -> Optional[ServerRequest]:
+        return self.calls[-1] if self.calls else None
+
     def assert_all_used(self) -> None:
         """Fail if any route (or the default) has replies no request asked for."""
         for llm in [*self._routes.values(), *([self.default] if self.default else [])]:
@@ -143,8 +155,8 @@ class ScriptedModelServer:
         """The chat-completion response for one request ``body``; raises the route's error when it cannot."""
         model = str(body.get("model") or "")
         with self._lock:
-            request = ServerRequest(len(self.requests) + 1, model, body)
-            self.requests.append(request)
+            request = ServerRequest(len(self.calls) + 1, model, body)
+            self.calls.append(request)
         try:
             reply = self.reply_for(body)
         except HitlModesError as e:
@@ -154,7 +166,7 @@ class ScriptedModelServer:
             raise
         if self.on_answer is not None:
             self.on_answer(request, reply, None)
-        return _completion(reply, model, request.number)
+        return _completion(reply, model, request.call)
 
     def reply_for(self, body: Dict[str, Any]) -> Reply:
         """The reply to one request ``body``: the next one in the script of its ``model``'s route.
@@ -164,14 +176,10 @@ class ScriptedModelServer:
         try:
             llm = self.route(model)
         except KeyError as e:
-            raise _UnknownModelError(
+            raise UnknownModelError(
                 str(e.args[0]) + ". Add a route for it, or give the server a default script."
             ) from None
         return llm.next_reply(list(body.get("messages") or []))
-
-
-class _UnknownModelError(HitlModesError):
-    pass
 
 
 def _as_llm(name: str, script: Script) -> ScriptedLLM:

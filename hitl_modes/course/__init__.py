@@ -5,7 +5,9 @@ One concept: teaching machinery, not part of what a learner's own code imports.
 Modules:
     lesson      Lesson: offline by default, ``--live``, ``--human console|inbox``, claims
     exercises/  checks a learner runs on their own answers, one module per lesson
-    scenario    the scenario driver behind ``hitl-modes simulate``
+    scripted_chat  run_scripted_chat: the one scripted two-agent chat behind simulate, the exercise
+                checks and the limit experiments
+    scenario    the scenario file behind ``hitl-modes simulate``
     limits      which limit ends a chat (Lesson 04)
     table       a results table: text in a terminal, HTML in a notebook
     headless    run a snippet with nobody at stdin (Lesson 03)

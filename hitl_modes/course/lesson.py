@@ -27,7 +27,7 @@ from ..chat.llm import Reply, ScriptedLLM
 from ..chat.record import RecordedRun, a_record_chat, record_chat
 from ..chat.trace import Trace
 
-__all__ = ["Lesson", "HUMAN_KINDS", "register_human_kind", "in_notebook", "lessons_dir", "list_lessons"]
+__all__ = ["Lesson", "HUMAN_KINDS", "register_human_kind", "lessons_dir", "list_lessons"]
 
 #: What the scripted model says once its script is used up, when a person is the human.
 SCRIPT_ENDED_REPLY = "(The scripted model has no more replies for this lesson.) TERMINATE"

@@ -8,17 +8,17 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from ..chat.human import ConsoleHuman, ScriptedHuman
 from ..chat.llm import ScriptedLLM
-from ..chat.record import RecordedRun, record_chat
+from ..chat.record import RecordedRun
 from ..errors import ScenarioError
+from .scripted_chat import AUTOGEN_DEFAULT, run_scripted_chat
 
 __all__ = ["Scenario", "parse_scenario", "load_scenario", "run_scenario", "simulation_report", "MODES"]
 
 MODES = ("NEVER", "TERMINATE", "ALWAYS")
-_OMITTED: Any = object()
 _FIELDS = (
     "mode",
     "task",
@@ -41,7 +41,7 @@ class Scenario:
     max_consecutive_auto_reply: Optional[int] = None
     max_turns: Optional[int] = None
     termination: Optional[str] = "TERMINATE"
-    default_auto_reply: Any = _OMITTED
+    default_auto_reply: Any = AUTOGEN_DEFAULT
     code_execution: bool = False
 
     @property
@@ -87,8 +87,8 @@ def parse_scenario(data: Any) -> Scenario:
         raise ScenarioError(
             "termination", f"must be a string (a substring of the content) or null, got {termination!r}"
         )
-    default_auto_reply = data.get("default_auto_reply", _OMITTED)
-    if default_auto_reply is not _OMITTED and not isinstance(default_auto_reply, (str, dict, type(None))):
+    default_auto_reply = data.get("default_auto_reply", AUTOGEN_DEFAULT)
+    if default_auto_reply is not AUTOGEN_DEFAULT and not isinstance(default_auto_reply, (str, dict, type(None))):
         raise ScenarioError("default_auto_reply", f"must be a string, an object or null, got {default_auto_reply!r}")
     code_execution = data.get("code_execution", False)
     if not isinstance(code_execution, bool):
@@ -109,33 +109,11 @@ def load_scenario(path: Union[str, Path]) -> Scenario:
     return parse_scenario(data)
 
 
-def build_agents(s: Scenario, work_dir: Optional[str] = None) -> Tuple[Any, Any, ScriptedLLM]:
-    """The two agents a scenario describes: everything not in the scenario stays at AutoGen's default."""
-    import autogen
-
-    kwargs: Dict[str, Any] = {"human_input_mode": s.mode}
-    if s.max_consecutive_auto_reply is not None:
-        kwargs["max_consecutive_auto_reply"] = s.max_consecutive_auto_reply
-    if s.termination is not None:
-        marker = s.termination
-        kwargs["is_termination_msg"] = lambda m: marker in (m.get("content") or "")
-    if s.default_auto_reply is not _OMITTED:
-        kwargs["default_auto_reply"] = s.default_auto_reply
-    if s.code_execution:
-        kwargs["code_execution_config"] = {
-            "work_dir": work_dir or tempfile.mkdtemp(prefix="hitl-"),
-            "use_docker": False,
-        }
-    else:
-        kwargs["code_execution_config"] = False
-    user_proxy = autogen.UserProxyAgent("user_proxy", **kwargs)
-    llm = ScriptedLLM(s.llm)
-    assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
-    return user_proxy, assistant, llm
-
-
 def run_scenario(s: Scenario, *, quiet: bool = False) -> Tuple[RecordedRun, ScriptedLLM, Any]:
-    """Run a scenario. Raises ScriptExhaustedError or NoHumanAvailableError as the chat does."""
+    """Run a scenario. Raises ScriptExhaustedError or NoHumanAvailableError as the chat does.
+
+    ``user_proxy`` gets the scenario's settings, the assistant AutoGen's defaults; ``termination``
+    is a substring of ``content or ""`` (None: AutoGen's default check)."""
     prompts_to = sys.stderr if quiet else None  # quiet means stdout is machine-readable
     human: Any = (
         ConsoleHuman(s.mode, prompt_stream=prompts_to)
@@ -143,10 +121,24 @@ def run_scenario(s: Scenario, *, quiet: bool = False) -> Tuple[RecordedRun, Scri
         else ScriptedHuman(s.human, strict=False, echo=not quiet)
     )
     with tempfile.TemporaryDirectory(prefix="hitl-sim-") as work_dir:
-        user_proxy, assistant, llm = build_agents(s, work_dir)
-        with human:
-            run = record_chat(user_proxy, assistant, s.task, max_turns=s.max_turns, quiet=quiet, silent=quiet)
-    return run, llm, human
+        chat = run_scripted_chat(
+            s.llm,
+            human,
+            s.task,
+            human_input_mode=s.mode,
+            is_termination_msg=None if s.termination is None else _contains(s.termination),
+            max_consecutive_auto_reply=s.max_consecutive_auto_reply,
+            default_auto_reply=s.default_auto_reply,
+            code_execution_config={"work_dir": work_dir, "use_docker": False} if s.code_execution else False,
+            max_turns=s.max_turns,
+            quiet=quiet,
+        )
+    assert chat.run is not None  # report_exhausted=(): a script that ran out raised
+    return chat.run, chat.llm, human
+
+
+def _contains(marker: str) -> Callable[[Dict[str, Any]], bool]:
+    return lambda m: marker in (m.get("content") or "")
 
 
 def simulation_report(
@@ -162,7 +154,7 @@ def simulation_report(
         "messages": messages,
         "human_prompts": run.trace.human_prompts,
         "human_replies": run.trace.human_replies,
-        "llm_calls": llm.calls,
+        "llm_calls": llm.call_count,
         "stop_reason": stop.reason if stop else None,
         "stopped_by": stop.agent if stop else None,
         "stop_detail": stop.detail if stop else None,

@@ -32,13 +32,14 @@ from importlib import resources
 from typing import Any, AsyncIterator, Dict, List, Optional, Protocol, Sequence, Tuple
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ..approvals.audit import reply_decision
+from ..approvals.vocabulary import reply_decision
 from .store import MAX_TIMEOUT_SECONDS, PROMPT_ID_PATTERN, ConversationTurn, InboxStore
 
 __all__ = ["create_inbox_app", "RiskAssessor", "MAX_BODY_BYTES", "LOOPBACK_HOSTS"]
@@ -69,13 +70,6 @@ class RiskAssessor(Protocol):
     def assess(self, text: str) -> Any: ...
 
 
-class _BadRequest(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": message, **extra}, status_code=status, headers=_SECURITY_HEADERS)
 
@@ -88,38 +82,38 @@ async def _json_body(request: Request) -> Dict[str, Any]:
     """The body as a JSON object, or a 4xx naming what is wrong (size is capped by Starlette: 413)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
-        raise _BadRequest(415, f"send JSON with Content-Type: application/json (got {content_type or 'none'!r})")
+        raise HTTPException(415, f"send JSON with Content-Type: application/json (got {content_type or 'none'!r})")
     raw = await request.body()
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise _BadRequest(400, f"the body is not valid UTF-8 JSON: {e}") from None
+        raise HTTPException(400, f"the body is not valid UTF-8 JSON: {e}") from None
     if not isinstance(data, dict):
-        raise _BadRequest(400, f"the body must be a JSON object, got {type(data).__name__}")
+        raise HTTPException(400, f"the body must be a JSON object, got {type(data).__name__}")
     return data
 
 
 def _field(data: Dict[str, Any], name: str, kind: type, *, required: bool = True, default: Any = None) -> Any:
     if name not in data or data[name] is None:
         if required:
-            raise _BadRequest(422, f"missing field {name!r}")
+            raise HTTPException(422, f"missing field {name!r}")
         return default
     value = data[name]
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise _BadRequest(422, f"field {name!r} must be a {kind.__name__}, got {type(value).__name__}")
+        raise HTTPException(422, f"field {name!r} must be a {kind.__name__}, got {type(value).__name__}")
     return value
 
 
 def _conversation(data: Dict[str, Any]) -> List[ConversationTurn]:
     turns = _field(data, "conversation", list, required=False, default=[])
     if len(turns) > _MAX_CONVERSATION:
-        raise _BadRequest(422, f"at most {_MAX_CONVERSATION} conversation messages, got {len(turns)}")
+        raise HTTPException(422, f"at most {_MAX_CONVERSATION} conversation messages, got {len(turns)}")
     out = []
     for i, t in enumerate(turns):
         if not isinstance(t, dict) or not all(isinstance(t.get(k, ""), str) for k in ("name", "role", "content")):
-            raise _BadRequest(422, f"conversation[{i}] must be an object of strings name, role, content")
+            raise HTTPException(422, f"conversation[{i}] must be an object of strings name, role, content")
         out.append(ConversationTurn(t.get("name", ""), t.get("role", ""), t.get("content", "")))
     return out
 
@@ -184,7 +178,7 @@ def create_inbox_app(
     def prompt_id_of(request: Request) -> str:
         prompt_id = request.path_params["prompt_id"]
         if not PROMPT_ID_PATTERN.match(prompt_id):
-            raise _BadRequest(422, "a prompt id is 8-64 letters, digits, '-' or '_'")
+            raise HTTPException(422, "a prompt id is 8-64 letters, digits, '-' or '_'")
         return str(prompt_id)
 
     async def index(request: Request) -> Response:
@@ -207,7 +201,7 @@ def create_inbox_app(
         prompt = _field(data, "prompt", str)
         timeout = _field(data, "timeout", float)
         if not 0 < timeout <= MAX_TIMEOUT_SECONDS:
-            raise _BadRequest(422, f"timeout must be in (0, {MAX_TIMEOUT_SECONDS:.0f}] seconds, got {timeout}")
+            raise HTTPException(422, f"timeout must be in (0, {MAX_TIMEOUT_SECONDS:.0f}] seconds, got {timeout}")
         conversation = _conversation(data)
         existing = store.get(prompt_id)
         if existing is None:
@@ -232,7 +226,7 @@ def create_inbox_app(
         try:
             wait = float(request.query_params.get("wait", "0"))
         except ValueError:
-            raise _BadRequest(422, "wait must be a number of seconds") from None
+            raise HTTPException(422, "wait must be a number of seconds") from None
         wait = max(0.0, min(wait, LONG_POLL_SECONDS))
         deadline = asyncio.get_running_loop().time() + wait
         while True:
@@ -269,11 +263,11 @@ def create_inbox_app(
         data = await _json_body(request)
         action = _field(data, "action", str)
         if action not in _ACTIONS:
-            raise _BadRequest(422, f"action must be one of {', '.join(_ACTIONS)}; got {action!r}")
+            raise HTTPException(422, f"action must be one of {', '.join(_ACTIONS)}; got {action!r}")
         text = _field(data, "text", str, required=False, default="")
         if action == "reply":
             if not text.strip():
-                raise _BadRequest(422, "a reply needs text; to proceed without feedback use approve")
+                raise HTTPException(422, "a reply needs text; to proceed without feedback use approve")
             response = text
         else:
             response = "" if action == "approve" else "exit"
@@ -314,8 +308,8 @@ def create_inbox_app(
         async def run(request: Request) -> Response:
             try:
                 return await endpoint(request)
-            except _BadRequest as e:
-                return _error(e.status, e.message)
+            except HTTPException as e:  # a bad request, raised by the helpers below
+                return _error(e.status_code, e.detail)
 
         run.__name__ = endpoint.__name__
         return run

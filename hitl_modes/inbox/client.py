@@ -20,13 +20,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
-from ..errors import HitlModesError
+from ..errors import InboxError, InboxUnavailableError
 
 __all__ = [
     "base_url",
     "InboxClient",
-    "InboxError",
-    "InboxUnavailableError",
     "HttpAnswer",
     "http_request",
     "fit_conversation",
@@ -41,14 +39,6 @@ def base_url(url: str) -> str:
     """The inbox's base URL from what a person may paste: the printed link ``http://host:port/#token=...``
     included. Drop the fragment first, then the trailing slash."""
     return url.split("#", 1)[0].rstrip("/")
-
-
-class InboxError(HitlModesError):
-    """The inbox refused a request for a reason retrying cannot fix (a 4xx answer)."""
-
-
-class InboxUnavailableError(InboxError):
-    """Nothing answers at the inbox URL."""
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,11 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from autogen import ConversableAgent
 
-from ..agents.queue_human import Question, QueueHuman, reply_decision
+from ..agents.queue_human import Question, QueueHuman
 from ..approvals.audit import open_audit_log
-from ..chat.compat import message_as_text
+from ..approvals.vocabulary import Decision, reply_decision
 from ..chat.human import mode_can_ask_human
+from ..chat.messages import message_text
 from ..chat.stream import InstallableStream
 from .client import InboxClient, fit_conversation
 from .store import MAX_TIMEOUT_SECONDS
@@ -43,15 +44,13 @@ DEFAULT_INBOX_TIMEOUT = 300.0
 _PARTNER = re.compile(r"feedback to (.+?)\. Press enter")
 
 
-@dataclass(frozen=True)
-class InboxDecision:
-    """What the chat received for one prompt, and why."""
+@dataclass(frozen=True, kw_only=True)
+class InboxDecision(Decision):
+    """What the chat received for one prompt in the inbox, and why (Lesson 11): ``decision`` is
+    ``approved``, ``feedback``, ``exit`` or ``timed-out``; ``response`` is the reply the chat got."""
 
     prompt_id: str
     agent: str
-    prompt: str
-    response: str
-    decision: str  # approved, feedback, exit or timed-out
     risk: Optional[str] = None
     reasons: List[str] = field(default_factory=list)
 
@@ -87,7 +86,8 @@ def recent_conversation(agent: ConversableAgent, prompt: str) -> List[Dict[str, 
     for message in agent.chat_messages[partner]:
         mine = message.get("role") == "assistant"
         name = message.get("name") or (agent.name if mine else partner.name)
-        turns.append({"name": str(name), "role": str(message.get("role", "")), "content": message_as_text(message)})
+        text = message_text(message, calls=True)
+        turns.append({"name": str(name), "role": str(message.get("role", "")), "content": text})
     return turns
 
 
@@ -164,7 +164,8 @@ class InboxHuman(InstallableStream):
     def input(self, prompt: str = "", *, password: bool = False) -> str:
         agent = asking_agent()
         conversation = recent_conversation(agent, prompt) if agent is not None else []
-        return self.ask(prompt, agent=agent.name if agent is not None else "human", conversation=conversation).response
+        decision = self.ask(prompt, agent=agent.name if agent is not None else "human", conversation=conversation)
+        return decision.response or ""  # always text here: a timeout answers timeout_reply
 
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
         if self.echo:
@@ -201,7 +202,13 @@ class InboxHuman(InstallableStream):
         else:
             response, decision = self.timeout_reply, "timed-out"
         result = InboxDecision(
-            prompt_id, agent, prompt, response, decision, risk.get("level"), list(risk.get("reasons") or [])
+            decision,
+            response,
+            prompt,
+            prompt_id=prompt_id,
+            agent=agent,
+            risk=risk.get("level"),
+            reasons=list(risk.get("reasons") or []),
         )
         if self.audit is not None:  # written (and fsynced by AuditLog) before the agent acts on it
             timed_out = decision == "timed-out"

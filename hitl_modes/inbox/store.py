@@ -21,18 +21,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
+from ..approvals.vocabulary import INBOX_DECISIONS
+
 __all__ = [
     "InboxStore",
     "PromptRecord",
     "ConversationTurn",
-    "DECISIONS",
     "PROMPT_ID_PATTERN",
     "MAX_TIMEOUT_SECONDS",
 ]
 
-#: What a person can decide, in the audit log's vocabulary: Approve sends an empty reply, Reply sends
-#: feedback text, Stop sends AutoGen's "exit".
-DECISIONS: Tuple[str, ...] = ("approved", "feedback", "exit")
 
 #: The longest a chat may ask the inbox to keep its prompt open (a week), in seconds.
 MAX_TIMEOUT_SECONDS = 7 * 24 * 3600.0
@@ -188,8 +186,8 @@ class InboxStore:
     ) -> Tuple[str, Optional[PromptRecord]]:
         """Apply a person's decision once: ``("decided", record)``; ``("unknown", None)``;
         ``("conflict", record)`` when it was already decided or timed out (nothing changes)."""
-        if decision not in DECISIONS:
-            raise ValueError(f"decision must be one of {', '.join(DECISIONS)}; got {decision!r}")
+        if decision not in INBOX_DECISIONS:
+            raise ValueError(f"decision must be one of {', '.join(INBOX_DECISIONS)}; got {decision!r}")
         now = time.time() if now is None else now
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")

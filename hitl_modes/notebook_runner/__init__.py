@@ -1,5 +1,8 @@
 """``hitl-modes run-notebook``: run anyone's classic-AutoGen notebook offline and unchanged.
 
+One concept: a notebook someone else wrote, executed as it stands, with the two things it cannot
+have offline (the model and the person) answered from a script.
+
 The notebook runs in a real Jupyter kernel (nbclient) in its own folder. Its model requests go to a
 scripted OpenAI-compatible server on loopback (:class:`~hitl_modes.ScriptedModelServer`), which the
 kernel's ``OPENAI_API_KEY``/``OPENAI_BASE_URL``/``OAI_CONFIG_LIST`` name; its ``input()`` and

@@ -77,7 +77,7 @@ class Timeline:
         messages = request.body.get("messages") or []
         last = messages[-1] if messages else {}
         sender = last.get("name") or last.get("role") or "?"
-        asked = f"model call #{request.number} ({request.model}, {len(messages)} messages, last from {sender}: "
+        asked = f"model call #{request.call} ({request.model}, {len(messages)} messages, last from {sender}: "
         asked += f"{_short(last.get('content'), 50)})"
         if error is not None:
             self.refused += 1
@@ -100,7 +100,7 @@ class Timeline:
             answered = "(hidden)"
         else:
             answered = repr(prompt.answer)
-        self.add(f"human prompt #{prompt.number} ({kind}) {_short(prompt.prompt)} -> {answered}")
+        self.add(f"human prompt #{prompt.call} ({kind}) {_short(prompt.prompt)} -> {answered}")
 
 
 class _StdinNotebookClient(NotebookClient):

@@ -16,7 +16,9 @@ from typing import Any, Iterator, List, Optional
 
 import pytest
 
-__all__ = ["NotebookFile", "NotebookReplay", "NotebookReplayFailed", "replay_scripts_for"]
+from ..errors import NotebookReplayError
+
+__all__ = ["NotebookFile", "NotebookReplay", "replay_scripts_for"]
 
 _SUFFIXES = (".json", ".yaml", ".yml")
 
@@ -58,14 +60,6 @@ class NotebookFile(pytest.File):
             yield NotebookReplay.from_parent(self, name=script.name, script=script)
 
 
-class NotebookReplayFailed(Exception):
-    """A replay ended with a non-zero exit code; carries the run."""
-
-    def __init__(self, run: Any) -> None:
-        super().__init__(run.message)
-        self.run = run
-
-
 class NotebookReplay(pytest.Item):
     """One replay: ``hitl-modes run-notebook NOTEBOOK --script SCRIPT``, in a real kernel."""
 
@@ -79,10 +73,10 @@ class NotebookReplay(pytest.Item):
         timeout = self.config.getoption("hitl_notebooks_timeout", 600)
         run = run_notebook(self.path, self.script, output=None, timeout=timeout)
         if not run.ok:
-            raise NotebookReplayFailed(run)
+            raise NotebookReplayError(run)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        if isinstance(excinfo.value, NotebookReplayFailed):
+        if isinstance(excinfo.value, NotebookReplayError):
             run = excinfo.value.run
             lines = [f"hitl-modes run-notebook {self.path.name} --script {self.script.name}: exit code {run.exit_code}"]
             lines += run.problems

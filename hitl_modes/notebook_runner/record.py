@@ -25,18 +25,14 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from ..chat.llm import Reply
 from ..chat.server import AnswerListener, ScriptedModelServer
-from ..errors import HitlModesError, LiveConfigError
+from ..errors import LiveConfigError, ReplayScriptError, UpstreamError
 from .runner import DEFAULT_OUTPUT
-from .script import DEFAULT_MODELS, SCRIPT_SUFFIXES, ReplayScript, ScriptFileError, save_script
+from .script import DEFAULT_MODELS, SCRIPT_SUFFIXES, ReplayScript, save_script
 from .stdin import TerminalAnswers
 
-__all__ = ["Upstream", "ForwardingModelServer", "UpstreamError", "upstreams_from_env", "record_notebook"]
+__all__ = ["Upstream", "ForwardingModelServer", "upstreams_from_env", "record_notebook"]
 
 OPENAI_URL = "https://api.openai.com/v1"
-
-
-class UpstreamError(HitlModesError):
-    """The real model endpoint refused a forwarded request, or could not be reached."""
 
 
 @dataclass(frozen=True)
@@ -155,13 +151,13 @@ def record_notebook(
     notebook, script_path = Path(notebook), Path(script_path)
     try:
         if script_path.suffix.lower() not in SCRIPT_SUFFIXES:
-            raise ScriptFileError(f"--record {script_path}: name the script NAME.json, NAME.yaml or NAME.yml")
+            raise ReplayScriptError(f"--record {script_path}: name the script NAME.json, NAME.yaml or NAME.yml")
         if not script_path.parent.is_dir():
-            raise ScriptFileError(f"--record {script_path}: the folder {script_path.parent} does not exist")
+            raise ReplayScriptError(f"--record {script_path}: the folder {script_path.parent} does not exist")
         nb = read_notebook(notebook)
         out = output_path(notebook, output)
         upstreams = upstreams_from_env(env, notebook.resolve().parent)
-    except (ScriptFileError, LiveConfigError) as e:
+    except (ReplayScriptError, LiveConfigError) as e:
         return NotebookRun(EXIT_INVALID, [str(e)])
 
     timeline = Timeline(echo)
@@ -183,8 +179,9 @@ def record_notebook(
         nbformat.write(nb, str(out))
     script = ReplayScript(list(server.recorded), answers.recorded, models)
     save_script(script, script_path)
-    run = NotebookRun(EXIT_OK, [], timeline.lines, out, model_calls=len(server.recorded), human_prompts=answers.calls)
-    if any(p.password for p in answers.prompts):
+    recorded = len(server.recorded)
+    run = NotebookRun(EXIT_OK, [], timeline.lines, out, model_calls=recorded, human_prompts=answers.call_count)
+    if any(p.password for p in answers.calls):
         print(f"note: {script_path} holds what was typed at getpass() prompts, in clear", file=sys.stderr)
     if failure is not None:
         run.exit_code = EXIT_CELL_ERROR

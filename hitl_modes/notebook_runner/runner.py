@@ -13,8 +13,8 @@ from typing import Any, Callable, List, Optional, Union
 
 from ..chat.llm import ScriptedLLM
 from ..chat.server import ServerRequest
-from ..errors import HitlModesError, ScriptExhaustedError
-from .script import ReplayScript, ScriptFileError, count, load_script, unused
+from ..errors import HitlModesError, ReplayScriptError, ScriptExhaustedError
+from .script import ReplayScript, count, load_script, unused
 from .stdin import ScriptedAnswers
 
 __all__ = [
@@ -67,18 +67,18 @@ def default_output(notebook: Path) -> Path:
 
 
 def read_notebook(notebook: str | Path) -> Any:
-    """The notebook as an nbformat node, or a :class:`ScriptFileError` naming what is wrong with the file."""
+    """The notebook as an nbformat node, or a :class:`ReplayScriptError` naming what is wrong with the file."""
     import nbformat
 
     path = Path(notebook)
     if path.suffix != ".ipynb":
-        raise ScriptFileError(f"{path}: not a notebook (expected a .ipynb file)")
+        raise ReplayScriptError(f"{path}: not a notebook (expected a .ipynb file)")
     if not path.is_file():
-        raise ScriptFileError(f"{path}: no such notebook")
+        raise ReplayScriptError(f"{path}: no such notebook")
     try:
         return nbformat.read(str(path), as_version=4)
     except Exception as e:  # nbformat raises several unrelated types for a broken file
-        raise ScriptFileError(f"{path}: cannot read the notebook ({type(e).__name__}: {e})") from None
+        raise ReplayScriptError(f"{path}: cannot read the notebook ({type(e).__name__}: {e})") from None
 
 
 def run_notebook(
@@ -98,8 +98,8 @@ def run_notebook(
         nb = read_notebook(notebook)
         out = output_path(notebook, output)
         if timeout is not None and timeout <= 0:
-            raise ScriptFileError(f"--timeout must be a positive number of seconds, got {timeout}")
-    except ScriptFileError as e:
+            raise ReplayScriptError(f"--timeout must be a positive number of seconds, got {timeout}")
+    except ReplayScriptError as e:
         return NotebookRun(EXIT_INVALID, [str(e)])
     script_name = str(script) if not isinstance(script, ReplayScript) else "the script"
 
@@ -118,8 +118,8 @@ def run_notebook(
 
         nbformat.write(nb, str(out))
 
-    run = NotebookRun(EXIT_OK, [], timeline.lines, out, model_calls=timeline.replies, human_prompts=answers.calls)
-    ran_out = _ran_out(server.errors, server.requests, model, len(replay.model), answers, script_name)
+    run = NotebookRun(EXIT_OK, [], timeline.lines, out, model_calls=timeline.replies, human_prompts=answers.call_count)
+    ran_out = _ran_out(server.errors, server.calls, model, len(replay.model), answers, script_name)
     if ran_out:
         run.exit_code, run.problems = EXIT_SCRIPT_MISMATCH, ran_out
         if failure is not None:
@@ -138,11 +138,11 @@ def output_path(notebook: Path, output: Union[str, Path, None]) -> Optional[Path
         return None
     out = default_output(notebook) if output == DEFAULT_OUTPUT else Path(output)
     if out.suffix != ".ipynb":
-        raise ScriptFileError(f"--output {out}: the executed notebook is written as .ipynb; name it NAME.ipynb")
+        raise ReplayScriptError(f"--output {out}: the executed notebook is written as .ipynb; name it NAME.ipynb")
     if not out.parent.is_dir():
-        raise ScriptFileError(f"--output {out}: the folder {out.parent} does not exist")
+        raise ReplayScriptError(f"--output {out}: the folder {out.parent} does not exist")
     if out.resolve() == notebook.resolve():
-        raise ScriptFileError(f"--output {out}: that is the notebook itself; it is never overwritten")
+        raise ReplayScriptError(f"--output {out}: that is the notebook itself; it is never overwritten")
     return out
 
 
@@ -157,7 +157,7 @@ def _ran_out(
     problems: List[str] = []
     exhausted = next((e for e in errors if isinstance(e, ScriptExhaustedError)), None)
     if exhausted is not None:
-        request = model.requests[exhausted.call - 1]
+        request = model.calls[exhausted.call - 1]
         # One script answers every model name, so its call number is the server's request number.
         to = f" (to model {requests[exhausted.call - 1].model!r})" if len(requests) >= exhausted.call else ""
         problems.append(
@@ -171,7 +171,7 @@ def _ran_out(
     asked = answers.exhausted
     if asked is not None:
         problems.append(
-            f"the human script ran out: prompt #{asked.number} found no answer; "
+            f"the human script ran out: prompt #{asked.call} found no answer; "
             f"{script} has {count(len(answers.answers), 'human answer')}. The prompt was: {_clip(asked.prompt)!r}. "
             f'Add an answer to "human" in {script} ("" presses Enter).'
         )
@@ -183,7 +183,7 @@ def _left_over(model: ScriptedLLM, human: List[str], script: str) -> List[str]:
     if model.remaining:
         parts.append(
             f"{count(len(model.remaining), 'model reply', 'model replies')} never requested "
-            f"(the model was called {model.calls} times; unused: {unused(model.remaining)})"
+            f"(the model was called {model.call_count} times; unused: {unused(model.remaining)})"
         )
     if human:
         parts.append(f"{count(len(human), 'human answer')} never asked for (unused: {unused(human)})")

@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
 from ..chat.llm import Reply
-from ..errors import HitlModesError
+from ..errors import ReplayScriptError
 
 __all__ = [
     "ReplayScript",
-    "ScriptFileError",
     "load_script",
     "validate_script",
     "save_script",
@@ -37,10 +36,6 @@ DEFAULT_MODELS = ("gpt-4o-mini", "gpt-4o", "gpt-4", "gpt-4-turbo", "gpt-3.5-turb
 
 SCRIPT_SUFFIXES = (".json", ".yaml", ".yml")
 _KEYS = ("model", "human", "models")
-
-
-class ScriptFileError(HitlModesError, ValueError):
-    """A replay script is missing or invalid; the message names the file, the place and the fix."""
 
 
 @dataclass
@@ -62,37 +57,38 @@ def load_script(path: str | Path) -> ReplayScript:
     """Read and validate a replay script (``.json``, or ``.yaml``/``.yml`` when PyYAML is installed)."""
     path = Path(path)
     if path.suffix.lower() not in SCRIPT_SUFFIXES:
-        raise ScriptFileError(f"{path}: a replay script ends in .json, .yaml or .yml, not {path.suffix or 'nothing'!r}")
+        suffix = path.suffix or "nothing"
+        raise ReplayScriptError(f"{path}: a replay script ends in .json, .yaml or .yml, not {suffix!r}")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
-        raise ScriptFileError(f"{path}: cannot read the script ({e.strerror or e})") from None
+        raise ReplayScriptError(f"{path}: cannot read the script ({e.strerror or e})") from None
     data = _parse(path, text)
     return validate_script(data, source=str(path))
 
 
 def validate_script(data: Any, *, source: str = "script") -> ReplayScript:
-    """A :class:`ReplayScript` from parsed data, or a :class:`ScriptFileError` saying what is wrong."""
+    """A :class:`ReplayScript` from parsed data, or a :class:`ReplayScriptError` saying what is wrong."""
     if not isinstance(data, dict):
-        raise ScriptFileError(
+        raise ReplayScriptError(
             f'{source}: the script must be an object like {{"model": [...], "human": [...]}}, got {type(data).__name__}'
         )
     unknown = sorted(set(data) - set(_KEYS))
     if unknown:
-        raise ScriptFileError(f"{source}: unknown key(s) {unknown}; a script has {list(_KEYS)}")
+        raise ReplayScriptError(f"{source}: unknown key(s) {unknown}; a script has {list(_KEYS)}")
     if "model" not in data and "human" not in data:
-        raise ScriptFileError(f'{source}: the script has neither "model" nor "human"; give at least one list')
+        raise ReplayScriptError(f'{source}: the script has neither "model" nor "human"; give at least one list')
     model = _list(data, "model", source)
     human = _list(data, "human", source)
     for i, answer in enumerate(human, 1):
         if not isinstance(answer, str):
-            raise ScriptFileError(
+            raise ReplayScriptError(
                 f'{source}: human answer #{i} must be a string (use "" for pressing Enter), '
                 f"got {type(answer).__name__}: {answer!r}"
             )
     models = _list(data, "models", source) if "models" in data else list(DEFAULT_MODELS)
     if not models or not all(isinstance(m, str) and m for m in models):
-        raise ScriptFileError(f'{source}: "models" must be a non-empty list of model names, got {models!r}')
+        raise ReplayScriptError(f'{source}: "models" must be a non-empty list of model names, got {models!r}')
     replies = [_reply(reply, i, source) for i, reply in enumerate(model, 1)]
     return ReplayScript(replies, list(human), list(models))
 
@@ -115,19 +111,19 @@ def _parse(path: Path, text: str) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as e:
-            raise ScriptFileError(f"{path}: not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+            raise ReplayScriptError(f"{path}: not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
     yaml = _yaml(path)
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as e:
-        raise ScriptFileError(f"{path}: not valid YAML: {e}") from None
+        raise ReplayScriptError(f"{path}: not valid YAML: {e}") from None
 
 
 def _yaml(path: Path) -> Any:
     try:
         import yaml
     except ImportError:
-        raise ScriptFileError(
+        raise ReplayScriptError(
             f"{path}: reading YAML needs PyYAML (pip install PyYAML), or write the script as JSON"
         ) from None
     return yaml
@@ -138,7 +134,7 @@ def _list(data: Dict[str, Any], key: str, source: str) -> List[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ScriptFileError(f'{source}: "{key}" must be a list, got {type(value).__name__}: {value!r}')
+        raise ReplayScriptError(f'{source}: "{key}" must be a list, got {type(value).__name__}: {value!r}')
     return value
 
 
@@ -147,20 +143,20 @@ def _reply(reply: Any, number: int, source: str) -> Reply:
     if isinstance(reply, str):
         return reply
     if not isinstance(reply, dict):
-        raise ScriptFileError(
+        raise ReplayScriptError(
             f"{where} must be a string or an object with content and/or tool_calls, got {type(reply).__name__}"
         )
     unknown = sorted(set(reply) - {"content", "tool_calls"})
     if unknown:
-        raise ScriptFileError(f"{where}: unknown key(s) {unknown}; a reply object has content and/or tool_calls")
+        raise ReplayScriptError(f"{where}: unknown key(s) {unknown}; a reply object has content and/or tool_calls")
     content = reply.get("content")
     if content is not None and not isinstance(content, str):
-        raise ScriptFileError(f"{where}: content must be a string or null, got {type(content).__name__}")
+        raise ReplayScriptError(f"{where}: content must be a string or null, got {type(content).__name__}")
     calls = reply.get("tool_calls") or []
     if not isinstance(calls, list):
-        raise ScriptFileError(f"{where}: tool_calls must be a list, got {type(calls).__name__}")
+        raise ReplayScriptError(f"{where}: tool_calls must be a list, got {type(calls).__name__}")
     if content is None and not calls:
-        raise ScriptFileError(f"{where}: the object has neither content nor tool_calls")
+        raise ReplayScriptError(f"{where}: the object has neither content nor tool_calls")
     out: Dict[str, Any] = {"content": content}
     if calls:
         out["tool_calls"] = [_tool_call(c, number, j, source) for j, c in enumerate(calls, 1)]
@@ -170,21 +166,21 @@ def _reply(reply: Any, number: int, source: str) -> Reply:
 def _tool_call(call: Any, number: int, index: int, source: str) -> Dict[str, Any]:
     where = f"{source}: model reply #{number}, tool call #{index}"
     if not isinstance(call, dict):
-        raise ScriptFileError(f'{where} must be an object like {{"name": "add", "arguments": {{"a": 1}}}}')
+        raise ReplayScriptError(f'{where} must be an object like {{"name": "add", "arguments": {{"a": 1}}}}')
     function = call.get("function", call)
     name = function.get("name") if isinstance(function, dict) else None
     if not isinstance(name, str) or not name:
-        raise ScriptFileError(f'{where} has no function name; write {{"name": "add", "arguments": {{"a": 1}}}}')
+        raise ReplayScriptError(f'{where} has no function name; write {{"name": "add", "arguments": {{"a": 1}}}}')
     arguments = function.get("arguments", {})
     if isinstance(arguments, str):
         try:
             json.loads(arguments)
         except json.JSONDecodeError:
-            raise ScriptFileError(f"{where}: arguments is a string but not JSON: {arguments!r}") from None
+            raise ReplayScriptError(f"{where}: arguments is a string but not JSON: {arguments!r}") from None
     elif isinstance(arguments, dict):
         arguments = json.dumps(arguments)
     else:
-        raise ScriptFileError(f"{where}: arguments must be an object (or a JSON string), got {arguments!r}")
+        raise ReplayScriptError(f"{where}: arguments must be an object (or a JSON string), got {arguments!r}")
     call_id = call.get("id") or f"call_replay_{number}_{index}"  # stable: two runs send the same requests
     return {"id": str(call_id), "type": "function", "function": {"name": name, "arguments": arguments}}
 

@@ -29,41 +29,47 @@ EOF_REPLY = "\x04"
 class HumanPrompt:
     """One ``input()``/``getpass()`` call the notebook made, and what it was answered (None: nothing)."""
 
-    number: int
+    call: int
     prompt: str
     password: bool
     answer: Optional[str]
 
 
 class Answers:
-    """Answers the kernel's prompts in order and records every one (``prompts``, ``calls``, ``last``)."""
+    """Answers the kernel's prompts in order and records each one, in the doubles' vocabulary
+    (:mod:`hitl_modes.chat.script`): ``calls`` (each a :class:`HumanPrompt`), ``call_count``,
+    ``called``, ``last``."""
 
     def __init__(self, on_prompt: Optional[Callable[[HumanPrompt], None]] = None) -> None:
-        self.prompts: List[HumanPrompt] = []
+        self.calls: List[HumanPrompt] = []
         self.on_prompt = on_prompt
         self._lock = threading.Lock()
 
     @property
-    def calls(self) -> int:
-        return len(self.prompts)
+    def call_count(self) -> int:
+        return len(self.calls)
+
+    @property
+    def called(self) -> bool:
+        return bool(self.calls)
 
     @property
     def last(self) -> Optional[HumanPrompt]:
-        return self.prompts[-1] if self.prompts else None
+        return self.calls[-1] if self.calls else None
 
     def answer(self, prompt: str, password: bool = False) -> str:
         """The reply to send for one ``input_request`` (``EOF_REPLY`` when there is none)."""
         with self._lock:
-            number = len(self.prompts) + 1
-        text = self.next_answer(number, prompt, password)
-        asked = HumanPrompt(number, prompt, password, text)
+            call = len(self.calls) + 1
+        text = self.next_answer(call, prompt, password)
+        asked = HumanPrompt(call, prompt, password, text)
         with self._lock:
-            self.prompts.append(asked)
+            self.calls.append(asked)
         if self.on_prompt is not None:
             self.on_prompt(asked)
         return EOF_REPLY if text is None else text
 
-    def next_answer(self, number: int, prompt: str, password: bool) -> Optional[str]:
+    def next_answer(self, call: int, prompt: str, password: bool) -> Optional[str]:
         raise NotImplementedError
 
 
@@ -77,20 +83,20 @@ class ScriptedAnswers(Answers):
     @property
     def exhausted(self) -> Optional[HumanPrompt]:
         """The first prompt that found no answer left, if any."""
-        return next((p for p in self.prompts if p.answer is None), None)
+        return next((p for p in self.calls if p.answer is None), None)
 
     @property
     def remaining(self) -> List[str]:
-        return self.answers[min(self.calls, len(self.answers)) :]
+        return self.answers[min(self.call_count, len(self.answers)) :]
 
-    def next_answer(self, number: int, prompt: str, password: bool) -> Optional[str]:
-        return self.answers[number - 1] if number <= len(self.answers) else None
+    def next_answer(self, call: int, prompt: str, password: bool) -> Optional[str]:
+        return self.answers[call - 1] if call <= len(self.answers) else None
 
 
 class TerminalAnswers(Answers):
     """The person at this terminal types each answer (``getpass`` hides a password); EOF ends the input."""
 
-    def next_answer(self, number: int, prompt: str, password: bool) -> Optional[str]:
+    def next_answer(self, call: int, prompt: str, password: bool) -> Optional[str]:
         try:
             if password:
                 return getpass.getpass(prompt)
@@ -105,4 +111,4 @@ class TerminalAnswers(Answers):
 
     @property
     def recorded(self) -> List[str]:
-        return [p.answer for p in self.prompts if p.answer is not None]
+        return [p.answer for p in self.calls if p.answer is not None]

@@ -11,5 +11,6 @@ Modules:
     code_text     turn a code block into the text a rule reads
     shell         find_command_risks: read shell commands and dispatch them to the analysers
     shell_parse   split a script into statements and words, the way a shell does
-    shell_tools   one analyser per tool (rm, git, kubectl, curl, ...)
+    shell_tools   one analyser per local tool (rm, git, docker, npm, bash -c, ...)
+    shell_remote  one analyser per tool that reaches other machines (kubectl, aws, curl, ...)
 """

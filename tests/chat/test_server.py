@@ -33,7 +33,8 @@ def test_auto_speaker_selection_is_answered_by_the_selector_route():
         ("bob", "Bob here."),
         ("alice", "Alice here."),
     ]
-    assert [r.model for r in server.requests] == ["selector", "bob", "selector", "alice"]
+    assert [r.model for r in server.calls] == ["selector", "bob", "selector", "alice"]
+    assert server.call_count == 4 and server.last is server.calls[-1] and server.last.model == "alice"
     selector = server.route("selector")
     assert "select the next role" in selector.last.last_content
     server.assert_all_used()
@@ -48,7 +49,7 @@ def test_a_route_past_its_script_stops_the_chat_with_the_scripts_own_error():
     assert "'selector'" in str(info.value) and "#2" in str(info.value)
     assert info.value.call == 2
     # max_retries is 0: the refused request was sent exactly once.
-    assert [r.model for r in server.requests] == ["selector", "alice", "selector"]
+    assert [r.model for r in server.calls] == ["selector", "alice", "selector"]
 
 
 def test_an_unknown_model_is_refused_with_the_routes_listed():
@@ -67,7 +68,7 @@ def test_a_default_script_answers_every_model_in_call_order():
         first = user.initiate_chat(a, message="hi", max_turns=1, silent=True)
         second = user.initiate_chat(b, message="hi", max_turns=1, silent=True)
     assert (first.summary, second.summary) == ("first", "second")
-    assert [r.model for r in server.requests] == ["gpt-4o", "gpt-4o-mini"]
+    assert [r.model for r in server.calls] == ["gpt-4o", "gpt-4o-mini"]
 
 
 def test_a_tool_call_reply_runs_the_registered_tool():
@@ -85,9 +86,9 @@ def test_a_tool_call_reply_runs_the_registered_tool():
         )
         autogen.register_function(lookup, caller=assistant, executor=user, description="Look something up.")
         user.initiate_chat(assistant, message="Find the pins.", silent=True)
-    tool_message = script.requests[1].messages[-1]
+    tool_message = script.calls[1].messages[-1]
     assert tool_message["role"] == "tool" and tool_message["content"] == "lookup result for pins"
-    assert server.requests[0].body["tools"][0]["function"]["name"] == "lookup"
+    assert server.calls[0].body["tools"][0]["function"]["name"] == "lookup"
 
 
 def _post(server: ScriptedModelServer, path: str, body: bytes):
@@ -128,7 +129,7 @@ def test_on_answer_hears_every_request_answered_or_refused():
         ok = _post(s, "/v1/chat/completions", json.dumps({"model": "x", "messages": []}).encode())
         refused = _post(s, "/v1/chat/completions", json.dumps({"model": "y", "messages": []}).encode())
     assert ok[0] == 200 and refused[0] == 400 and refused[1]["error"]["code"] == "script_exhausted"
-    assert [(r.number, r.model, reply) for r, reply, _ in heard] == [(1, "x", "only one"), (2, "y", None)]
+    assert [(r.call, r.model, reply) for r, reply, _ in heard] == [(1, "x", "only one"), (2, "y", None)]
     assert heard[0][2] is None and isinstance(heard[1][2], ScriptExhaustedError)
 
 

@@ -189,7 +189,7 @@ def direct_run(s: dict):
         "messages": [m.get("content") for m in result.chat_history],
         "human_prompts": human.prompts,
         "human_replies": human.replies,
-        "llm_calls": llm.calls,
+        "llm_calls": llm.call_count,
     }
 
 

@@ -17,7 +17,7 @@ from hitl_modes import InboxHuman, InboxReviewer, InboxServer, ScriptedLLM, Scri
 from hitl_modes.agents.queue_human import QueueHuman, QueueHumanProxy, while_answering
 from hitl_modes.approvals.audit import read_audit_log
 from hitl_modes.course.lesson import Lesson
-from hitl_modes.inbox.client import InboxError, InboxUnavailableError
+from hitl_modes.errors import InboxError, InboxUnavailableError
 from hitl_modes.inbox.human import inbox_answers
 
 DELETE = "I will clean up:\n```sh\nrm -rf /var/lib/app/data\n```"
@@ -57,7 +57,7 @@ def test_a_chat_waits_for_the_inbox_and_gets_each_decision(inbox, tmp_path):
 
     assert run.result.human_input == ["Only build/, please.", "", "exit"]
     assert run.stop_reason == "human_exit"
-    assert llm.requests[1].messages[-1]["content"] == "Only build/, please.", "the model got the feedback"
+    assert llm.calls[1].messages[-1]["content"] == "Only build/, please.", "the model got the feedback"
     assert [a.status for a in person.answers] == [200, 200, 200]
     first, second, _ = person.cards
     assert first["agent"] == "user_proxy" and first["prompt"] == human.prompts[0]
@@ -100,7 +100,7 @@ def test_the_timeout_reply_may_deny_but_never_approve(inbox):
     with InboxHuman(inbox.url, timeout=0.5, timeout_reply="Denied: nobody approved this.", echo=False) as human:
         run = record_chat(user_proxy, assistant, "Free some disk space.", max_turns=2, quiet=True)
     assert run.result.human_input == ["Denied: nobody approved this."]
-    assert llm.requests[-1].messages[-1]["content"] == "Denied: nobody approved this."
+    assert llm.calls[-1].messages[-1]["content"] == "Denied: nobody approved this."
     assert human.decisions[0].decision == "timed-out"
 
 

@@ -53,7 +53,7 @@ def test_a_chat_waiting_through_an_inbox_crash_gets_its_decision_exactly_once(tm
 
     assert run.result.human_input == [FEEDBACK, ""]
     assert run.stop_reason == "termination_msg", "Approve (Enter) on a termination message ends the chat"
-    sent_to_model = [m["content"] for m in chat.llm.requests[-1].messages]
+    sent_to_model = [m["content"] for m in chat.llm.calls[-1].messages]
     assert sent_to_model.count(FEEDBACK) == 1, "the decision reached the model exactly once"
     assert chat.human.client.retries >= 1, "the chat really rode out the crash"
     assert [(x["decision"], x["response"]) for x in read_audit_log(audit)] == [("feedback", FEEDBACK), ("approved", "")]

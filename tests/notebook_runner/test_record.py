@@ -117,7 +117,7 @@ def test_recording_forwards_to_the_users_endpoint_asks_the_person_and_writes_a_s
         "human": ["s3cret", "tell me more", "exit"],
     }
     # The forwarded requests were the notebook's own.
-    assert [r.body["messages"][-1]["content"] for r in upstream.requests] == ["Hello", "tell me more"]
+    assert [r.body["messages"][-1]["content"] for r in upstream.calls] == ["Hello", "tell me more"]
     assert "token length 6" in output_text(tmp_path / "chat.replayed.ipynb")
 
     replay = run_notebook(notebook, tmp_path / "chat.replay.json")
@@ -153,7 +153,8 @@ def test_recording_without_a_configured_model_is_exit_2(tmp_path, capsys, monkey
 
 
 def test_forwarding_picks_the_entry_that_names_the_model_and_passes_on_refusals():
-    from hitl_modes.notebook_runner.record import ForwardingModelServer, UpstreamError
+    from hitl_modes.errors import UpstreamError
+    from hitl_modes.notebook_runner.record import ForwardingModelServer
 
     with ScriptedModelServer(default=["from A"]) as a, ScriptedModelServer(default=["from B"]) as b:
         forward = ForwardingModelServer([Upstream("model-a", a.base_url, "ka"), Upstream("model-b", b.base_url, "kb")])
@@ -163,7 +164,7 @@ def test_forwarding_picks_the_entry_that_names_the_model_and_passes_on_refusals(
         with pytest.raises(UpstreamError, match="answered HTTP 400: .*model call #2, but only 1 replies"):
             forward.reply_for({"model": "model-a", "messages": hello})
     assert forward.recorded == ["from B", "from A"]  # a refusal records nothing
-    assert [r.model for r in a.requests] == ["unnamed", "model-a"]
+    assert [r.model for r in a.calls] == ["unnamed", "model-a"]
 
 
 def test_ctrl_c_while_the_person_is_asked_ends_the_recording_without_waiting_for_enter(tmp_path):
@@ -180,4 +181,4 @@ def test_ctrl_c_while_the_person_is_asked_ends_the_recording_without_waiting_for
     assert code == 1, shown
     assert "cell 1 raised KeyboardInterrupt: the run was interrupted (Ctrl-C)" in shown
     assert json.loads((tmp_path / "chat.replay.json").read_text()) == {"model": [], "human": []}
-    assert upstream.requests == []
+    assert upstream.calls == []

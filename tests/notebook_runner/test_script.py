@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from hitl_modes.errors import ReplayScriptError
 from hitl_modes.notebook_runner.script import (
     DEFAULT_MODELS,
     ReplayScript,
-    ScriptFileError,
     load_script,
     save_script,
     validate_script,
@@ -52,12 +52,12 @@ def test_a_saved_script_loads_back_the_same(tmp_path, name):
     ],
 )
 def test_an_invalid_script_says_where_and_what(data, words):
-    with pytest.raises(ScriptFileError) as info:
+    with pytest.raises(ReplayScriptError) as info:
         validate_script(data, source="x.json")
     assert str(info.value).startswith("x.json: ") and words in str(info.value)
 
 
 def test_invalid_yaml_names_the_file(tmp_path):
     (tmp_path / "s.yaml").write_text("model: [unclosed\n")
-    with pytest.raises(ScriptFileError, match=r"s\.yaml: not valid YAML"):
+    with pytest.raises(ReplayScriptError, match=r"s\.yaml: not valid YAML"):
         load_script(tmp_path / "s.yaml")
