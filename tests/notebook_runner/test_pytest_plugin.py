@@ -9,9 +9,8 @@ import pytest
 
 from tests.support.notebooks import write_notebook, write_script
 
-pytest_plugins = ["pytester"]
-
-PLUGIN = "hitl_modes.notebook_runner.pytest_plugin"  # what hitl_modes.testing loads
+# The package's pytest11 entry point loads hitl_modes.testing, which loads the notebook hook module:
+# a fresh project (pytester) gets --hitl-notebooks with no conftest and no -p.
 ASK = ["name = input('Your name? ')\nprint('hello', name)"]
 
 
@@ -30,7 +29,7 @@ def _course(folder):
 
 def test_each_notebook_with_a_script_is_a_test_failing_with_the_commands_words(pytester):
     _course(pytester.path)
-    result = pytester.runpytest_subprocess("-p", PLUGIN, "--hitl-notebooks", "-v", "notebooks")
+    result = pytester.runpytest_subprocess("--hitl-notebooks", "-v", "notebooks")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -47,7 +46,7 @@ def test_each_notebook_with_a_script_is_a_test_failing_with_the_commands_words(p
 
 def test_without_the_flag_notebooks_are_not_collected(pytester):
     _course(pytester.path)
-    result = pytester.runpytest_subprocess("-p", PLUGIN, "notebooks")
+    result = pytester.runpytest_subprocess("notebooks")
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
 
 
@@ -61,7 +60,7 @@ def test_collecting_imports_neither_autogen_nor_nbclient(pytester):
             print("loaded:", sorted(m for m in ("autogen", "nbclient", "openai") if m in sys.modules))
         """
     )
-    result = pytester.runpytest_subprocess("-p", PLUGIN, "--hitl-notebooks", "--collect-only", "notebooks")
+    result = pytester.runpytest_subprocess("--hitl-notebooks", "--collect-only", "notebooks")
     result.stdout.fnmatch_lines(["loaded: []", "*2 tests collected*"])
 
 

@@ -161,7 +161,7 @@ def test_forwarding_picks_the_entry_that_names_the_model_and_passes_on_refusals(
         hello = [{"role": "user", "content": "hi"}]
         assert forward.reply_for({"model": "model-b", "messages": hello}) == "from B"
         assert forward.reply_for({"model": "unnamed", "messages": hello}) == "from A"  # the first entry
-        with pytest.raises(UpstreamError, match="answered HTTP 400: .*model call #2, but only 1 replies"):
+        with pytest.raises(UpstreamError, match="answered HTTP 400: .*model call #2, but only 1 reply was scripted"):
             forward.reply_for({"model": "model-a", "messages": hello})
     assert forward.recorded == ["from B", "from A"]  # a refusal records nothing
     assert [r.model for r in a.calls] == ["unnamed", "model-a"]
