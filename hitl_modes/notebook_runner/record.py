@@ -180,7 +180,7 @@ def record_notebook(
     script = ReplayScript(list(server.recorded), answers.recorded, models)
     save_script(script, script_path)
     recorded = len(server.recorded)
-    run = NotebookRun(EXIT_OK, [], timeline.lines, out, model_calls=recorded, human_prompts=answers.call_count)
+    run = NotebookRun(EXIT_OK, [], timeline.lines, out, model_calls=recorded, human_prompts=len(answers.calls))
     if any(p.password for p in answers.calls):
         print(f"note: {script_path} holds what was typed at getpass() prompts, in clear", file=sys.stderr)
     if failure is not None:

@@ -172,7 +172,7 @@ def _ran_out(
     if asked is not None:
         problems.append(
             f"the human script ran out: prompt #{asked.call} found no answer; "
-            f"{script} has {count(len(answers.answers), 'human answer')}. The prompt was: {_clip(asked.prompt)!r}. "
+            f"{script} has {count(answers.scripted, 'human answer')}. The prompt was: {_clip(asked.prompt)!r}. "
             f'Add an answer to "human" in {script} ("" presses Enter).'
         )
     return problems
