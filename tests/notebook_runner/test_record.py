@@ -46,7 +46,8 @@ class Terminal:
         if self.pid == 0:  # the child: the pty is its controlling terminal, as for a person
             os.chdir(cwd)
             os.execve(sys.executable, argv, env)
-        self.seen = b""
+        self.seen = b""  # what it showed since the last read_until
+        self.transcript = b""  # everything it showed
 
     def read_until(self, text: str, patience: float = 180) -> str:
         deadline = time.monotonic() + patience
@@ -62,6 +63,7 @@ class Terminal:
                 if not chunk:
                     raise AssertionError(f"exited before {text!r}:\n{self.seen.decode(errors='replace')}")
                 self.seen += chunk
+                self.transcript += chunk
         shown = self.seen.decode(errors="replace")
         self.seen = b""
         return shown
@@ -87,6 +89,7 @@ class Terminal:
             if not chunk:
                 break
             self.seen += chunk
+            self.transcript += chunk
         _, status = os.waitpid(self.pid, 0)
         os.close(self.fd)
         return os.waitstatus_to_exitcode(status)
@@ -102,13 +105,15 @@ def test_recording_forwards_to_the_users_endpoint_asks_the_person_and_writes_a_s
         term = Terminal(argv, tmp_path, env)
         term.read_until("Token: ")
         term.type("s3cret")
-        shown = term.read_until(FEEDBACK)
-        assert "Hello! I am the real model." in shown  # the person sees the conversation as it runs
+        term.read_until(FEEDBACK)
         term.type("tell me more")
-        assert "Here is more." in term.read_until(FEEDBACK)
+        term.read_until(FEEDBACK)
         term.type("exit")
         code = term.wait()
     tail = term.seen.decode(errors="replace")
+    # The person saw the conversation (the notebook's output streams to the terminal as it runs).
+    shown = term.transcript.decode(errors="replace")
+    assert "Hello! I am the real model." in shown and "Here is more." in shown
     assert code == 0, tail
     assert "wrote chat.replay.json (2 model replies, 3 human answers)" in tail
     script = json.loads((tmp_path / "chat.replay.json").read_text())
