@@ -87,6 +87,8 @@ _EXPORTS: Dict[str, str] = {
     "InboxReviewer": "inbox.reviewer",
     "ScriptedReviewer": "inbox.reviewer",
     "InboxServer": "inbox.server",
+    # -- chats that outlive their process (lesson 14): checkpointed at every human question
+    "DurableChat": "inbox.durable",
 }
 
 __all__ = list(_EXPORTS)
@@ -132,6 +134,7 @@ if TYPE_CHECKING:  # type checkers and IDEs see the same names, imported eagerly
         UnusedScriptError,
         WorkflowError,
     )
+    from .inbox.durable import DurableChat
     from .inbox.human import InboxDecision, InboxHuman
     from .inbox.reviewer import InboxReviewer, ScriptedReviewer
     from .inbox.server import InboxServer

@@ -18,6 +18,8 @@ The tree (``class (bases)``: where it is raised)::
     │       └── TornAuditLogError       the last line was cut off by a crash mid-write
     ├── SandboxUnavailableError         sandbox.engine: no Docker engine, or no sandbox image
     │   (RuntimeError)
+    ├── InboxTokenError (ValueError)    inbox.tokens: a token missing, too short, or readable by others
+    ├── DurableChatError                inbox.durable: a checkpoint that does not fit its chat
     ├── ReplayScriptError (ValueError)  notebook_runner: a bad run-notebook script, notebook or argument
     ├── UpstreamError                   notebook_runner.record: the real model refused or was unreachable
     ├── NotebookReplayError             notebook_runner.pytest_plugin: a replayed notebook did not pass
@@ -44,6 +46,8 @@ __all__ = [
     "ScenarioError",
     "LiveConfigError",
     "UnknownModelError",
+    "InboxTokenError",
+    "DurableChatError",
     "AutoReplyRuleError",
     "WorkflowError",
     "SyncChatError",
@@ -200,3 +204,11 @@ class SandboxFallbackWarning(HitlModesWarning):
 
 class TornAuditLogWarning(HitlModesWarning):
     """Issued when a torn last line is skipped on request (``allow_torn_tail=True``)."""
+
+
+class InboxTokenError(HitlModesError, ValueError):
+    """A token is missing, too short, or kept where others can read it."""
+
+
+class DurableChatError(HitlModesError):
+    """A checkpoint does not fit the chat it is resumed with, or cannot be read."""

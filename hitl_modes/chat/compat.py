@@ -2,6 +2,13 @@
 
 - ``ag2`` 0.14 no longer runs the sync human check after its async twin in an async chat, so the
   "asked twice" pitfall of pyautogen 0.2.35 and autogen-agentchat 0.2.40 (lesson 09) is gone there.
+- ``ag2`` 0.14 does not cache model answers unless ``cache_seed`` (or ``cache``) is given, and its
+  disk cache needs the optional ``diskcache`` package (``ag2[diskcache]``): without it, it warns and
+  uses a fresh in-memory cache for each request, so nothing is replayed. pyautogen 0.2.35 and
+  autogen-agentchat 0.2.40 cache in ``.cache/41`` by default (lesson 16).
+- ``ag2`` 0.14 ends a ``max_turns`` chat once the assistant reaches its own
+  ``max_consecutive_auto_reply``; pyautogen 0.2.35 and autogen-agentchat 0.2.40 only skip the
+  assistant's turn, so the proxy speaks twice in a row (ag2ai/ag2 issue 600; lesson 16).
 - ``ag2`` (0.8 and later) prints through ``IOStream.send(event)`` with structured event objects,
   not only ``IOStream.print``. Every stream the toolkit installs implements ``send``; the text of an
   event is what its own ``event.print()`` would write.
@@ -19,6 +26,9 @@ __all__ = [
     "Distribution",
     "classic_distribution",
     "asks_twice_in_async_chats",
+    "caches_by_default",
+    "disk_cache_replays",
+    "skips_assistant_turn_under_max_turns",
 ]
 
 
@@ -43,6 +53,27 @@ def classic_distribution() -> Distribution:
 def asks_twice_in_async_chats() -> bool:
     """Whether an async chat runs the sync human check after the async one (lesson 09's pitfall):
     true for pyautogen 0.2.x and autogen-agentchat 0.2.x, fixed in ag2 (checked on 0.14)."""
+    return classic_distribution().name != "ag2"
+
+
+def caches_by_default() -> bool:
+    """Whether an ``llm_config`` without ``cache_seed`` caches answers on disk (seed 41, ``.cache/41``):
+    true for pyautogen 0.2.x and autogen-agentchat 0.2.x; ag2 (checked on 0.14) caches only when asked."""
+    return classic_distribution().name != "ag2"
+
+
+def disk_cache_replays() -> bool:
+    """Whether ``cache_seed=N`` stores answers on disk and replays them: always for pyautogen 0.2.x and
+    autogen-agentchat 0.2.x; on ag2 (checked on 0.14) only with the optional ``diskcache`` package."""
+    import importlib.util
+
+    return classic_distribution().name != "ag2" or importlib.util.find_spec("diskcache") is not None
+
+
+def skips_assistant_turn_under_max_turns() -> bool:
+    """Whether, under ``max_turns``, an assistant at its own ``max_consecutive_auto_reply`` only skips
+    its turn (the proxy then speaks twice in a row): true for pyautogen 0.2.x and autogen-agentchat
+    0.2.x; ag2 (checked on 0.14) ends the chat there instead."""
     return classic_distribution().name != "ag2"
 
 

@@ -52,7 +52,8 @@ def run_scripted_chat(
     human: InstallableStream,
     task: Any,
     *,
-    human_input_mode: str,
+    human_input_mode: Optional[str],
+    proxy_class: str = "UserProxyAgent",
     is_termination_msg: Optional[Callable[[Dict[str, Any]], bool]] = None,
     max_consecutive_auto_reply: Optional[int] = None,
     assistant_max_consecutive_auto_reply: Optional[int] = None,
@@ -61,33 +62,40 @@ def run_scripted_chat(
     max_turns: Optional[int] = None,
     quiet: bool = True,
     report_exhausted: Collection[str] = (),
+    setup: Optional[Callable[[Any, Any, ScriptedLLM], None]] = None,
 ) -> ScriptedChat:
     """Run ``user_proxy.initiate_chat(assistant, message=task, max_turns=max_turns)``, recorded,
     with ``human`` installed as AutoGen's IOStream.
 
-    ``None`` for ``is_termination_msg`` or a limit, and :data:`AUTOGEN_DEFAULT` for
-    ``default_auto_reply``, keep AutoGen's default. ``quiet`` hides AutoGen's printing.
+    ``None`` for ``human_input_mode``, ``is_termination_msg`` or a limit, and :data:`AUTOGEN_DEFAULT`
+    for ``default_auto_reply``, keep AutoGen's default. ``proxy_class`` is ``"UserProxyAgent"`` or
+    ``"ConversableAgent"`` (built with ``llm_config=False``). ``setup(user_proxy, assistant, llm)``
+    runs before the chat starts (to register tools, say). ``quiet`` hides AutoGen's printing.
     ``report_exhausted`` names the scripts (``"llm"``, ``"human"``) whose running out ends the
     chat with ``error`` set; any other :class:`ScriptExhaustedError` propagates.
     """
     import autogen
 
-    proxy_kwargs: Dict[str, Any] = {
-        "human_input_mode": human_input_mode,
-        "code_execution_config": code_execution_config,
-    }
+    proxy_kwargs: Dict[str, Any] = {"code_execution_config": code_execution_config}
+    if human_input_mode is not None:
+        proxy_kwargs["human_input_mode"] = human_input_mode
     if is_termination_msg is not None:
         proxy_kwargs["is_termination_msg"] = is_termination_msg
     if max_consecutive_auto_reply is not None:
         proxy_kwargs["max_consecutive_auto_reply"] = max_consecutive_auto_reply
     if default_auto_reply is not AUTOGEN_DEFAULT:
         proxy_kwargs["default_auto_reply"] = default_auto_reply
-    user_proxy = autogen.UserProxyAgent("user_proxy", **proxy_kwargs)
+    if proxy_class == "ConversableAgent":
+        user_proxy = autogen.ConversableAgent("user_proxy", llm_config=False, **proxy_kwargs)
+    else:
+        user_proxy = autogen.UserProxyAgent("user_proxy", **proxy_kwargs)
     llm = ScriptedLLM(list(llm_replies))
     assistant_kwargs: Dict[str, Any] = {}
     if assistant_max_consecutive_auto_reply is not None:
         assistant_kwargs["max_consecutive_auto_reply"] = assistant_max_consecutive_auto_reply
     assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config, **assistant_kwargs))
+    if setup is not None:
+        setup(user_proxy, assistant, llm)
     with human:
         try:
             run = record_chat(user_proxy, assistant, task, max_turns=max_turns, quiet=quiet, silent=quiet)

@@ -71,7 +71,6 @@ def test_console_script_entry_point_and_text_timeline(tmp_path):
 @pytest.mark.parametrize(
     "scenario, field",
     [
-        ({"task": "t", "llm": []}, "mode"),
         ({"mode": "SOMETIMES", "llm": []}, "mode"),
         ({"mode": "never", "llm": []}, "mode"),
         ({"mode": "NEVER"}, "llm"),
