@@ -177,6 +177,12 @@ def _sandbox(rest: List[str]) -> int:
     return sandbox_main(rest)
 
 
+def _run_notebook(rest: List[str]) -> int:
+    from .notebook_runner.command import main as run_notebook_main
+
+    return run_notebook_main(rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hitl-modes", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -210,6 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
         "sandbox", help="the code sandbox's Docker engine and image: hitl-modes sandbox status|start-engine|build-image"
     )
     sandbox.set_defaults(func=None)
+    run_nb = sub.add_parser(
+        "run-notebook",
+        add_help=False,  # --help reaches its own parser
+        help="run a notebook offline, the model and the human from a script: run-notebook NB --script S",
+    )
+    run_nb.set_defaults(func=None)
     return parser
 
 
@@ -220,6 +232,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         return _lesson(args, rest)  # the lesson parses its own switches (--live, --human, ...)
     if args.command == "sandbox":
         return _sandbox(rest)  # hitl_modes.sandbox.executors parses its own subcommands
+    if args.command == "run-notebook":
+        return _run_notebook(rest)  # hitl_modes.notebook_runner.command parses its own arguments
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     return int(args.func(args))

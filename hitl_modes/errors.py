@@ -21,6 +21,9 @@ The tree (``class (bases)``: where it is raised)::
     ├── ExerciseAnswerError             course.exercises: a learner's answer has the wrong shape
     ├── InboxTokenError (ValueError)    inbox.tokens: a token missing, too short, or readable by others
     ├── DurableChatError                inbox.durable: a checkpoint that does not fit its chat
+    ├── ReplayScriptError (ValueError)  notebook_runner: a bad run-notebook script, notebook or argument
+    ├── UpstreamError                   notebook_runner.record: the real model refused or was unreachable
+    ├── NotebookReplayError             notebook_runner.pytest_plugin: a replayed notebook did not pass
     └── InboxError                      inbox.client: the inbox refused a request (a 4xx answer)
         └── InboxUnavailableError       nothing answers at the inbox URL
 
@@ -55,6 +58,9 @@ __all__ = [
     "CorruptAuditLogError",
     "TornAuditLogError",
     "SandboxUnavailableError",
+    "ReplayScriptError",
+    "UpstreamError",
+    "NotebookReplayError",
     "InboxError",
     "InboxUnavailableError",
     "HitlModesWarning",
@@ -162,6 +168,24 @@ class TornAuditLogError(CorruptAuditLogError):
 
 class SandboxUnavailableError(HitlModesError, RuntimeError):
     """The Docker sandbox cannot run: no engine answers, or the sandbox image is missing."""
+
+
+class ReplayScriptError(HitlModesError, ValueError):
+    """``hitl-modes run-notebook`` was given a bad script, notebook or argument (exit code 2); the
+    message names the file, the place in it and the fix."""
+
+
+class UpstreamError(HitlModesError):
+    """Recording: the real model endpoint refused a forwarded request, or could not be reached."""
+
+
+class NotebookReplayError(HitlModesError):
+    """``pytest --hitl-notebooks``: a replay ended with a non-zero exit code. ``run`` is its
+    :class:`~hitl_modes.notebook_runner.runner.NotebookRun` (exit code, problems, timeline)."""
+
+    def __init__(self, run: Any) -> None:
+        super().__init__(getattr(run, "message", str(run)))
+        self.run = run
 
 
 class InboxError(HitlModesError):

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = ["scripted_human", "scripted_llm"]
 
+pytest_plugins = ["hitl_modes.notebook_runner.pytest_plugin"]  # pytest --hitl-notebooks (run-notebook)
+
 
 @pytest.fixture
 def scripted_human() -> Iterator[Callable[..., ScriptedHuman]]:

@@ -20,6 +20,10 @@ A request past the end of its route's script is answered with HTTP 400 and a mes
 route, the call number and the last message; the config sets ``max_retries`` to 0, so the client
 never retries, and the chat stops with that error. Leaving the ``with`` block turns the client's
 error back into the :class:`~hitl_modes.ScriptExhaustedError` the route raised.
+
+``on_answer=`` is told about every request as it is answered or refused (``hitl-modes run-notebook``
+prints its timeline from it), and a subclass can answer another way by overriding :meth:`reply_for`
+(``run-notebook --record`` forwards each request to a real model).
 """
 
 from __future__ import annotations
@@ -28,17 +32,20 @@ import json
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 from ..errors import HitlModesError, ScriptExhaustedError, UnknownModelError
 from .llm import Reply, ScriptedLLM
 
-__all__ = ["ScriptedModelServer", "ServerRequest", "SCRIPTED_API_KEY"]
+__all__ = ["ScriptedModelServer", "ServerRequest", "SCRIPTED_API_KEY", "AnswerListener"]
 
 #: The key every scripted config carries: the ``openai`` client insists on one; the server ignores it.
 SCRIPTED_API_KEY = "sk-scripted-no-key-needed"
 
 Script = Union[ScriptedLLM, Sequence[Reply]]
+
+#: ``on_answer(request, reply, error)``: called once per request, once answered (``reply``) or refused (``error``).
+AnswerListener = Callable[["ServerRequest", Optional[Reply], Optional[HitlModesError]], None]
 
 
 @dataclass(frozen=True)
@@ -65,11 +72,13 @@ class ScriptedModelServer:
         *,
         default: Optional[Script] = None,
         host: str = "127.0.0.1",
+        on_answer: Optional[AnswerListener] = None,
     ) -> None:
         self._routes: Dict[str, ScriptedLLM] = {name: _as_llm(name, s) for name, s in (routes or {}).items()}
         self.default: Optional[ScriptedLLM] = _as_llm("default", default) if default is not None else None
         self.calls: List[ServerRequest] = []  # every request, across routes (as respx's router.calls)
         self.errors: List[HitlModesError] = []
+        self.on_answer = on_answer
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer((host, 0), _handler_for(self))
         self._httpd.daemon_threads = True
@@ -160,19 +169,31 @@ class ScriptedModelServer:
         """The chat-completion response for one request ``body``; raises the route's error when it cannot."""
         model = str(body.get("model") or "")
         with self._lock:
-            self.calls.append(ServerRequest(len(self.calls) + 1, model, body))
+            request = ServerRequest(len(self.calls) + 1, model, body)
+            self.calls.append(request)
+        try:
+            reply = self.reply_for(body)
+        except HitlModesError as e:
+            self.errors.append(e)
+            if self.on_answer is not None:
+                self.on_answer(request, None, e)
+            raise
+        if self.on_answer is not None:
+            self.on_answer(request, reply, None)
+        return _completion(reply, model, request.call)
+
+    def reply_for(self, body: Dict[str, Any]) -> Reply:
+        """The reply to one request ``body``: the next one in the script of its ``model``'s route.
+
+        A subclass may answer some other way (forward it to a real model, for recording)."""
+        model = str(body.get("model") or "")
         try:
             llm = self.route(model)
         except KeyError as e:
-            error = UnknownModelError(str(e.args[0]) + ". Add a route for it, or give the server a default script.")
-            self.errors.append(error)
-            raise error from None
-        try:
-            reply = llm.next_reply(list(body.get("messages") or []))
-        except ScriptExhaustedError as e:
-            self.errors.append(e)
-            raise
-        return _completion(reply, model, len(self.calls))
+            raise UnknownModelError(
+                str(e.args[0]) + ". Add a route for it, or give the server a default script."
+            ) from None
+        return llm.next_reply(list(body.get("messages") or []))
 
 
 def _as_llm(name: str, script: Script) -> ScriptedLLM:
@@ -237,7 +258,8 @@ def _handler_for(server: ScriptedModelServer) -> type:
             try:
                 payload = server.answer(body)
             except HitlModesError as e:
-                self._error(400, str(e), "script_exhausted" if isinstance(e, ScriptExhaustedError) else "no_route")
+                kind = "script_exhausted" if isinstance(e, ScriptExhaustedError) else "refused"
+                self._error(400, str(e), kind)
                 return
             self._send(200, payload)
 

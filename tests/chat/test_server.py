@@ -121,3 +121,27 @@ def test_the_config_never_retries_and_keeps_the_disk_cache_off():
         config = server.llm_config("m")
     assert config["config_list"][0]["max_retries"] == 0
     assert config["cache_seed"] is None
+
+
+def test_on_answer_hears_every_request_answered_or_refused():
+    heard = []
+    with ScriptedModelServer(default=["only one"], on_answer=lambda r, reply, err: heard.append((r, reply, err))) as s:
+        ok = _post(s, "/v1/chat/completions", json.dumps({"model": "x", "messages": []}).encode())
+        refused = _post(s, "/v1/chat/completions", json.dumps({"model": "y", "messages": []}).encode())
+    assert ok[0] == 200 and refused[0] == 400 and refused[1]["error"]["code"] == "script_exhausted"
+    assert [(r.call, r.model, reply) for r, reply, _ in heard] == [(1, "x", "only one"), (2, "y", None)]
+    assert heard[0][2] is None and isinstance(heard[1][2], ScriptExhaustedError)
+
+
+def test_a_subclass_answers_its_own_way_through_reply_for():
+    class Echo(ScriptedModelServer):
+        def reply_for(self, body):
+            return "echo: " + body["messages"][-1]["content"]
+
+    with Echo() as server:
+        status, data = _post(
+            server,
+            "/v1/chat/completions",
+            json.dumps({"model": "m", "messages": [{"role": "user", "content": "hi"}]}).encode(),
+        )
+    assert status == 200 and data["choices"][0]["message"]["content"] == "echo: hi"

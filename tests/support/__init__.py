@@ -1,1 +1,2 @@
-"""Helpers the tests share: a fake OpenAI-compatible server, running lessons from the command line."""
+"""Helpers the tests share: a fake OpenAI-compatible server, running lessons from the command line,
+writing small notebooks and replay scripts (run-notebook)."""
