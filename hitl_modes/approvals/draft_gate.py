@@ -32,6 +32,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 from autogen import Agent, ConversableAgent, UserProxyAgent
 
 from ..chat.deadline import ask_with_timeout, check_timeout
+from ..chat.record import record_gate_decision, record_human_timeout
 from ..errors import HitlModesError, NoHumanAvailableError
 from .audit import AuditLog, PathLike, open_audit_log
 
@@ -244,6 +245,8 @@ class DraftApprovalGate:
             review = Review("rejected", None, note=f"no human available ({e.__class__.__name__}): nothing sent")
         else:
             review = parse_review(reply)
+            if reply is None:
+                record_human_timeout(recipient, "reject", f"no answer within {self.timeout:g}s: nothing sent")
         return self._act(recipient, review, prompt, draft)
 
     def _act(self, reviewer: ConversableAgent, review: Review, prompt: str, draft: str) -> Tuple[bool, Optional[str]]:
@@ -261,9 +264,11 @@ class DraftApprovalGate:
                     extra={"message_id": self.message_id},
                 )
             if review.decision == "feedback":
+                record_gate_decision(reviewer, "feedback", "the draft goes back to the drafter")
                 return True, review.feedback
             if review.decision != "approved":
                 self.result.status = _ENDINGS[review.decision]
+                record_gate_decision(reviewer, review.decision, review.note or "nothing sent")
                 return True, None
             subject, body = split_subject(draft)
             self.result.status = "sending"
@@ -279,6 +284,7 @@ class DraftApprovalGate:
                 self.result.status = "send-failed"
                 raise
             self.result.status, self.result.draft, self.result.sent_path = "sent", draft, path
+            record_gate_decision(reviewer, "approved", f"sent {path.name} to {self.to}")
             return True, None
 
 

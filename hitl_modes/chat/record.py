@@ -22,7 +22,15 @@ from .compat import event_text
 from .stream import InstallableStream
 from .trace import Event, Trace
 
-__all__ = ["Recorder", "RecordedRun", "record_chat", "a_record_chat", "record_human_exchange"]
+__all__ = [
+    "Recorder",
+    "RecordedRun",
+    "record_chat",
+    "a_record_chat",
+    "record_human_exchange",
+    "record_human_timeout",
+    "record_gate_decision",
+]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CODE_NOTICE = re.compile(r"EXECUTING CODE BLOCK(?: \d+)? \(inferred language is (\w+)\)")
@@ -42,6 +50,16 @@ class _Decision:
     human_replies: List[str] = field(default_factory=list)
     code_languages: List[str] = field(default_factory=list)
     replied: bool = False
+    timeout: Optional[tuple[str, str]] = None  # (the default applied, why) when nobody answered
+    gate: Optional[tuple[str, str]] = None  # (decision, what it did) when a gate decided
+
+
+@dataclass
+class _OpenPrompt:
+    """A prompt shown through the IOStream and not answered yet."""
+
+    asker: str
+    expired: bool = False  # the asker gave up waiting: a late answer is not the human's reply
 
 
 @dataclass
@@ -50,6 +68,7 @@ class RecordedRun:
 
     result: Any
     trace: Trace
+    printed: str = ""  # AutoGen's own printing, when the chat was recorded with capture=True
 
     @property
     def stop_reason(self) -> Optional[str]:
@@ -58,8 +77,8 @@ class RecordedRun:
     def timeline(self) -> str:
         return self.trace.timeline()
 
-    def _repr_svg_(self) -> str:
-        return self.trace.to_svg()
+    def _repr_html_(self) -> str:
+        return self.trace.to_html()
 
 
 class Recorder(InstallableStream):
@@ -67,17 +86,21 @@ class Recorder(InstallableStream):
 
     It installs itself as AutoGen's IOStream, wrapping whatever stream (a ScriptedHuman, the
     console) was the default, so the human is still the one answering. ``quiet=True`` hides
-    AutoGen's printing, for example for machine-readable output.
+    AutoGen's printing, for example for machine-readable output; ``capture=True`` hides it too
+    and keeps it in :attr:`printed` (a notebook folds it under the picture).
     """
 
-    def __init__(self, *agents: ConversableAgent, quiet: bool = False) -> None:
+    def __init__(self, *agents: ConversableAgent, quiet: bool = False, capture: bool = False) -> None:
         super().__init__()
         self.agents = list(agents)
-        self.quiet = quiet
+        self.quiet = quiet or capture
+        self.capture = capture
+        self.printed: List[str] = []
         self.trace = Trace()
         self._decision: Optional[_Decision] = None
         self._sent_first = False
         self._first_from_human = False
+        self._open: List[_OpenPrompt] = []
 
     # -- install --------------------------------------------------------------------------------
     @property
@@ -122,9 +145,32 @@ class Recorder(InstallableStream):
         asker = d.agent if d else (self.agents[0].name if self.agents else "")
         self._add(Event("human_prompt", asker, prompt, detail=_why_asked(d)))
         assert self._inner is not None
-        reply = self._inner.input(prompt, password=password)
-        self._note_reply(asker, reply)
+        waiting = _OpenPrompt(asker)
+        self._open.append(waiting)
+        try:
+            reply = self._inner.input(prompt, password=password)
+        finally:
+            self._open.remove(waiting)
+        if not waiting.expired:
+            self._note_reply(asker, reply)
         return reply
+
+    def _human_timeout(self, asker: str, applied: str, why: str, prompt: Optional[str]) -> None:
+        if prompt is not None:  # a channel that bypasses the IOStream: its prompt is not recorded yet
+            self._add(Event("human_prompt", asker, prompt, detail=_why_asked(self._decision)))
+        else:
+            for waiting in reversed(self._open):
+                if waiting.asker == asker and not waiting.expired:
+                    waiting.expired = True
+                    break
+        self._add(Event("human_timeout", asker, applied, detail=why))
+        if self._decision is not None and self._decision.agent == asker:
+            self._decision.timeout = (applied, why)
+
+    def _gate_decision(self, agent: str, decision: str, did: str) -> None:
+        self._add(Event("decision", agent, decision, detail=did))
+        if self._decision is not None and self._decision.agent == agent:
+            self._decision.gate = (decision, did)
 
     def _human_exchange(self, asker: str, prompt: str, reply: str) -> None:
         self._add(Event("human_prompt", asker, prompt, detail=_why_asked(self._decision)))
@@ -140,6 +186,8 @@ class Recorder(InstallableStream):
 
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
         self._notice(sep.join(str(o) for o in objects))
+        if self.capture:
+            self.printed.append(sep.join(str(o) for o in objects) + end)
         if not self.quiet and self._inner is not None:
             self._inner.print(*objects, sep=sep, end=end, flush=flush)
 
@@ -147,6 +195,8 @@ class Recorder(InstallableStream):
         """ag2 prints structured events through ``send`` instead of ``print``."""
         text = event_text(message)
         self._notice(text)
+        if self.capture:
+            self.printed.append(text)
         if not self.quiet and self._inner is not None:
             if hasattr(self._inner, "send"):
                 self._inner.send(message)
@@ -185,11 +235,14 @@ class Recorder(InstallableStream):
             source = "human" if self._first_from_human else "task"
         elif d is not None and d.agent == sender.name and not d.replied:
             d.replied = True
-            if d.human_replies and d.human_replies[-1] not in ("", "exit"):
-                source = "human"
-            elif d.code_languages:
+            if d.code_languages:  # before the human: an approval is a reply, but the output is the code's
                 source = "code_result"
                 self._add(Event("auto_reply", sender.name, "", detail="executed the code it received"))
+            elif d.timeout is not None:
+                source = "auto_reply"
+                self._add(Event("auto_reply", sender.name, "", detail="applied its timeout default"))
+            elif d.human_replies and d.human_replies[-1] not in ("", "exit"):
+                source = "human"
             elif isinstance(message, dict) and (message.get("tool_responses") or message.get("role") == "tool"):
                 source = "tool_result"
             elif getattr(sender, "client", None) is not None:
@@ -215,6 +268,26 @@ def record_human_exchange(agent: Any, prompt: str, reply: str) -> None:
         rec._human_exchange(agent.name, prompt, reply)
 
 
+def record_human_timeout(agent: Any, applied: str, why: str, *, prompt: Optional[str] = None) -> None:
+    """Nobody answered ``agent`` in time and it applied ``applied`` (``"exit"``, a denial...): put
+    that in the active recording as a ``human_timeout`` event, never as the human's reply. ``why``
+    says how long it waited ("no answer within 30s"). Channels that bypass the IOStream pass the
+    ``prompt`` they asked; otherwise the IOStream prompt now waiting is the one that expired, and
+    an answer that comes back later is not recorded as the human's."""
+    rec = getattr(agent, "_hitl_recorder", None)
+    if rec is not None:
+        rec._human_timeout(agent.name, applied, why, prompt)
+
+
+def record_gate_decision(agent: Any, decision: str, did: str = "") -> None:
+    """A gate on ``agent`` decided (``approved``, ``rejected``, ``timed-out``...; ``did`` says what
+    followed: "sent outbox/x.eml", "denied"): put it in the active recording, so a chat the gate
+    ends says what it decided."""
+    rec = getattr(agent, "_hitl_recorder", None)
+    if rec is not None:
+        rec._gate_decision(agent.name, decision, did)
+
+
 def _why_asked(d: Optional[_Decision]) -> str:
     if d is None:
         return "initial_message"
@@ -228,9 +301,15 @@ def _why_asked(d: Optional[_Decision]) -> str:
 
 
 def _explain(d: _Decision) -> tuple[str, str]:
+    if d.timeout is not None:
+        applied, why = d.timeout
+        return "human_timeout", f"nobody answered {d.agent} ({why}); it applied the default {applied!r}"
+    if d.gate is not None:
+        decision, did = d.gate
+        return "gate_decision", f"{d.agent}'s gate decided: {decision}{' — ' + did if did else ''}"
     last = d.human_replies[-1] if d.human_replies else None
     if last == "exit":
-        return "human_exit", f"the human typed 'exit' when {d.agent} asked ({_why_asked(d)})"
+        return "human_exit", f"the human answered 'exit' when {d.agent} asked ({_why_asked(d)})"
     if d.mode == "NEVER":
         if d.counter >= d.limit:
             return (
@@ -279,11 +358,11 @@ def _attach(agent: ConversableAgent) -> None:
 
 @contextmanager
 def _recording(
-    initiator: ConversableAgent, recipient: ConversableAgent, quiet: bool, max_turns: Optional[int]
+    initiator: ConversableAgent, recipient: ConversableAgent, quiet: bool, max_turns: Optional[int], capture: bool
 ) -> Iterator[Recorder]:
     """One recorded chat. If it raises (a script ran out, say), the partial trace is attached to
     the exception as ``exc.trace`` before it propagates."""
-    with Recorder(initiator, recipient, quiet=quiet) as rec:
+    with Recorder(initiator, recipient, quiet=quiet, capture=capture) as rec:
         rec.begin_chat()
         try:
             yield rec
@@ -300,12 +379,14 @@ def record_chat(
     *,
     max_turns: Optional[int] = None,
     quiet: bool = False,
+    capture: bool = False,
     **initiate_kwargs: Any,
 ) -> RecordedRun:
-    """``initiator.initiate_chat(recipient, ...)``, recorded. Returns the ChatResult and the trace."""
-    with _recording(initiator, recipient, quiet, max_turns) as rec:
+    """``initiator.initiate_chat(recipient, ...)``, recorded. Returns the ChatResult and the trace
+    (and, with ``capture=True``, AutoGen's printing in ``printed`` instead of on the screen)."""
+    with _recording(initiator, recipient, quiet, max_turns, capture) as rec:
         result = initiator.initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
-    return RecordedRun(result, rec.trace)
+    return RecordedRun(result, rec.trace, "".join(rec.printed))
 
 
 async def a_record_chat(
@@ -315,9 +396,10 @@ async def a_record_chat(
     *,
     max_turns: Optional[int] = None,
     quiet: bool = False,
+    capture: bool = False,
     **initiate_kwargs: Any,
 ) -> RecordedRun:
     """The async twin of :func:`record_chat`, through ``a_initiate_chat``."""
-    with _recording(initiator, recipient, quiet, max_turns) as rec:
+    with _recording(initiator, recipient, quiet, max_turns, capture) as rec:
         result = await initiator.a_initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
-    return RecordedRun(result, rec.trace)
+    return RecordedRun(result, rec.trace, "".join(rec.printed))

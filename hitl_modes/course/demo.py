@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
+from ..chat.trace import legend_text
 from .lesson import list_lessons
 
 __all__ = ["run_demo", "run_builtin_scenario", "run_lesson_script"]
@@ -34,6 +35,7 @@ def run_lesson_script(script: Path, args: List[str], *, quiet: bool = False, std
     env = dict(os.environ)
     if quiet:
         env["HITL_QUIET"] = "1"
+        env["HITL_NO_LEGEND"] = "1"  # the demo prints the legend once, on top
     return subprocess.call([sys.executable, str(script), *args], env=env, stdin=stdin)
 
 
@@ -41,6 +43,7 @@ def run_demo() -> int:
     lessons = list_lessons()
     if not lessons:
         return run_builtin_scenario()
+    print(legend_text())
     failed = []
     for script in lessons:
         print(f"\n{'=' * 78}\n{script.name}\n{'=' * 78}", flush=True)

@@ -15,6 +15,7 @@ model or a person at the keyboard may, rightly, do something else.
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ from ..chat.human import ConsoleHuman, ScriptedHuman
 from ..chat.live import LiveLLM
 from ..chat.llm import Reply, ScriptedLLM
 from ..chat.record import RecordedRun, a_record_chat, record_chat
-from ..chat.trace import Trace
+from ..chat.trace import Trace, legend_text
 
 __all__ = ["Lesson", "HUMAN_KINDS", "register_human_kind", "in_notebook", "lessons_dir", "list_lessons"]
 
@@ -119,6 +120,7 @@ class Lesson:
         self.extra = extra or {}
         self.runs: List[RecordedRun] = []
         self.claims: List[str] = []
+        self._shown = 0
 
     @classmethod
     def setup(
@@ -214,6 +216,12 @@ class Lesson:
         return HUMAN_KINDS[self.human_kind](self, replies, mode)
 
     # -- runs -----------------------------------------------------------------------------------
+    @property
+    def _fold_output(self) -> bool:
+        """In a notebook AutoGen's printing is folded under the picture, so each chat is shown
+        once; not when a person types, who must read it as it happens."""
+        return in_notebook() and not self.quiet and self.human_kind == "script"
+
     def run(
         self,
         initiator: Any,
@@ -231,6 +239,7 @@ class Lesson:
             message,
             max_turns=max_turns,
             quiet=self.quiet,
+            capture=self._fold_output,
             silent=self.quiet or kwargs.pop("silent", False),
             **kwargs,
         )
@@ -253,6 +262,7 @@ class Lesson:
             message,
             max_turns=max_turns,
             quiet=self.quiet,
+            capture=self._fold_output,
             silent=self.quiet or kwargs.pop("silent", False),
             **kwargs,
         )
@@ -264,14 +274,33 @@ class Lesson:
         return run
 
     def show(self, trace: Union[Trace, RecordedRun], title: str = "") -> None:
-        """Print the text timeline; in a notebook also draw the picture."""
+        """Show one chat once. In a terminal: the text timeline (with the legend under the first
+        one, unless ``HITL_NO_LEGEND=1``, which ``make demo`` sets as it prints it once on top). In
+        a notebook: the picture (the legend under the first one), with the text timeline and
+        AutoGen's own printing folded under it."""
+        printed = ""
         if isinstance(trace, RecordedRun):
-            trace = trace.trace
-        print(f"\n--- timeline{': ' + title if title else ''} ---\n{trace.timeline()}\n")
-        if in_notebook():
-            from IPython.display import SVG, display
+            trace, printed = trace.trace, trace.printed
+        first = not self._shown
+        self._shown += 1
+        if not in_notebook():
+            print(f"\n--- timeline{': ' + title if title else ''} ---\n{trace.timeline()}\n")
+            if first and not _env_flag("HITL_NO_LEGEND"):
+                print(legend_text() + "\n")
+            return
+        from IPython.display import HTML, display
 
-            display(SVG(trace.to_svg()))
+        folded = f"--- timeline ---\n{trace.timeline()}"
+        if printed:
+            folded += f"\n\n--- AutoGen's output ---\n{printed}"
+        display(
+            HTML(
+                trace.to_html(title, legend=first)
+                + "<details><summary>the same chat as text"
+                + (" and AutoGen's own output" if printed else "")
+                + f"</summary><pre>{html.escape(folded)}</pre></details>"
+            )
+        )
 
     def claim(self, statement: str, holds: Union[bool, Callable[[], bool]]) -> None:
         """State what is true and check it: asserted when scripted, reported otherwise."""

@@ -30,6 +30,7 @@ from ..agents.queue_human import Question, QueueHuman, reply_decision
 from ..approvals.audit import open_audit_log
 from ..chat.compat import message_as_text
 from ..chat.human import mode_can_ask_human
+from ..chat.record import record_human_timeout
 from ..chat.stream import InstallableStream
 from .client import InboxClient, fit_conversation
 from .store import MAX_TIMEOUT_SECONDS
@@ -164,7 +165,11 @@ class InboxHuman(InstallableStream):
     def input(self, prompt: str = "", *, password: bool = False) -> str:
         agent = asking_agent()
         conversation = recent_conversation(agent, prompt) if agent is not None else []
-        return self.ask(prompt, agent=agent.name if agent is not None else "human", conversation=conversation).response
+        decided = self.ask(prompt, agent=agent.name if agent is not None else "human", conversation=conversation)
+        if decided.decision == "timed-out" and agent is not None:
+            why = f"no decision in the inbox within {self.timeout:g}s"
+            record_human_timeout(agent, decided.response, why)  # a recording must not credit it to a person
+        return decided.response
 
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
         if self.echo:

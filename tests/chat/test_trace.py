@@ -45,7 +45,7 @@ def test_timeline_shows_speakers_prompts_and_stop():
 
 def test_svg_is_well_formed_and_marks_each_time_the_human_was_asked():
     trace = run(mode="TERMINATE", llm=["a TERMINATE", "b TERMINATE"], human=["again", ""])
-    svg = trace._repr_svg_()
+    svg = trace.to_svg()
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
     diamonds = [p for p in root.iter(ns + "polygon") if p.get("class") == "human-asked"]

@@ -61,7 +61,10 @@ def test_notebook_executes_headlessly(script, tmp_path, monkeypatch):
         nb, timeout=600, kernel_name="python3", allow_errors=False, resources={"metadata": {"path": str(tmp_path)}}
     ).execute()
     outputs = [o for cell in nb.cells for o in cell.get("outputs", [])]
-    assert any("image/svg+xml" in o.get("data", {}) for o in outputs), "the notebook draws its timeline"
+    pictures = [o["data"]["text/html"] for o in outputs if "<svg" in o.get("data", {}).get("text/html", "")]
+    assert pictures, "the notebook draws its timeline, inline in HTML (hover texts work in JupyterLab)"
+    assert not any("image/svg+xml" in o.get("data", {}) for o in outputs), "JupyterLab shows that as an <img>"
+    assert "How to read it" in pictures[0] and all("How to read it" not in p for p in pictures[1:])
     text = "".join(o.get("text", "") for o in outputs)
     assert "✓" in text
 
