@@ -38,12 +38,13 @@ lesson = Lesson.setup(1, "NEVER: fully automated")
 # ## 1. It runs to completion when the assistant says TERMINATE
 #
 # The termination check below reads `message.get("content") or ""`: we will see in section 3 why
-# the `or ""` matters.
+# the `or ""` matters. It looks for TERMINATE anywhere in the text, which is enough here; exercise 1
+# asks you for a stricter one.
 
 
 # %%
 def is_termination_msg(message):
-    return (message.get("content") or "").rstrip().endswith("TERMINATE")
+    return "TERMINATE" in (message.get("content") or "")
 
 
 assistant = lesson.assistant(
@@ -107,7 +108,7 @@ def get_time() -> str:
     return "12:00"
 
 
-def tool_chat(check):
+def tool_chat(check, title):
     assistant = lesson.assistant("assistant", [tool_call("get_time"), "It is 12:00. TERMINATE"])
     user_proxy = autogen.UserProxyAgent(
         "user_proxy",
@@ -119,17 +120,17 @@ def tool_chat(check):
     autogen.register_function(get_time, caller=assistant, executor=user_proxy, description="The current time.")
     assistant.hitl_llm.register(assistant)  # adding a tool rebuilt the assistant's model client
     with lesson.human([], mode="NEVER"):
-        return lesson.run(user_proxy, assistant, "What time is it?", title=check.__name__)
+        return lesson.run(user_proxy, assistant, "What time is it?", title=title)
 
 
 try:
-    tool_chat(naive_is_termination_msg)
+    tool_chat(naive_is_termination_msg, "a tool call, with the naive check")
     crashed = None
 except (AttributeError, TypeError) as e:
     crashed = e
     print(f"The naive check crashed the chat: {type(e).__name__}: {e}")
 
-run = tool_chat(is_termination_msg)
+run = tool_chat(is_termination_msg, "a tool call, with the None-safe check")
 lesson.claim("the naive check crashes on a tool call (content is None)", crashed is not None)
 lesson.claim("the None-safe check lets the tool run and the chat finish", run.stop_reason == "termination_msg")
 lesson.claim(

@@ -63,7 +63,8 @@ def legend_text() -> str:
     """The legend, as printed once at the top of ``make demo``."""
     lines = ["How to read a timeline:"]
     lines += [f"  {symbol:>3}  {meaning}" for symbol, meaning in LEGEND]
-    lines.append("  sources: " + "; ".join(f"{name} = {meaning}" for name, meaning in SOURCES.items()))
+    lines.append("  where a message's text came from (the column after sender → recipient):")
+    lines += [f"    {name:<11} {meaning}" for name, meaning in SOURCES.items()]
     return "\n".join(lines)
 
 

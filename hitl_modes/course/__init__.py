@@ -4,7 +4,9 @@ One concept: teaching machinery, not part of what a learner's own code imports.
 
 Modules:
     lesson      Lesson: offline by default, ``--live``, ``--human console|inbox``, claims
+    outline     a lesson's title, section headings and leads, read from its markdown; Narrator
     exercises/  checks a learner runs on their own answers, one module per lesson
+    workspace   ``hitl-modes exercise N``: the learner's working copy, outside lessons/
     scenario    the scenario driver behind ``hitl-modes simulate``
     limits      which limit ends a chat (Lesson 04)
     table       a results table: text in a terminal, HTML in a notebook

@@ -33,6 +33,8 @@ def run_builtin_scenario() -> int:
 
 def run_lesson_script(script: Path, args: List[str], *, quiet: bool = False, stdin: Optional[int] = None) -> int:
     env = dict(os.environ)
+    # flaml, which autogen imports, warns about an AutoML extra no lesson uses: not the learner's concern.
+    env.setdefault("PYTHONWARNINGS", "ignore:flaml.automl is not available")
     if quiet:
         env["HITL_QUIET"] = "1"
         env["HITL_NO_LEGEND"] = "1"  # the demo prints the legend once, on top

@@ -143,4 +143,4 @@ def test_one_legend_names_every_mark_of_the_text_timeline():
     for symbol, meaning in LEGEND:
         assert f"{symbol:>3}  {meaning}" in text
     for source in ("task", "llm", "human", "auto_reply", "code_result", "tool_result"):
-        assert f"{source} = " in text
+        assert f"    {source:<11} " in text
