@@ -23,6 +23,12 @@
 #
 # Everything below runs on AutoGen's real agents. Only the model is scripted, so the lesson runs
 # offline and every claim is checked. Run it with `--live` to use a real model instead.
+#
+# Each chat is shown once. In a notebook you see its picture (hover over a mark for the full text;
+# the legend is under the first picture), with the text timeline and AutoGen's own printout folded
+# under it ("the same chat as text"); when you type as the human, AutoGen's printout stays in view,
+# since you answer from it. In a terminal you see AutoGen's printout as it happens, then the text
+# timeline.
 
 # %%
 import autogen

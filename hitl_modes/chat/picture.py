@@ -9,7 +9,7 @@ one the text timeline uses (:data:`hitl_modes.chat.trace.LEGEND`).
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Dict, List, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, List, Sequence, Tuple
 
 from .trace import LEGEND, SOURCES
 
@@ -65,7 +65,9 @@ def timeline_svg(trace: Trace, title: str = "", *, legend: bool = False) -> str:
     lanes = _lanes(trace)
     cols = [e for e in trace.events if e.kind in DRAWN]
     rows = [cols[i : i + COLUMNS_PER_ROW] for i in range(0, len(cols), COLUMNS_PER_ROW)] or [[]]
-    per_row = max(1, min(len(cols), COLUMNS_PER_ROW))
+    if len(rows) > 1 and len(rows[-1]) == 1:  # a lone stop mark joins the row before
+        rows[-2:] = [rows[-2] + rows[-1]]
+    per_row = max(1, max(len(row) for row in rows))
     width = LEFT + STEP * per_row + 170  # room for the stop label
     top = 26 if title else 8
     row_height = 24 + LANE_GAP * len(lanes)
@@ -98,24 +100,22 @@ def _lanes(trace: Trace) -> List[str]:
     return agents + ["human"]
 
 
-def _touches(e: Event, lane_y: Dict[str, int]) -> Tuple[int, int]:
-    """The vertical span (top, bottom y) a column's mark occupies."""
+def _marks(e: Event, lane_y: Dict[str, int]) -> Tuple[int, ...]:
+    """The lanes (y) where a column puts a mark or a label; lines merely crossing a lane don't count."""
     own = lane_y.get(e.agent, next(iter(lane_y.values())))
     if e.kind == "message":
-        other = lane_y.get(e.recipient, own)
-        return min(own, other), max(own, other)
+        return own, lane_y.get(e.recipient, own)
     if e.kind == "human_prompt":
-        return min(own, lane_y["human"]), max(own, lane_y["human"])
+        return own, lane_y["human"]
     if e.kind in ("human_reply", "human_timeout"):
-        return lane_y["human"], lane_y["human"]
-    return own, own
+        return (lane_y["human"],)
+    return (own,)
 
 
 def _room(row: Sequence[Event], i: int, y: int, lane_y: Dict[str, int], tail: int) -> int:
     """Characters that fit on the lane at ``y`` from column ``i`` up to the next mark on it."""
     for j in range(i + 1, len(row)):
-        lo, hi = _touches(row[j], lane_y)
-        if lo <= y <= hi:
+        if y in _marks(row[j], lane_y):
             return max(0, int((STEP * (j - i) - 12) / CHAR_WIDTH))
     return max(0, int((STEP * (len(row) - i) + tail - 12) / CHAR_WIDTH))
 
@@ -165,9 +165,10 @@ def _row(row: Sequence[Event], lanes: List[str], lane_y: Dict[str, int], width: 
                 label = "(Enter)" if e.content == "" else _fit(repr(e.content), room)
                 colour, css = HUMAN, "human-reply"
             else:
-                label, colour, css = _fit(f"⧗ default {e.content!r}", room), TIMEOUT, "human-timeout"
+                label, colour, css = _fit(f"no answer: default {e.content!r}", room), TIMEOUT, "human-timeout"
+            clock = _clock(x, y) if e.kind == "human_timeout" else ""
             out.append(
-                f'<g class="{css}"><title>{tip}</title><text x="{x - 14}" y="{y + 20}" fill="{colour}">'
+                f'<g class="{css}"><title>{tip}</title>{clock}<text x="{x - 14}" y="{y + 20}" fill="{colour}">'
                 f"{html.escape(label)}</text></g>"
             )
         elif e.kind == "code_execution":
@@ -191,6 +192,14 @@ def _row(row: Sequence[Event], lanes: List[str], lane_y: Dict[str, int], width: 
     return out
 
 
+def _clock(x: int, y: int) -> str:
+    """The mark for a wait that ran out: a small clock (fonts may lack an hourglass glyph)."""
+    return (
+        f'<circle cx="{x}" cy="{y}" r="6" fill="white" stroke="{TIMEOUT}" stroke-width="1.5"/>'
+        f'<path d="M{x},{y - 4} V{y} H{x + 3}" stroke="{TIMEOUT}" fill="none"/>'
+    )
+
+
 def _describe(e: Event) -> str:
     if e.kind == "message":
         return f"{e.agent} → {e.recipient} ({e.source}: {SOURCES.get(e.source, e.source)})"
@@ -209,20 +218,27 @@ def _describe(e: Event) -> str:
 
 def _legend(y: int) -> List[str]:
     """The shared legend, each entry with the mark the picture uses for it."""
-    marks = {
-        "N": f'<circle cx="14" cy="{{y}}" r="4" fill="{COLOURS["llm"]}"/>',
-        "?": f'<polygon points="14,{{a}} 20,{{y}} 14,{{b}} 8,{{y}}" fill="{HUMAN}"/>',
-        "↵": f'<text x="8" y="{{t}}" fill="{HUMAN}">\'…\'</text>',
-        "⧗": f'<text x="8" y="{{t}}" fill="{TIMEOUT}">⧗</text>',
-        "⟳": f'<circle cx="14" cy="{{y}}" r="4" fill="{COLOURS["auto_reply"]}"/>',
-        "▶": f'<rect x="9" y="{{a}}" width="10" height="10" fill="{CODE}"/>',
-        "◆": f'<polygon points="14,{{a}} 20,{{y}} 14,{{b}} 8,{{y}}" fill="{DECISION}"/>',
-        "■": f'<rect x="9" y="{{a}}" width="10" height="10" fill="{STOP}"/>',
+
+    def diamond(cy: int, colour: str) -> str:
+        return f'<polygon points="14,{cy - 5} 20,{cy} 14,{cy + 5} 8,{cy}" fill="{colour}"/>'
+
+    def square(cy: int, colour: str) -> str:
+        return f'<rect x="9" y="{cy - 5}" width="10" height="10" fill="{colour}"/>'
+
+    marks: Dict[str, Callable[[int], str]] = {
+        "N": lambda cy: f'<circle cx="14" cy="{cy}" r="4" fill="{COLOURS["llm"]}"/>',
+        "?": lambda cy: diamond(cy, HUMAN),
+        "↵": lambda cy: f'<text x="8" y="{cy + 4}" fill="{HUMAN}">\'…\'</text>',
+        "⧗": lambda cy: _clock(14, cy),
+        "⟳": lambda cy: f'<circle cx="14" cy="{cy}" r="4" fill="{COLOURS["auto_reply"]}"/>',
+        "▶": lambda cy: square(cy, CODE),
+        "◆": lambda cy: diamond(cy, DECISION),
+        "■": lambda cy: square(cy, STOP),
     }
     out = [f'<g class="legend"><text x="6" y="{y + 4}" font-weight="bold">How to read it</text>']
     for n, (symbol, meaning) in enumerate(LEGEND, start=1):
         cy = y + 18 * n
-        mark = marks[symbol].format(y=cy, a=cy - 5, b=cy + 5, t=cy + 4)
+        mark = marks[symbol](cy)
         out.append(f'{mark}<text x="28" y="{cy + 4}">{html.escape(meaning)}</text>')
     cy = y + 18 * (len(LEGEND) + 1)
     x = 28
