@@ -186,8 +186,8 @@ class Recorder(InstallableStream):
 
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
         self._notice(sep.join(str(o) for o in objects))
-        if self.capture:
-            self.printed.append(sep.join(str(o) for o in objects) + end)
+        if self.capture:  # without colour codes: it is shown as plain text
+            self.printed.append(_ANSI.sub("", sep.join(str(o) for o in objects) + end))
         if not self.quiet and self._inner is not None:
             self._inner.print(*objects, sep=sep, end=end, flush=flush)
 
@@ -196,7 +196,7 @@ class Recorder(InstallableStream):
         text = event_text(message)
         self._notice(text)
         if self.capture:
-            self.printed.append(text)
+            self.printed.append(_ANSI.sub("", text))
         if not self.quiet and self._inner is not None:
             if hasattr(self._inner, "send"):
                 self._inner.send(message)
