@@ -134,3 +134,20 @@ def test_the_demo_prints_the_legend_once_on_top(tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert out.startswith("How to read a timeline:") and out.count("How to read a timeline:") == 1
     assert calls and all(kw["quiet"] for kw in calls)
+
+
+def test_the_readme_is_a_newcomers_page_that_links_the_details():
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for heading in ("## Two commands", "## The three modes", "## Lessons", "## Exercises"):
+        assert heading in readme
+    assert readme.index("## The three modes") < readme.index("## Lessons") < readme.index("## Compatibility")
+    assert "as root" in readme[: readme.index("## The three modes")], "what make test installs, up front"
+    for mode in ("`NEVER`", "`TERMINATE`", "`ALWAYS`"):
+        assert f"| {mode} |" in readme
+    table = readme[readme.index("<!-- lessons-table -->") :]
+    for script in list_lessons():
+        assert f"`{script.name}`" in table, f"{script.name} is missing from the lessons table"
+    for link in re.findall(r"\]\((docs/[^)#]+)\)", readme):
+        assert (root / link).is_file(), f"the README links {link}, which does not exist"
+    assert "hitl-modes exercise 1" in readme
