@@ -21,6 +21,7 @@ from autogen.coding.base import CodeBlock, CodeExecutor, CodeExtractor, CommandL
 from autogen.io import IOConsole, IOStream
 
 from ..chat.human import stdin_is_interactive
+from ..chat.record import record_executor_decision
 from ..errors import NoHumanAvailableError
 
 __all__ = ["ApprovalGate", "ApprovalDecision", "reply_approves", "approval_prompt", "NOT_RUN"]
@@ -93,6 +94,9 @@ class ApprovalGate:
         if reply is not None:
             reason = "approved by the human" if approved else "rejected by the human"
         self.decisions.append(ApprovalDecision(prompt, reply, approved, reason))
+        record_executor_decision(
+            "approved" if approved else "rejected", f"{reason}: {'runs' if approved else 'not run'}"
+        )
         if approved:
             result = self.inner.execute_code_blocks(code_blocks)
             return CommandLineCodeResult(

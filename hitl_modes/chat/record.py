@@ -30,6 +30,7 @@ __all__ = [
     "record_human_exchange",
     "record_human_timeout",
     "record_gate_decision",
+    "record_executor_decision",
 ]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -237,7 +238,9 @@ class Recorder(InstallableStream):
             d.replied = True
             if d.code_languages:  # before the human: an approval is a reply, but the output is the code's
                 source = "code_result"
-                self._add(Event("auto_reply", sender.name, "", detail="executed the code it received"))
+                ran = d.gate is None or d.gate[0] in ("approved", "auto-approved")
+                how = "executed the code it received" if ran else "sent the gate's result: the code was not run"
+                self._add(Event("auto_reply", sender.name, "", detail=how))
             elif d.timeout is not None:
                 source = "auto_reply"
                 self._add(Event("auto_reply", sender.name, "", detail="applied its timeout default"))
@@ -286,6 +289,14 @@ def record_gate_decision(agent: Any, decision: str, did: str = "") -> None:
     rec = getattr(agent, "_hitl_recorder", None)
     if rec is not None:
         rec._gate_decision(agent.name, decision, did)
+
+
+def record_executor_decision(decision: str, did: str = "") -> None:
+    """:func:`record_gate_decision` for a gate with no agent at hand (a code executor): it goes to
+    the recording whose IOStream is active, on the agent whose reply is being decided."""
+    stream = IOStream.get_default()
+    if isinstance(stream, Recorder) and stream._decision is not None:
+        stream._gate_decision(stream._decision.agent, decision, did)
 
 
 def _why_asked(d: Optional[_Decision]) -> str:

@@ -53,6 +53,10 @@ def run_demo() -> int:
         if code:
             failed.append(f"{script.name} (exit {code})")
     print(f"\n{len(lessons) - len(failed)} of {len(lessons)} lessons ran offline.")
+    print(
+        "Exercises marked ○ are waiting for you: `hitl-modes exercise N` copies lesson N to exercises/, "
+        "where you solve them (README: Exercises)."
+    )
     if failed:
         print("Failed: " + ", ".join(failed), file=sys.stderr)
         return 1

@@ -144,3 +144,24 @@ def test_one_legend_names_every_mark_of_the_text_timeline():
         assert f"{symbol:>3}  {meaning}" in text
     for source in ("task", "llm", "human", "auto_reply", "code_result", "tool_result"):
         assert f"    {source:<11} " in text
+
+
+def test_a_code_gate_rejection_says_the_code_was_not_run(workdir):
+    from hitl_modes import make_executor
+
+    with make_executor("local", workdir / "work", timeout=10, require_approval=True) as executor:
+        proxy = autogen.UserProxyAgent(
+            "user_proxy",
+            human_input_mode="NEVER",
+            is_termination_msg=is_term,
+            code_execution_config={"executor": executor},
+        )
+        model = assistant(["```python\nprint('hi')\n```", "OK. TERMINATE"])
+        with ScriptedHuman(["No: not now."], echo=False):
+            run = record_chat(proxy, model, "Say hi.", quiet=True)
+    assert [(e.content, e.detail) for e in run.trace.of_kind("decision")] == [
+        ("rejected", "rejected by the human: not run")
+    ]
+    (result,) = [m for m in run.trace.messages if "NOT RUN" in m.content]
+    assert result.source == "code_result"
+    assert "sent the gate's result: the code was not run" in run.trace.timeline()

@@ -59,9 +59,8 @@ class CheckResult:
         if course is not None:
             number = course.name[:2]
             lines = [
-                f"○ {self.exercise}: not solved yet (the starter misses {len(self.failures)} of {self.checks} checks). "
-                f"Solve it in your own copy: `hitl-modes exercise {int(number)}` writes exercises/{course.stem}.py "
-                f"and runs it; lessons/ stays the course's copy."
+                f"○ {self.exercise}: not solved yet (the starter misses {len(self.failures)} of {self.checks} "
+                f"checks). Solve it in your own copy: hitl-modes exercise {int(number)}"
             ]
             if os.environ.get("HITL_QUIET", "").strip().lower() not in ("1", "true", "yes", "on"):
                 lines += [f"  - what the starter gets wrong: {f}" for f in self.failures]
