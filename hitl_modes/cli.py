@@ -53,20 +53,17 @@ def _ran_out(e: Exception) -> str:
     kind, call = getattr(e, "kind", "?"), getattr(e, "call", 0)
     trace = getattr(e, "trace", None)
     if kind == "human":
-        prompts = trace.human_prompts if trace is not None else []
-        asked = f" The prompt was: {prompts[-1].strip()!r}." if prompts else ""
-        return (
-            f'the "human" list ran out: the human was asked a {_nth(call)} time, but "human" has {call - 1} '
-            f'repl{"y" if call == 2 else "ies"}.{asked} Add a reply to "human" ("" is Enter, "exit" ends the chat), '
-            'or set "human": "console" to type them yourself.'
-        )
-    messages = trace.messages if trace is not None else []
-    saw = f" The last message it saw: {messages[-1].content!r}." if messages else ""
-    return (
-        f'the "llm" list ran out: the model was called a {_nth(call)} time, but "llm" has {call - 1} '
-        f'repl{"y" if call == 2 else "ies"}.{saw} Add a reply to "llm", or make the chat stop sooner '
-        '("max_turns", "max_consecutive_auto_reply", or a "termination" text the replies contain).'
-    )
+        who, seen = "the human was asked", trace.human_prompts if trace is not None else []
+        shown = f" The prompt was: {seen[-1].strip()!r}." if seen else ""
+        fix = '("" is Enter, "exit" ends the chat), or set "human": "console" to type them yourself.'
+    else:
+        kind, who = "llm", "the model was called"
+        seen = [m.content for m in trace.messages] if trace is not None else []
+        shown = f" The last message it saw: {seen[-1]!r}." if seen else ""
+        fix = 'or make the chat stop sooner ("max_turns", "max_consecutive_auto_reply", or a "termination" text).'
+    replies = f"{call - 1} repl{'y' if call == 2 else 'ies'}"
+    ran_out = f'the "{kind}" list ran out: {who} a {_nth(call)} time, but "{kind}" has {replies}.'
+    return f'{ran_out}{shown} Add a reply to "{kind}" {fix}'
 
 
 def _nth(n: int) -> str:
