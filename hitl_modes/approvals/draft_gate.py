@@ -232,6 +232,7 @@ class DraftApprovalGate:
         config: Any = None,
     ) -> Tuple[bool, Optional[str]]:
         if self.result.status != "pending":
+            record_gate_decision(recipient, "already decided", f"{self.result.status}: it neither asks nor sends again")
             return True, None  # decided: never ask, never send again
         message = (messages or [{}])[-1]
         draft = str(message.get("content") or "")

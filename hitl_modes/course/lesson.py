@@ -175,6 +175,7 @@ class Lesson:
         self._shown = 0
         self.narrator: Optional[Any] = None  # a Narrator when run as a script
         self._person_answered = False  # did the person answer in the run the next claims are about?
+        self._latest_person: Any = None  # the person's latest human, also for chats lesson.run does not record
 
     @classmethod
     def setup(
@@ -292,7 +293,10 @@ class Lesson:
         catch_up()
         if self.person:
             print(what_to_try(replies, mode))
-        return HUMAN_KINDS[self.human_kind](self, replies, mode)
+        human = HUMAN_KINDS[self.human_kind](self, replies, mode)
+        if self.person:
+            self._latest_person = human
+        return human
 
     # -- runs -----------------------------------------------------------------------------------
     @property
@@ -392,7 +396,7 @@ class Lesson:
         with what happened instead, never asserted: you may rightly have done something else."""
         catch_up()
         self.claims.append(statement)
-        yours = self.live or self._person_answered
+        yours = self.live or self._person_answered or bool(getattr(self._latest_person, "replies", None))
         try:
             ok = bool(holds() if callable(holds) else holds)
         except Exception as e:  # a claim about a run that went elsewhere may not even apply
@@ -411,8 +415,12 @@ class Lesson:
         print(f"  ✗ {statement}  (not in {whose}: {self._what_happened()})")
 
     def _what_happened(self) -> str:
-        if not self.runs:
-            return "no chat was recorded"
-        trace = self.runs[-1].trace
-        answers = ", ".join("Enter" if r == "" else repr(r) for r in trace.human_replies) or "nothing"
-        return f"you answered {answers}; the chat {'stopped: ' + str(trace.stop) if trace.stop else 'did not stop'}"
+        """What the run the claim is about did instead, from what is known of it."""
+        parts = []
+        replies = getattr(self._latest_person, "replies", None)
+        if replies is not None:
+            parts.append("you answered " + (", ".join("Enter" if r == "" else repr(r) for r in replies) or "nothing"))
+        if self.runs and (self._person_answered or self.live):
+            stop = self.runs[-1].trace.stop
+            parts.append(f"the chat {'stopped: ' + str(stop) if stop else 'did not stop'}")
+        return "; ".join(parts) or "the run went another way"

@@ -82,3 +82,15 @@ def test_ctrl_d_at_a_prompt_says_the_input_ended(tmp_path):
     assert child.exitstatus != 0
     assert "the input ended (Ctrl-D) while the chat waited for your reply" in out
     assert "Traceback" not in out and "Run it in a terminal" not in out and "Error:" not in out
+
+
+def test_claims_about_chats_the_lesson_runs_itself_are_checked_not_asserted(tmp_path):
+    """Lesson 06's workflow runs its own chats (not through lesson.run): the person's answers there
+    still make its claims checked on the run, so a different answer never crashes the lesson."""
+    child = spawn(6, tmp_path)
+    out, prompts = press_enter_at_every_prompt(child)
+    assert child.exitstatus == 0, out[-3000:]
+    assert prompts >= 2 and "Traceback" not in out and "AssertionError" not in out
+    failed = [line for line in out.splitlines() if line.lstrip().startswith("✗") and "Exercise" not in line]
+    explained = [line for line in failed if "(not in your run: " in line]
+    assert explained and all("(not in your run: you answered Enter" in line for line in explained)
