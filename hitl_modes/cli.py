@@ -15,6 +15,35 @@ EXIT_INVALID = 2
 EXIT_SCRIPT_RAN_OUT = 3
 EXIT_NO_HUMAN = 4
 
+SIMULATE_FIELDS = """\
+Run a two-agent chat described by SCENARIO.json: user_proxy.initiate_chat(assistant, message=task,
+max_turns=max_turns), on AutoGen's real agents with a scripted model and a scripted human.
+
+fields (all but llm optional):
+  mode                     "NEVER", "TERMINATE" or "ALWAYS"; omitted/null: the proxy class's default
+  task                     the first message (omitted: AutoGen asks the human for it)
+  llm                      the assistant's replies, in order: strings, or
+                           {"tool_call": {"name": "lookup", "arguments": {"q": "..."}}} (one tool call,
+                           ids call_1, call_2, ... in order, no text; a function user_proxy
+                           lacks gets AutoGen's own error result)
+  human                    the human's replies, in order, or "console"; default []
+  max_consecutive_auto_reply              user_proxy's limit, int >= 0; null: AutoGen's default
+  assistant_max_consecutive_auto_reply    the assistant's own limit, int >= 0; null: its default
+  max_turns                int >= 1 or null
+  termination              substring that ends the chat for user_proxy; default "TERMINATE";
+                           null: AutoGen's default check (exactly "TERMINATE")
+  default_auto_reply       user_proxy's default_auto_reply; omitted: AutoGen's default
+  code_execution           true: user_proxy runs code locally in a fresh temporary work dir
+  proxy_class              "UserProxyAgent" (default) or "ConversableAgent" (llm_config=False)
+  tools                    true: register lookup(q: str) -> "lookup result for {q}" (caller: assistant,
+                           executor: user_proxy)
+
+--json prints one object: messages ({"name", "content"}, plus "tool_calls" [function names] and
+"tool_responses" [contents] where present), human_prompts, human_replies, llm_calls, stop_reason,
+stopped_by, stop_detail.
+exit codes: 0 ran; 2 invalid scenario (names the field); 3 a script ran out; 4 no console human.
+"""
+
 
 def _simulate(args: argparse.Namespace) -> int:
     from .chat.human import require_interactive_human
@@ -28,7 +57,7 @@ def _simulate(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     try:
         if scenario.console_human:
-            require_interactive_human(scenario.mode)
+            require_interactive_human(scenario.effective_mode)
         run, llm, _ = run_scenario(scenario, quiet=args.json)
     except ScriptExhaustedError as e:
         print(f"hitl-modes simulate: {_ran_out(e)}", file=sys.stderr)
@@ -143,10 +172,11 @@ def _notebooks(args: argparse.Namespace) -> int:
 
 def _inbox(args: argparse.Namespace) -> int:
     from .inbox.server import InboxServer
+    from .inbox.tokens import InboxTokenError
 
     try:
         InboxServer(args.db, host=args.host, port=args.port).serve_forever()
-    except OSError as e:
+    except (OSError, InboxTokenError) as e:
         print(f"hitl-modes inbox: {e}", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
@@ -161,7 +191,12 @@ def _sandbox(rest: List[str]) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hitl-modes", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sim = sub.add_parser("simulate", help="run a scenario JSON file on AutoGen's real agents, offline")
+    sim = sub.add_parser(
+        "simulate",
+        help="run a scenario JSON file on AutoGen's real agents, offline",
+        description=SIMULATE_FIELDS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sim.add_argument("scenario", help="path to SCENARIO.json")
     sim.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
     sim.set_defaults(func=_simulate)

@@ -172,7 +172,7 @@ try:
         ConsoleHuman("ALWAYS").start()  # the toolkit's guard: no person, no chat
     user_proxy.initiate_chat(assistant, message="Write the release notes.", silent=True)
 finally:
-    print("model calls:", llm.calls)
+    print("model calls:", llm.call_count)
 """
 
 

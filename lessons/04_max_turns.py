@@ -214,7 +214,7 @@ lesson.claim(
     "the assistant's max_consecutive_auto_reply=2 ends the chat although the proxy allows 50",
     run.trace.stop.agent == "assistant" and run.stop_reason == "max_consecutive_auto_reply",
 )
-lesson.claim("the model answered exactly twice", assistant.hitl_llm.calls == 2)
+lesson.claim("the model answered exactly twice", assistant.hitl_llm.call_count == 2)
 
 # %% [markdown]
 # ## 5. Defence in depth: use both

@@ -32,8 +32,8 @@ from pathlib import Path
 import autogen
 
 import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
-from hitl_modes import AutoReplyRule, ScriptedLLM, SmartUserProxy
-from hitl_modes.agents.smart_proxy import COMPLETION_NUDGE, QUESTION_REPLY, message_text
+from hitl_modes import AutoReplyRule, ScriptedLLM, SmartUserProxy, message_text
+from hitl_modes.agents.smart_proxy import COMPLETION_NUDGE, QUESTION_REPLY
 from hitl_modes.course.exercises.lesson05 import check_auto_reply_rules
 from hitl_modes.course.lesson import Lesson
 from hitl_modes.course.limits import ends_with_terminate
@@ -195,7 +195,7 @@ report = smart_dir / "report.txt"
 lesson.claim("it keeps code execution: report.txt now exists", report.exists() and report.read_text() == "42")
 lesson.claim(
     "the code's output went back to the model",
-    "report written" in (llm.requests[-1].last_content if llm.requests else ""),
+    "report written" in (llm.calls[-1].last_content if llm.calls else ""),
 )
 
 # %% [markdown]

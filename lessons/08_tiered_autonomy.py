@@ -201,7 +201,7 @@ lesson.claim(
     "both requests timed out and were denied",
     [d.decision for d in operator.gate_decisions] == ["timed-out", "timed-out"],
 )
-lesson.claim("the chat stopped after max_denials, before the third try", assistant.hitl_llm.calls == 2)
+lesson.claim("the chat stopped after max_denials, before the third try", assistant.hitl_llm.call_count == 2)
 lesson.claim("the data is still there", (workspace / "data" / "customers.csv").exists())
 
 # %% [markdown]
@@ -244,9 +244,7 @@ lesson.claim(
 lesson.claim("the tool never ran", outbox == [])
 lesson.claim(
     "the model got a tool result saying it was denied",
-    any(
-        m.get("role") == "tool" and "DENIED" in str(m.get("content")) for m in assistant.hitl_llm.requests[-1].messages
-    ),
+    any(m.get("role") == "tool" and "DENIED" in str(m.get("content")) for m in assistant.hitl_llm.calls[-1].messages),
 )
 
 # %% [markdown]

@@ -18,6 +18,7 @@ from typing import Any, Dict, Iterator, List, Optional
 from autogen import Agent, ConversableAgent
 from autogen.io import IOStream
 
+from ..errors import ScriptExhaustedError
 from .compat import event_text
 from .stream import InstallableStream
 from .trace import Event, Trace
@@ -39,7 +40,7 @@ _ATTACHED = "_hitl_recorder_attached"
 
 
 @dataclass
-class _Decision:
+class _TurnState:
     """An agent's state just before AutoGen's termination/human-reply check runs."""
 
     agent: str
@@ -91,21 +92,24 @@ class Recorder(InstallableStream):
     and keeps it in :attr:`printed` (a notebook folds it under the picture).
     """
 
-    def __init__(self, *agents: ConversableAgent, quiet: bool = False, capture: bool = False) -> None:
+    def __init__(
+        self, *agents: ConversableAgent, quiet: bool = False, trace: Optional[Trace] = None, capture: bool = False
+    ) -> None:
+        """``trace``: record into this one (a caller that keeps it still has it if the chat raises)."""
         super().__init__()
         self.agents = list(agents)
         self.quiet = quiet or capture
         self.capture = capture
         self.printed: List[str] = []
-        self.trace = Trace()
-        self._decision: Optional[_Decision] = None
+        self.trace = Trace() if trace is None else trace
+        self._decision: Optional[_TurnState] = None
         self._sent_first = False
         self._first_from_human = False
         self._open: List[_OpenPrompt] = []
 
     # -- install --------------------------------------------------------------------------------
     @property
-    def _inner(self) -> Optional[IOStream]:
+    def inner(self) -> Optional[IOStream]:
         """The stream this one wraps: whoever answers the human's prompts."""
         return self._previous
 
@@ -145,11 +149,11 @@ class Recorder(InstallableStream):
         d = self._decision
         asker = d.agent if d else (self.agents[0].name if self.agents else "")
         self._add(Event("human_prompt", asker, prompt, detail=_why_asked(d)))
-        assert self._inner is not None
+        assert self.inner is not None
         waiting = _OpenPrompt(asker)
         self._open.append(waiting)
         try:
-            reply = self._inner.input(prompt, password=password)
+            reply = self.inner.input(prompt, password=password)
         finally:
             self._open.remove(waiting)
         if not waiting.expired:
@@ -189,8 +193,8 @@ class Recorder(InstallableStream):
         self._notice(sep.join(str(o) for o in objects))
         if self.capture:  # without colour codes: it is shown as plain text
             self.printed.append(_ANSI.sub("", sep.join(str(o) for o in objects) + end))
-        if not self.quiet and self._inner is not None:
-            self._inner.print(*objects, sep=sep, end=end, flush=flush)
+        if not self.quiet and self.inner is not None:
+            self.inner.print(*objects, sep=sep, end=end, flush=flush)
 
     def send(self, message: Any) -> None:
         """ag2 prints structured events through ``send`` instead of ``print``."""
@@ -198,11 +202,11 @@ class Recorder(InstallableStream):
         self._notice(text)
         if self.capture:
             self.printed.append(_ANSI.sub("", text))
-        if not self.quiet and self._inner is not None:
-            if hasattr(self._inner, "send"):
-                self._inner.send(message)
+        if not self.quiet and self.inner is not None:
+            if hasattr(self.inner, "send"):
+                self.inner.send(message)
             else:
-                self._inner.print(text, end="")
+                self.inner.print(text, end="")
 
     def _notice(self, text: str) -> None:
         m = _CODE_NOTICE.search(_ANSI.sub("", text))
@@ -220,7 +224,7 @@ class Recorder(InstallableStream):
             is_term = bool(messages) and bool(agent._is_termination_msg(messages[-1]))
         except Exception:  # an exotic agent: record what we can, never break the chat
             pass
-        self._decision = _Decision(
+        self._decision = _TurnState(
             agent.name, getattr(sender, "name", ""), agent.human_input_mode, counter, limit, is_term
         )
 
@@ -299,7 +303,7 @@ def record_executor_decision(decision: str, did: str = "") -> None:
         stream._gate_decision(stream._decision.agent, decision, did)
 
 
-def _why_asked(d: Optional[_Decision]) -> str:
+def _why_asked(d: Optional[_TurnState]) -> str:
     if d is None:
         return "initial_message"
     if d.mode == "ALWAYS":
@@ -311,7 +315,7 @@ def _why_asked(d: Optional[_Decision]) -> str:
     return "custom"
 
 
-def _explain(d: _Decision) -> tuple[str, str]:
+def _explain(d: _TurnState) -> tuple[str, str]:
     if d.timeout is not None:
         applied, why = d.timeout
         return "human_timeout", f"nobody answered {d.agent} ({why}); it applied the default {applied!r}"
@@ -369,16 +373,22 @@ def _attach(agent: ConversableAgent) -> None:
 
 @contextmanager
 def _recording(
-    initiator: ConversableAgent, recipient: ConversableAgent, quiet: bool, max_turns: Optional[int], capture: bool
+    initiator: ConversableAgent,
+    recipient: ConversableAgent,
+    quiet: bool,
+    max_turns: Optional[int],
+    trace: Optional[Trace],
+    capture: bool = False,
 ) -> Iterator[Recorder]:
-    """One recorded chat. If it raises (a script ran out, say), the partial trace is attached to
-    the exception as ``exc.trace`` before it propagates."""
-    with Recorder(initiator, recipient, quiet=quiet, capture=capture) as rec:
+    """One recorded chat. If a script runs out, its :class:`ScriptExhaustedError` carries the
+    partial trace (its declared ``trace`` attribute) as it propagates."""
+    with Recorder(initiator, recipient, quiet=quiet, trace=trace, capture=capture) as rec:
         rec.begin_chat()
         try:
             yield rec
-        except BaseException as exc:
-            exc.trace = rec.trace  # type: ignore[attr-defined]
+        except ScriptExhaustedError as exc:
+            if exc.trace is None:  # the innermost recording saw the chat that ran out
+                exc.trace = rec.trace
             raise
         rec.end_chat(max_turns)
 
@@ -390,12 +400,16 @@ def record_chat(
     *,
     max_turns: Optional[int] = None,
     quiet: bool = False,
+    trace: Optional[Trace] = None,
     capture: bool = False,
     **initiate_kwargs: Any,
 ) -> RecordedRun:
-    """``initiator.initiate_chat(recipient, ...)``, recorded. Returns the ChatResult and the trace
-    (and, with ``capture=True``, AutoGen's printing in ``printed`` instead of on the screen)."""
-    with _recording(initiator, recipient, quiet, max_turns, capture) as rec:
+    """``initiator.initiate_chat(recipient, ...)``, recorded. Returns the ChatResult and the trace.
+
+    ``trace``: record into this :class:`Trace`, so the caller keeps what happened even when the
+    chat raises (a human who hung up, say); a script that runs out also carries it as ``exc.trace``.
+    ``capture``: AutoGen's printing goes to ``printed`` instead of the screen."""
+    with _recording(initiator, recipient, quiet, max_turns, trace, capture) as rec:
         result = initiator.initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
     return RecordedRun(result, rec.trace, "".join(rec.printed))
 
@@ -407,10 +421,11 @@ async def a_record_chat(
     *,
     max_turns: Optional[int] = None,
     quiet: bool = False,
+    trace: Optional[Trace] = None,
     capture: bool = False,
     **initiate_kwargs: Any,
 ) -> RecordedRun:
     """The async twin of :func:`record_chat`, through ``a_initiate_chat``."""
-    with _recording(initiator, recipient, quiet, max_turns, capture) as rec:
+    with _recording(initiator, recipient, quiet, max_turns, trace, capture) as rec:
         result = await initiator.a_initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
     return RecordedRun(result, rec.trace, "".join(rec.printed))

@@ -7,10 +7,13 @@ Modules:
     outline     a lesson's title, section headings and leads, read from its markdown; Narrator
     exercises/  checks a learner runs on their own answers, one module per lesson
     workspace   ``hitl-modes exercise N``: the learner's working copy, outside lessons/
-    scenario    the scenario driver behind ``hitl-modes simulate``
+    scripted_chat  run_scripted_chat: the one scripted two-agent chat behind simulate, the exercise
+                checks and the limit experiments
+    scenario    the scenario file behind ``hitl-modes simulate``
     limits      which limit ends a chat (Lesson 04)
     table       a results table: text in a terminal, HTML in a notebook
     headless    run a snippet with nobody at stdin (Lesson 03)
     notebooks   generate notebooks/ from lessons/ and check they have not drifted
     demo        ``make demo``
+    durable_demo  a durable inbox chat in its own process, to kill and resume (Lesson 14)
 """

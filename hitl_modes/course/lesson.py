@@ -32,7 +32,6 @@ __all__ = [
     "Lesson",
     "HUMAN_KINDS",
     "register_human_kind",
-    "in_notebook",
     "lessons_dir",
     "list_lessons",
     "find_lesson",

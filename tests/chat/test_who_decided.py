@@ -159,9 +159,7 @@ def test_a_code_gate_rejection_says_the_code_was_not_run(workdir):
         model = assistant(["```python\nprint('hi')\n```", "OK. TERMINATE"])
         with ScriptedHuman(["No: not now."], echo=False):
             run = record_chat(proxy, model, "Say hi.", quiet=True)
-    assert [(e.content, e.detail) for e in run.trace.of_kind("decision")] == [
-        ("rejected", "rejected by the human: not run")
-    ]
+    assert [(e.content, e.detail) for e in run.trace.of_kind("decision")] == [("feedback", "not run")]
     (result,) = [m for m in run.trace.messages if "NOT RUN" in m.content]
     assert result.source == "code_result"
     assert "sent the gate's result: the code was not run" in run.trace.timeline()

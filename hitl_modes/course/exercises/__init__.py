@@ -1,5 +1,6 @@
 """Checks a learner runs on their own exercise answers. Each lesson has a module here
-(``hitl_modes.course.exercises.lesson01`` ...); this one holds what they share.
+(``hitl_modes.course.exercises.lesson01`` ...); this one holds what they share, and
+``chats`` the scripted chats the checks for lessons 02 and 03 run.
 
 A check never raises on a wrong answer: it returns a :class:`CheckResult` that says what to fix,
 so a notebook with an unfinished exercise still runs from top to bottom.
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, List, Optional
 
-__all__ = ["CheckResult", "Checker", "running_course_copy"]
+__all__ = ["CheckResult", "Checker", "RAISED", "running_course_copy"]
 
 
 def running_course_copy() -> Optional[Path]:
@@ -92,7 +93,8 @@ class Checker:
         except Exception as e:  # the learner's code: report, don't crash the notebook
             self.result.checks += 1
             self.result.failures.append(f"{explanation}: raised {type(e).__name__}: {e}")
-            return _RAISED
+            return RAISED
 
 
-_RAISED = object()
+#: What :meth:`Checker.call` returns when the learner's code raised (the failure is already recorded).
+RAISED = object()
