@@ -64,9 +64,10 @@ def _simulate(args: argparse.Namespace) -> int:
         return EXIT_SCRIPT_RAN_OUT
     except NoHumanAvailableError:
         print(
-            'hitl-modes simulate: the scenario says "human": "console", but nobody can type here (stdin is '
-            'not a terminal: CI, a pipe, < /dev/null). Run it in a terminal, or give "human" a list of '
-            'replies, such as ["make it rhyme", ""] ("" is Enter, "exit" ends the chat).',
+            f'hitl-modes simulate: the scenario says "human": "console" and mode {scenario.effective_mode!r} asks '
+            "the human, but nobody can type here (stdin is not a terminal: CI, a pipe, < /dev/null). Run it in "
+            'a terminal, or give "human" a list of replies, such as ["make it rhyme", ""] ("" is Enter, "exit" '
+            "ends the chat).",
             file=sys.stderr,
         )
         return EXIT_NO_HUMAN

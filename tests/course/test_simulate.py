@@ -131,7 +131,7 @@ def test_console_human_without_a_terminal_exits_4(tmp_path):
         timeout=60,
     )
     assert proc.returncode == 4
-    assert 'the scenario says "human": "console", but nobody can type here' in proc.stderr
+    assert 'the scenario says "human": "console" and mode \'ALWAYS\' asks the human, but nobody can type' in proc.stderr
     assert "ScriptedHuman" not in proc.stderr and "--human" not in proc.stderr
     assert proc.stdout == ""  # it failed before the chat started
 
