@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import List, Optional
 
 __all__ = ["main", "EXIT_OK", "EXIT_INVALID", "EXIT_SCRIPT_RAN_OUT", "EXIT_NO_HUMAN"]
@@ -80,10 +81,16 @@ def _simulate(args: argparse.Namespace) -> int:
             require_interactive_human(scenario.effective_mode)
         run, llm, _ = run_scenario(scenario, quiet=args.json)
     except ScriptExhaustedError as e:
-        print(f"hitl-modes simulate: the {e.kind} script ran out: {e}", file=sys.stderr)
+        print(f"hitl-modes simulate: {_ran_out(e)}", file=sys.stderr)
         return EXIT_SCRIPT_RAN_OUT
-    except NoHumanAvailableError as e:
-        print(f"hitl-modes simulate: {e}", file=sys.stderr)
+    except NoHumanAvailableError:
+        print(
+            f'hitl-modes simulate: the scenario says "human": "console" and mode {scenario.effective_mode!r} asks '
+            "the human, but nobody can type here (stdin is not a terminal: CI, a pipe, < /dev/null). Run it in "
+            'a terminal, or give "human" a list of replies, such as ["make it rhyme", ""] ("" is Enter, "exit" '
+            "ends the chat).",
+            file=sys.stderr,
+        )
         return EXIT_NO_HUMAN
     if args.json:
         sys.stdout.write(json.dumps(simulation_report(run, llm)) + "\n")
@@ -119,6 +126,29 @@ def _simulate_group(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _ran_out(e: Exception) -> str:
+    """A script that ran out, in the scenario's words: which list, which call, what to change."""
+    kind, call = getattr(e, "kind", "?"), getattr(e, "call", 0)
+    trace = getattr(e, "trace", None)
+    if kind == "human":
+        who, seen = "the human was asked", trace.human_prompts if trace is not None else []
+        shown = f" The prompt was: {seen[-1].strip()!r}." if seen else ""
+        fix = '("" is Enter, "exit" ends the chat), or set "human": "console" to type them yourself.'
+    else:
+        kind, who = "llm", "the model was called"
+        seen = [m.content for m in trace.messages] if trace is not None else []
+        shown = f" The last message it saw: {seen[-1]!r}." if seen else ""
+        fix = 'or make the chat stop sooner ("max_turns", "max_consecutive_auto_reply", or a "termination" text).'
+    replies = f"{call - 1} repl{'y' if call == 2 else 'ies'}"
+    ran_out = f'the "{kind}" list ran out: {who} a {_nth(call)} time, but "{kind}" has {replies}.'
+    return f'{ran_out}{shown} Add a reply to "{kind}" {fix}'
+
+
+def _nth(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _demo(args: argparse.Namespace) -> int:
     from .course.demo import run_demo
 
@@ -127,23 +157,53 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _lessons(args: argparse.Namespace) -> int:
     from .course.lesson import list_lessons
+    from .course.outline import read_outline
 
     for script in list_lessons():
-        number, _, name = script.stem.partition("_")
-        print(f"{number}  {name.replace('_', ' ')}    lessons/{script.name}")
+        outline = read_outline(script)
+        print(f"{outline.number:>2}  {outline.title:<62} lessons/{script.name}")
+    print("\nRun one: hitl-modes lesson N   (hitl-modes lesson N --help lists its options)")
+    print("Solve its exercises in your own copy: hitl-modes exercise N")
     return EXIT_OK
+
+
+def _find(command: str, number: str) -> Optional[Path]:
+    from .course.lesson import find_lesson, list_lessons
+
+    script = find_lesson(number) if number.strip().isdigit() else None
+    if script is None:
+        known = ", ".join(str(int(s.stem.split("_", 1)[0])) for s in list_lessons())
+        print(
+            f"hitl-modes {command}: there is no lesson {number!r}; the lessons are {known} "
+            "(hitl-modes lessons lists their titles)",
+            file=sys.stderr,
+        )
+    return script
 
 
 def _lesson(args: argparse.Namespace, rest: List[str]) -> int:
     from .course.demo import run_lesson_script
-    from .course.lesson import list_lessons
 
-    matches = [s for s in list_lessons() if s.stem.split("_", 1)[0].lstrip("0") == str(args.number).lstrip("0")]
-    if not matches:
-        known = ", ".join(s.stem.split("_", 1)[0] for s in list_lessons())
-        print(f"hitl-modes lesson: no lesson {args.number}; the lessons are {known}", file=sys.stderr)
+    script = _find("lesson", args.number)
+    if script is None:
         return EXIT_INVALID
-    return run_lesson_script(matches[0], rest)
+    return run_lesson_script(script, rest)  # the lesson parses its own switches, --help included
+
+
+def _exercise(args: argparse.Namespace, rest: List[str]) -> int:
+    from .course.demo import run_lesson_script
+    from .course.workspace import working_copy
+
+    script = _find("exercise", args.number)
+    if script is None:
+        return EXIT_INVALID
+    copy, written = working_copy(script)
+    where = copy.relative_to(Path.cwd()) if copy.is_relative_to(Path.cwd()) else copy
+    if written:
+        print(f"Your copy of lesson {args.number}: {where} (and {where.with_suffix('.ipynb')} for Jupyter).")
+        print("Edit the cells under '## Exercises' at its end; lessons/ stays the course's own copy.")
+    print(f"Running {where}: the lesson, then the checks of your answers.\n", flush=True)
+    return run_lesson_script(copy, rest)
 
 
 def _notebooks(args: argparse.Namespace) -> int:
@@ -200,10 +260,20 @@ def build_parser() -> argparse.ArgumentParser:
     lessons = sub.add_parser("lessons", help="list the lessons")
     lessons.set_defaults(func=_lessons)
     lesson = sub.add_parser(
-        "lesson", help="run one lesson: hitl-modes lesson 3 [--live] [--human console] [--audit-log PATH]"
+        "lesson",
+        add_help=False,  # `hitl-modes lesson N --help` is the lesson's own help, with all its options
+        help="run one lesson: hitl-modes lesson 3 [--live] [--human console|inbox] [--audit-log PATH] "
+        "[--inbox-url URL] [--quiet]; hitl-modes lesson 3 --help lists them",
     )
-    lesson.add_argument("number", type=int)
+    lesson.add_argument("number", help="the lesson's number (hitl-modes lessons lists them)")
     lesson.set_defaults(func=None)
+    exercise = sub.add_parser(
+        "exercise",
+        add_help=False,
+        help="your own copy of a lesson to solve its exercises in: writes exercises/NN_*.py (once) and runs it",
+    )
+    exercise.add_argument("number", help="the lesson's number")
+    exercise.set_defaults(func=None)
     nbs = sub.add_parser("notebooks", help="regenerate notebooks/ from lessons/ (--check: fail on drift)")
     nbs.add_argument("--check", action="store_true")
     nbs.set_defaults(func=_notebooks)
@@ -227,9 +297,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] in (["lesson"], ["exercise"]) and (len(argv) < 2 or argv[1].startswith("-")):
+        from .course.lesson import list_lessons
+
+        print(
+            f"usage: hitl-modes {argv[0]} N [options]: N is the lesson's number, 1 to {len(list_lessons())}; "
+            f"hitl-modes lessons lists them, hitl-modes {argv[0]} N --help lists the options",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     args, rest = parser.parse_known_args(argv)
     if args.command == "lesson":
         return _lesson(args, rest)  # the lesson parses its own switches (--live, --human, ...)
+    if args.command == "exercise":
+        return _exercise(args, rest)
     if args.command == "sandbox":
         return _sandbox(rest)  # hitl_modes.sandbox.executors parses its own subcommands
     if args.command == "run-notebook":

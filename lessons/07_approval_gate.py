@@ -86,6 +86,7 @@ lesson.claim(
     "the feedback reached the drafter's model", "Tuesday, not Monday" in drafter.hitl_llm.calls[-1].last_content
 )
 lesson.claim("exactly one email is in the outbox, sent after APPROVE", outbox.sent() == [result.sent_path])
+lesson.claim("the timeline ends with the gate's decision: approved", run.trace.stop.reason == "gate_decision")
 lesson.claim(
     "the approved draft is returned, and it is what was sent",
     result.draft == DRAFT_2 and "launches on Tuesday" in result.sent_path.read_text(),

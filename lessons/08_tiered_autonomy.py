@@ -168,6 +168,10 @@ lesson.claim(
     decisions == ["auto-approved", "rejected", "approved"] and any("DENIED" in m.content for m in run.trace.messages),
 )
 lesson.claim("the folder was deleted only after the approval", not (workspace / "build").exists())
+lesson.claim(
+    "the approved command's output is a code_result in the timeline, not a human message",
+    [m.source for m in run.trace.messages if m.content.startswith("exitcode")] == ["code_result", "code_result"],
+)
 
 # %% [markdown]
 # ## 3. Nobody answers: denied

@@ -259,6 +259,10 @@ lesson.claim(
     "the wait timed out and the proxy answered 'exit'",
     len(human.timed_out) == 1 and run.result.human_input == ["exit"] and run.stop_reason != "max_turns",
 )
+lesson.claim(
+    "the timeline credits the timeout, not the human, with that 'exit'",
+    run.stop_reason == "human_timeout" and run.trace.human_replies == [],
+)
 lesson.claim("the code never ran", not (workspace / "deployed.txt").exists())
 lesson.claim("the late Enter was dropped, not used for anything", [text for _, text in human.late] == [""])
 lesson.claim(

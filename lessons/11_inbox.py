@@ -305,8 +305,8 @@ late = browser.approve(human.decisions[0].prompt_id)
 print(f"the chat received {run.result.human_input}; a late Approve got {late.status}: {late.error}")
 
 lesson.claim(
-    "with nobody answering, the chat got 'exit' and stopped",
-    run.result.human_input == ["exit"] and run.stop_reason == "human_exit",
+    "with nobody answering, the chat got 'exit' and stopped, and the timeline says it was the timeout",
+    run.result.human_input == ["exit"] and run.stop_reason == "human_timeout" and run.trace.human_replies == [],
 )
 print(summarize_audit_log(AUDIT))
 lesson.claim(

@@ -37,7 +37,7 @@ from ..approvals.audit import AuditLog, PathLike, open_audit_log
 from ..approvals.vocabulary import reply_decision
 from ..chat.deadline import check_timeout
 from ..chat.human import require_interactive_human
-from ..chat.record import record_human_exchange
+from ..chat.record import record_human_exchange, record_human_timeout
 from ..errors import SyncChatError
 
 __all__ = [
@@ -204,7 +204,12 @@ class QueueHumanProxy(UserProxyAgent):
             note = f"no answer in time: answered {self.on_timeout!r}" if reply is None else None
             self.audit.record(agent=self.name, prompt=prompt, response=reply, decision=decision, note=note)
         self._human_input.append(answer)  # as AutoGen's get_human_input does, for ChatResult.human_input
-        record_human_exchange(self, prompt, answer)  # the queue bypasses IOStream: tell a recording
+        # The queue bypasses IOStream: tell a recording, which must not credit a default to the human.
+        if reply is None:
+            wait = self.human.timeout if self.timeout is None else self.timeout
+            record_human_timeout(self, answer, f"no answer within {wait:g}s", prompt=prompt)
+        else:
+            record_human_exchange(self, prompt, answer)
         return answer
 
     def get_human_input(self, prompt: str, **_: Any) -> str:

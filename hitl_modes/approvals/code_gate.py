@@ -23,6 +23,7 @@ from autogen.coding.base import CodeBlock, CodeExecutor, CodeExtractor, CommandL
 from autogen.io import IOConsole, IOStream
 
 from ..chat.human import stdin_is_interactive
+from ..chat.record import record_executor_decision
 from ..errors import NoHumanAvailableError
 from .vocabulary import Decision, parse_code_reply, reply_approves
 
@@ -84,6 +85,7 @@ class ApprovalGate:
         read = parse_code_reply(reply, self.approves)
         decision = ApprovalDecision(read.decision, read.response, prompt, why_nobody or read.note)
         self.decisions.append(decision)
+        record_executor_decision(decision.decision, "runs" if decision.approved else "not run")
         if decision.approved:
             result = self.inner.execute_code_blocks(code_blocks)
             return CommandLineCodeResult(

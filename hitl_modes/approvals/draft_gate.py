@@ -32,6 +32,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 from autogen import Agent, ConversableAgent, UserProxyAgent
 
 from ..chat.deadline import ask_with_timeout, check_timeout
+from ..chat.record import record_gate_decision, record_human_timeout
 from ..errors import AlreadySentError, NoHumanAvailableError
 from .audit import AuditLog, PathLike, open_audit_log
 from .vocabulary import NO_HUMAN, Reply, ReviewDecision, parse_review
@@ -190,6 +191,7 @@ class DraftApprovalGate:
         config: Any = None,
     ) -> Tuple[bool, Optional[str]]:
         if self.result.status != "pending":
+            record_gate_decision(recipient, "already decided", f"{self.result.status}: it neither asks nor sends again")
             return True, None  # decided: never ask, never send again
         message = (messages or [{}])[-1]
         draft = str(message.get("content") or "")
@@ -202,6 +204,8 @@ class DraftApprovalGate:
         except NoHumanAvailableError:
             reply = NO_HUMAN
         review = replace(parse_review(reply), prompt=prompt)
+        if reply is None:
+            record_human_timeout(recipient, "reject", f"no answer within {self.timeout:g}s: nothing sent")
         return self._act(recipient, review, prompt, draft)
 
     def _act(
@@ -221,9 +225,11 @@ class DraftApprovalGate:
                     extra={"message_id": self.message_id},
                 )
             if review.decision == "feedback":
+                record_gate_decision(reviewer, "feedback", "the draft goes back to the drafter")
                 return True, review.feedback
             if review.decision != "approved":
                 self.result.status = _ENDINGS[review.decision]
+                record_gate_decision(reviewer, review.decision, review.note or "nothing sent")
                 return True, None
             subject, body = split_subject(draft)
             self.result.status = "sending"
@@ -239,6 +245,7 @@ class DraftApprovalGate:
                 self.result.status = "send-failed"
                 raise
             self.result.status, self.result.draft, self.result.sent_path = "sent", draft, path
+            record_gate_decision(reviewer, "approved", f"sent {path.name} to {self.to}")
             return True, None
 
 

@@ -25,6 +25,7 @@ from autogen.code_utils import UNKNOWN, extract_code
 
 from ..chat.deadline import ask_with_timeout, check_timeout
 from ..chat.messages import message_text
+from ..chat.record import record_gate_decision, record_human_timeout
 from ..errors import NoHumanAvailableError
 from ..risk.policy import RiskAssessment, RiskPolicy
 from .audit import AuditLog, PathLike, open_audit_log
@@ -143,6 +144,8 @@ class RiskGatedProxy(UserProxyAgent):
             response: Reply = ask_with_timeout(self, prompt, self.timeout)
         except NoHumanAvailableError:
             response = NO_HUMAN
+        if response is None:
+            record_human_timeout(self, "deny", f"no answer within {self.timeout:g}s")
         read = parse_risk_reply(response, timeout=self.timeout)
         decision = RiskDecision(read.decision, read.response, prompt, read.note, action=action, assessment=assessment)
         if decision.decision in ("rejected", "timed-out"):
@@ -157,6 +160,7 @@ class RiskGatedProxy(UserProxyAgent):
     def _deny(self, message: Dict[str, Any], decision: RiskDecision) -> Tuple[bool, Any]:
         self._decide(decision)
         if self._denials_in_a_row >= self.max_denials:
+            record_gate_decision(self, "stop", f"{self._denials_in_a_row} denials in a row (max_denials)")
             return True, None  # stop: the same kind of request keeps being denied
         return True, denial_reply(
             message,
@@ -176,4 +180,6 @@ class RiskGatedProxy(UserProxyAgent):
                 note=decision.note,
             )
         self.gate_decisions.append(decision)
+        outcome = "runs" if decision.runs else "exit: stop the chat" if decision.decision == "exit" else "not run"
+        record_gate_decision(self, decision.decision, f"risk {decision.assessment.level}: {outcome}")
         self._denials_in_a_row = 0 if decision.runs or decision.decision == "feedback" else self._denials_in_a_row + 1

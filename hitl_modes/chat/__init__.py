@@ -12,7 +12,8 @@ Modules:
     deadline  ask_with_timeout, SlowHuman: asking a person with a deadline
     live      LiveLLM: a real model, opt-in (``--live``)
     record    record_chat, Recorder, record_group_chat: run a chat (or a group chat) and record what happened
-    trace     Trace, Event, StopReason: what happened, in order, and why it stopped
+    trace     Trace, Event, StopReason, LEGEND: what happened, in order, and why it stopped
+    picture   timeline_svg, timeline_html: the trace drawn, with hover texts, wrapped and scaled
     messages  message_text: the text of an AutoGen message, for every caller
     compat    differences between pyautogen, autogen-agentchat and ag2
 """

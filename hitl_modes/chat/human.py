@@ -206,6 +206,11 @@ class ConsoleHuman(InstallableStream):
             else:
                 reply = IOConsole().input(prompt, password=password)
         except EOFError:
+            if sys.stdin.isatty():  # a person pressed Ctrl-D: they are at a terminal already
+                raise NoHumanAvailableError(
+                    "the input ended (Ctrl-D) while the chat waited for your reply, so the chat stops here. "
+                    "To end a chat on purpose, type exit; to skip a turn, press Enter."
+                ) from None
             raise NoHumanAvailableError(
                 "stdin was closed while waiting for the human's reply; nothing more can be typed. "
                 "Run it in a terminal, or script the human (ScriptedHuman([...]))."

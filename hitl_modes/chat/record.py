@@ -31,6 +31,9 @@ __all__ = [
     "record_human_exchange",
     "GroupRecorder",
     "record_group_chat",
+    "record_human_timeout",
+    "record_gate_decision",
+    "record_executor_decision",
 ]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -51,6 +54,16 @@ class _TurnState:
     human_replies: List[str] = field(default_factory=list)
     code_languages: List[str] = field(default_factory=list)
     replied: bool = False
+    timeout: Optional[tuple[str, str]] = None  # (the default applied, why) when nobody answered
+    gate: Optional[tuple[str, str]] = None  # (decision, what it did) when a gate decided
+
+
+@dataclass
+class _OpenPrompt:
+    """A prompt shown through the IOStream and not answered yet."""
+
+    asker: str
+    expired: bool = False  # the asker gave up waiting: a late answer is not the human's reply
 
 
 @dataclass
@@ -59,6 +72,7 @@ class RecordedRun:
 
     result: Any
     trace: Trace
+    printed: str = ""  # AutoGen's own printing, when the chat was recorded with capture=True
 
     @property
     def stop_reason(self) -> Optional[str]:
@@ -67,8 +81,8 @@ class RecordedRun:
     def timeline(self) -> str:
         return self.trace.timeline()
 
-    def _repr_svg_(self) -> str:
-        return self.trace.to_svg()
+    def _repr_html_(self) -> str:
+        return self.trace.to_html()
 
 
 class Recorder(InstallableStream):
@@ -76,18 +90,24 @@ class Recorder(InstallableStream):
 
     It installs itself as AutoGen's IOStream, wrapping whatever stream (a ScriptedHuman, the
     console) was the default, so the human is still the one answering. ``quiet=True`` hides
-    AutoGen's printing, for example for machine-readable output.
+    AutoGen's printing, for example for machine-readable output; ``capture=True`` hides it too
+    and keeps it in :attr:`printed` (a notebook folds it under the picture).
     """
 
-    def __init__(self, *agents: ConversableAgent, quiet: bool = False, trace: Optional[Trace] = None) -> None:
+    def __init__(
+        self, *agents: ConversableAgent, quiet: bool = False, trace: Optional[Trace] = None, capture: bool = False
+    ) -> None:
         """``trace``: record into this one (a caller that keeps it still has it if the chat raises)."""
         super().__init__()
         self.agents = list(agents)
-        self.quiet = quiet
+        self.quiet = quiet or capture
+        self.capture = capture
+        self.printed: List[str] = []
         self.trace = Trace() if trace is None else trace
         self._decision: Optional[_TurnState] = None
         self._sent_first = False
         self._first_from_human = False
+        self._open: List[_OpenPrompt] = []
 
     # -- install --------------------------------------------------------------------------------
     @property
@@ -132,9 +152,32 @@ class Recorder(InstallableStream):
         asker = d.agent if d else (self.agents[0].name if self.agents else "")
         self._add(Event("human_prompt", asker, prompt, detail=_why_asked(d)))
         assert self.inner is not None
-        reply = self.inner.input(prompt, password=password)
-        self._note_reply(asker, reply)
+        waiting = _OpenPrompt(asker)
+        self._open.append(waiting)
+        try:
+            reply = self.inner.input(prompt, password=password)
+        finally:
+            self._open.remove(waiting)
+        if not waiting.expired:
+            self._note_reply(asker, reply)
         return reply
+
+    def _human_timeout(self, asker: str, applied: str, why: str, prompt: Optional[str]) -> None:
+        if prompt is not None:  # a channel that bypasses the IOStream: its prompt is not recorded yet
+            self._add(Event("human_prompt", asker, prompt, detail=_why_asked(self._decision)))
+        else:
+            for waiting in reversed(self._open):
+                if waiting.asker == asker and not waiting.expired:
+                    waiting.expired = True
+                    break
+        self._add(Event("human_timeout", asker, applied, detail=why))
+        if self._decision is not None and self._decision.agent == asker:
+            self._decision.timeout = (applied, why)
+
+    def _gate_decision(self, agent: str, decision: str, did: str) -> None:
+        self._add(Event("decision", agent, decision, detail=did))
+        if self._decision is not None and self._decision.agent == agent:
+            self._decision.gate = (decision, did)
 
     def _human_exchange(self, asker: str, prompt: str, reply: str) -> None:
         self._add(Event("human_prompt", asker, prompt, detail=_why_asked(self._decision)))
@@ -150,6 +193,8 @@ class Recorder(InstallableStream):
 
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
         self._notice(sep.join(str(o) for o in objects))
+        if self.capture:  # without colour codes: it is shown as plain text
+            self.printed.append(_ANSI.sub("", sep.join(str(o) for o in objects) + end))
         if not self.quiet and self.inner is not None:
             self.inner.print(*objects, sep=sep, end=end, flush=flush)
 
@@ -157,6 +202,8 @@ class Recorder(InstallableStream):
         """ag2 prints structured events through ``send`` instead of ``print``."""
         text = event_text(message)
         self._notice(text)
+        if self.capture:
+            self.printed.append(_ANSI.sub("", text))
         if not self.quiet and self.inner is not None:
             if hasattr(self.inner, "send"):
                 self.inner.send(message)
@@ -195,11 +242,16 @@ class Recorder(InstallableStream):
             source = "human" if self._first_from_human else "task"
         elif d is not None and d.agent == sender.name and not d.replied:
             d.replied = True
-            if d.human_replies and d.human_replies[-1] not in ("", "exit"):
-                source = "human"
-            elif d.code_languages:
+            if d.code_languages:  # before the human: an approval is a reply, but the output is the code's
                 source = "code_result"
-                self._add(Event("auto_reply", sender.name, "", detail="executed the code it received"))
+                ran = d.gate is None or d.gate[0] in ("approved", "auto-approved")
+                how = "executed the code it received" if ran else "sent the gate's result: the code was not run"
+                self._add(Event("auto_reply", sender.name, "", detail=how))
+            elif d.timeout is not None:
+                source = "auto_reply"
+                self._add(Event("auto_reply", sender.name, "", detail="applied its timeout default"))
+            elif d.human_replies and d.human_replies[-1] not in ("", "exit"):
+                source = "human"
             elif isinstance(message, dict) and (message.get("tool_responses") or message.get("role") == "tool"):
                 source = "tool_result"
             elif getattr(sender, "client", None) is not None:
@@ -225,6 +277,34 @@ def record_human_exchange(agent: Any, prompt: str, reply: str) -> None:
         rec._human_exchange(agent.name, prompt, reply)
 
 
+def record_human_timeout(agent: Any, applied: str, why: str, *, prompt: Optional[str] = None) -> None:
+    """Nobody answered ``agent`` in time and it applied ``applied`` (``"exit"``, a denial...): put
+    that in the active recording as a ``human_timeout`` event, never as the human's reply. ``why``
+    says how long it waited ("no answer within 30s"). Channels that bypass the IOStream pass the
+    ``prompt`` they asked; otherwise the IOStream prompt now waiting is the one that expired, and
+    an answer that comes back later is not recorded as the human's."""
+    rec = getattr(agent, "_hitl_recorder", None)
+    if rec is not None:
+        rec._human_timeout(agent.name, applied, why, prompt)
+
+
+def record_gate_decision(agent: Any, decision: str, did: str = "") -> None:
+    """A gate on ``agent`` decided (``approved``, ``rejected``, ``timed-out``...; ``did`` says what
+    followed: "sent outbox/x.eml", "denied"): put it in the active recording, so a chat the gate
+    ends says what it decided."""
+    rec = getattr(agent, "_hitl_recorder", None)
+    if rec is not None:
+        rec._gate_decision(agent.name, decision, did)
+
+
+def record_executor_decision(decision: str, did: str = "") -> None:
+    """:func:`record_gate_decision` for a gate with no agent at hand (a code executor): it goes to
+    the recording whose IOStream is active, on the agent whose reply is being decided."""
+    stream = IOStream.get_default()
+    if isinstance(stream, Recorder) and stream._decision is not None:
+        stream._gate_decision(stream._decision.agent, decision, did)
+
+
 def _why_asked(d: Optional[_TurnState]) -> str:
     if d is None:
         return "initial_message"
@@ -238,9 +318,15 @@ def _why_asked(d: Optional[_TurnState]) -> str:
 
 
 def _explain(d: _TurnState) -> tuple[str, str]:
+    if d.timeout is not None:
+        applied, why = d.timeout
+        return "human_timeout", f"nobody answered {d.agent} ({why}); it applied the default {applied!r}"
+    if d.gate is not None:
+        decision, did = d.gate
+        return "gate_decision", f"{d.agent}'s gate decided: {decision}{' — ' + did if did else ''}"
     last = d.human_replies[-1] if d.human_replies else None
     if last == "exit":
-        return "human_exit", f"the human typed 'exit' when {d.agent} asked ({_why_asked(d)})"
+        return "human_exit", f"the human answered 'exit' when {d.agent} asked ({_why_asked(d)})"
     if d.mode == "NEVER":
         if d.counter >= d.limit:
             return (
@@ -294,10 +380,11 @@ def _recording(
     quiet: bool,
     max_turns: Optional[int],
     trace: Optional[Trace],
+    capture: bool = False,
 ) -> Iterator[Recorder]:
     """One recorded chat. If a script runs out, its :class:`ScriptExhaustedError` carries the
     partial trace (its declared ``trace`` attribute) as it propagates."""
-    with Recorder(initiator, recipient, quiet=quiet, trace=trace) as rec:
+    with Recorder(initiator, recipient, quiet=quiet, trace=trace, capture=capture) as rec:
         rec.begin_chat()
         try:
             yield rec
@@ -316,15 +403,17 @@ def record_chat(
     max_turns: Optional[int] = None,
     quiet: bool = False,
     trace: Optional[Trace] = None,
+    capture: bool = False,
     **initiate_kwargs: Any,
 ) -> RecordedRun:
     """``initiator.initiate_chat(recipient, ...)``, recorded. Returns the ChatResult and the trace.
 
     ``trace``: record into this :class:`Trace`, so the caller keeps what happened even when the
-    chat raises (a human who hung up, say); a script that runs out also carries it as ``exc.trace``."""
-    with _recording(initiator, recipient, quiet, max_turns, trace) as rec:
+    chat raises (a human who hung up, say); a script that runs out also carries it as ``exc.trace``.
+    ``capture``: AutoGen's printing goes to ``printed`` instead of the screen."""
+    with _recording(initiator, recipient, quiet, max_turns, trace, capture) as rec:
         result = initiator.initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
-    return RecordedRun(result, rec.trace)
+    return RecordedRun(result, rec.trace, "".join(rec.printed))
 
 
 async def a_record_chat(
@@ -335,12 +424,13 @@ async def a_record_chat(
     max_turns: Optional[int] = None,
     quiet: bool = False,
     trace: Optional[Trace] = None,
+    capture: bool = False,
     **initiate_kwargs: Any,
 ) -> RecordedRun:
     """The async twin of :func:`record_chat`, through ``a_initiate_chat``."""
-    with _recording(initiator, recipient, quiet, max_turns, trace) as rec:
+    with _recording(initiator, recipient, quiet, max_turns, trace, capture) as rec:
         result = await initiator.a_initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
-    return RecordedRun(result, rec.trace)
+    return RecordedRun(result, rec.trace, "".join(rec.printed))
 
 
 # -- group chats ---------------------------------------------------------------------------------
@@ -359,10 +449,12 @@ class GroupRecorder(Recorder):
     eligible speaker.
     """
 
-    def __init__(self, manager: Any, initiator: Optional[ConversableAgent] = None, *, quiet: bool = False) -> None:
+    def __init__(
+        self, manager: Any, initiator: Optional[ConversableAgent] = None, *, quiet: bool = False, capture: bool = False
+    ) -> None:
         members = list(manager.groupchat.agents)
         first = [initiator] if initiator is not None else []
-        super().__init__(*first, *[a for a in members if a is not initiator], quiet=quiet)
+        super().__init__(*first, *[a for a in members if a is not initiator], quiet=quiet, capture=capture)
         self.manager = manager
 
     def input(self, prompt: str = "", *, password: bool = False) -> str:
@@ -399,12 +491,18 @@ class GroupRecorder(Recorder):
 
 
 def record_group_chat(
-    initiator: ConversableAgent, manager: Any, message: Any = None, *, quiet: bool = False, **initiate_kwargs: Any
+    initiator: ConversableAgent,
+    manager: Any,
+    message: Any = None,
+    *,
+    quiet: bool = False,
+    capture: bool = False,
+    **initiate_kwargs: Any,
 ) -> RecordedRun:
     """``initiator.initiate_chat(manager, ...)`` for a ``GroupChatManager``, recorded with a
     :class:`GroupRecorder`. The ``RecordedRun``'s result is AutoGen's ``ChatResult``; the group's own
     messages are ``manager.groupchat.messages``. Lesson 12."""
-    with GroupRecorder(manager, initiator, quiet=quiet) as rec:
+    with GroupRecorder(manager, initiator, quiet=quiet, capture=capture) as rec:
         rec.begin_chat()
         try:
             result = initiator.initiate_chat(manager, message=message, **initiate_kwargs)
@@ -412,11 +510,12 @@ def record_group_chat(
             if exc.trace is None:
                 exc.trace = rec.trace
             raise
-        except Exception as exc:
+        except Exception:
             # Through a ScriptedModelServer a script that ran out arrives as the client's HTTP error;
-            # the server turns it back into the script's error and passes this trace on.
-            if getattr(exc, "trace", None) is None:
-                exc.trace = rec.trace  # type: ignore[attr-defined]
+            # the server re-raises the script's own error, which gets this partial trace.
+            from .server import give_partial_trace  # only group chats that failed need the server
+
+            give_partial_trace(rec.trace)
             raise
         rec.end_chat()
-    return RecordedRun(result, rec.trace)
+    return RecordedRun(result, rec.trace, "".join(rec.printed))

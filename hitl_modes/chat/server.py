@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import threading
+import weakref
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
@@ -37,7 +38,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 from ..errors import HitlModesError, ScriptExhaustedError, UnknownModelError
 from .llm import Reply, ScriptedLLM
 
-__all__ = ["ScriptedModelServer", "ServerRequest", "SCRIPTED_API_KEY", "AnswerListener"]
+__all__ = ["ScriptedModelServer", "ServerRequest", "SCRIPTED_API_KEY", "AnswerListener", "give_partial_trace"]
 
 #: The key every scripted config carries: the ``openai`` client insists on one; the server ignores it.
 SCRIPTED_API_KEY = "sk-scripted-no-key-needed"
@@ -55,6 +56,20 @@ class ServerRequest:
     call: int
     model: str
     body: Dict[str, Any]
+
+
+#: Servers between start() and stop(): see :func:`give_partial_trace`.
+_RUNNING: weakref.WeakSet[ScriptedModelServer]
+
+
+def give_partial_trace(trace: Any) -> None:
+    """A recorded chat stopped on a client error: give ``trace`` (what happened up to there) to the
+    script errors of the running servers that have none yet. The chat saw only an HTTP error; the
+    server re-raises its script's :class:`ScriptExhaustedError`, and that error carries the trace."""
+    for server in list(_RUNNING):
+        for error in server.errors:
+            if isinstance(error, ScriptExhaustedError) and error.trace is None:
+                error.trace = trace
 
 
 class ScriptedModelServer:
@@ -119,6 +134,7 @@ class ScriptedModelServer:
 
     # -- life cycle ---------------------------------------------------------------------------
     def start(self) -> ScriptedModelServer:
+        _RUNNING.add(self)
         if self._thread is None:
             # A short poll interval: stop() waits for the serving loop's next poll (0.5 s by default),
             # and a lesson starts and stops a server for every chat.
@@ -129,6 +145,7 @@ class ScriptedModelServer:
         return self
 
     def stop(self) -> None:
+        _RUNNING.discard(self)
         if self._thread is not None:
             self._httpd.shutdown()
             self._thread.join()
@@ -142,10 +159,7 @@ class ScriptedModelServer:
         self.stop()
         # The chat saw an HTTP error from the client; what went wrong is the script's own error.
         if exc is not None and not isinstance(exc, HitlModesError) and self.errors:
-            error = self.errors[0]
-            if isinstance(error, ScriptExhaustedError) and error.trace is None:
-                error.trace = getattr(exc, "trace", None)  # the partial trace a recording attached
-            raise error from exc
+            raise self.errors[0] from exc
 
     # -- the script ---------------------------------------------------------------------------
     @property
@@ -271,3 +285,6 @@ def _handler_for(server: ScriptedModelServer) -> type:
                 self._error(404, f"ScriptedModelServer: nothing at {self.path}", "not_found")
 
     return Handler
+
+
+_RUNNING = weakref.WeakSet()

@@ -3,30 +3,83 @@ executions, and why it stopped. Renders as a text timeline and, in notebooks, as
 
 from __future__ import annotations
 
-import html
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, Iterator, List, Optional
 
-__all__ = ["Event", "StopReason", "Trace", "STOP_REASONS"]
+__all__ = ["Event", "StopReason", "Trace", "STOP_REASONS", "EVENT_KINDS", "SOURCES", "LEGEND", "legend_text"]
 
 #: Why a chat stopped. ``no_reply`` covers a reply chain that produced nothing (for example
 #: ``default_auto_reply=None``, or a model that returned no content). ``human_cancel`` is set by
 #: :mod:`hitl_modes.agents.workflow` when a checkpoint's human hung up (EOF, Ctrl-C, nobody there).
-STOP_REASONS = ("termination_msg", "human_exit", "max_consecutive_auto_reply", "max_turns", "no_reply", "human_cancel")
+#: ``human_timeout``: nobody answered in time and the asker applied its default (the detail says
+#: which); ``gate_decision``: a gate (an approval, a risk check) decided and ended the chat.
+STOP_REASONS = (
+    "termination_msg",
+    "human_exit",
+    "human_timeout",
+    "gate_decision",
+    "max_consecutive_auto_reply",
+    "max_turns",
+    "no_reply",
+    "human_cancel",
+)
 
 #: Why a group chat stopped, besides a member's own reasons above (``chat.record.GroupRecorder``):
 #: ``max_round`` messages were posted, or speaker selection found no eligible speaker.
 GROUP_STOP_REASONS = ("max_round", "no_eligible_speaker")
 
-EVENT_KINDS = ("message", "human_prompt", "human_reply", "auto_reply", "code_execution", "stop")
+EVENT_KINDS = (
+    "message",
+    "human_prompt",
+    "human_reply",
+    "human_timeout",
+    "auto_reply",
+    "code_execution",
+    "decision",
+    "stop",
+)
+
+#: Where a message's text came from: the column after sender → recipient in the timeline.
+SOURCES = {
+    "task": "the chat's first message",
+    "llm": "written by the model",
+    "human": "typed by the human",
+    "auto_reply": "an automatic reply (no model, no human)",
+    "code_result": "the output of code that was executed",
+    "tool_result": "the result of a tool call",
+    "reply": "sent outside AutoGen's reply chain",
+}
+
+#: One legend for the text timeline and the picture: (symbol, what it marks).
+LEGEND = (
+    ("N", "a message: sender → recipient, where its text came from, and the text"),
+    ("?", "an agent asks the human, and why (termination_msg, max_consecutive_auto_reply, every_turn, custom)"),
+    ("↵", "the human's answer; (Enter) is an empty answer"),
+    ("⧗", "nobody answered in time: the agent applied its default"),
+    ("⟳", "an agent replies on its own, without the model or the human"),
+    ("▶", "an agent executes a code block"),
+    ("◆", "a gate decides: approved, rejected, auto-approved, ..."),
+    ("■", "why the chat stopped"),
+)
+
+
+def legend_text() -> str:
+    """The legend, as printed once at the top of ``make demo``."""
+    lines = ["How to read a timeline:"]
+    lines += [f"  {symbol:>3}  {meaning}" for symbol, meaning in LEGEND]
+    lines.append("  where a message's text came from (the column after sender → recipient):")
+    lines += [f"    {name:<11} {meaning}" for name, meaning in SOURCES.items()]
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
 class Event:
     """One thing that happened.
 
-    kind: one of ``message``, ``human_prompt``, ``human_reply``, ``auto_reply``,
-    ``code_execution``, ``stop``. For messages ``agent`` is the sender and ``source`` says where
+    kind: one of :data:`EVENT_KINDS`. A ``human_timeout`` is a default applied because nobody
+    answered (``content``: the default, ``detail``: how long it waited), never a human's reply; a
+    ``decision`` is a gate's (``content``: the decision, ``detail``: what followed).
+    For messages ``agent`` is the sender and ``source`` says where
     the text came from (``task``, ``llm``, ``human``, ``auto_reply``, ``code_result``,
     ``tool_result``, ``reply``). For human events ``agent`` is the agent that asked and ``detail``
     says why it asked (``termination_msg``, ``max_consecutive_auto_reply``, ``every_turn``,
@@ -109,6 +162,10 @@ class Trace:
             elif e.kind == "human_reply":
                 shown = "(Enter)" if e.content == "" else _clip(e.content, width)
                 lines.append(f"  ↵  human: {shown}")
+            elif e.kind == "human_timeout":
+                lines.append(f"  ⧗  nobody answered {e.agent} ({e.detail}): it applied the default {e.content!r}")
+            elif e.kind == "decision":
+                lines.append(f"  ◆  {e.agent} decides: {e.content}{' — ' + e.detail if e.detail else ''}")
             elif e.kind == "auto_reply":
                 lines.append(f"  ⟳  {e.agent} auto-replies ({e.detail})")
             elif e.kind == "code_execution":
@@ -122,84 +179,22 @@ class Trace:
         return self.timeline()
 
     # -- picture ------------------------------------------------------------------------------
-    def to_svg(self) -> str:
-        """An SVG timeline: one lane per agent plus the human; orange diamonds mark each time the
-        human was asked, and a red square marks the stop."""
-        agents: List[str] = []
-        for e in self.events:
-            for name in (e.agent, e.recipient):
-                if name and e.kind != "stop" and name not in agents:
-                    agents.append(name)
-        lanes = agents + ["human"]
-        lane_y = {name: 40 + 48 * i for i, name in enumerate(lanes)}
-        step, left = 56, 110
-        cols = [
-            e for e in self.events if e.kind in ("message", "human_prompt", "human_reply", "stop", "code_execution")
-        ]
-        width = left + step * (len(cols) + 1) + 140  # room for the stop label
-        height = 40 + 48 * len(lanes)
-        out = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'font-family="sans-serif" font-size="11">'
-        ]
-        for name, y in lane_y.items():
-            out.append(f'<text x="6" y="{y + 4}" font-weight="bold">{html.escape(name)}</text>')
-            out.append(f'<line x1="{left - 10}" y1="{y}" x2="{width - 10}" y2="{y}" stroke="#ccc"/>')
-        colours = {
-            "task": "#555",
-            "llm": "#1f77b4",
-            "human": "#e67e22",
-            "auto_reply": "#7f7f7f",
-            "code_result": "#2ca02c",
-            "tool_result": "#2ca02c",
-            "reply": "#555",
-        }
-        for i, e in enumerate(cols):
-            x = left + step * i + step // 2
-            tip = html.escape(f"{e.kind} {e.agent}: {e.content}"[:300])
-            if e.kind == "message":
-                y1, y2 = lane_y[e.agent], lane_y.get(e.recipient, lane_y[e.agent])
-                c = colours.get(e.source, "#555")
-                out.append(
-                    f'<g><title>{tip}</title><line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" '
-                    f'stroke="{c}" stroke-width="2"/><circle cx="{x}" cy="{y1}" r="4" fill="{c}"/>'
-                    f'<polygon points="{x - 4},{y2 - 6 if y2 > y1 else y2 + 6} {x + 4},'
-                    f'{y2 - 6 if y2 > y1 else y2 + 6} {x},{y2}" fill="{c}"/>'
-                    f'<text x="{x + 3}" y="{(y1 + y2) // 2}" fill="{c}">{html.escape(e.source)}</text></g>'
-                )
-            elif e.kind == "human_prompt":
-                y = lane_y["human"]
-                out.append(
-                    f'<g><title>{tip}</title><line x1="{x}" y1="{lane_y[e.agent]}" x2="{x}" y2="{y}" '
-                    f'stroke="#e67e22" stroke-dasharray="3,2"/>'
-                    f'<polygon class="human-asked" points="{x},{y - 8} {x + 8},{y} '
-                    f'{x},{y + 8} {x - 8},{y}" fill="#e67e22"/><text x="{x - 3}" y="{y + 4}" '
-                    f'fill="white" font-weight="bold">?</text></g>'
-                )
-            elif e.kind == "human_reply":
-                y = lane_y["human"]
-                label = "Enter" if e.content == "" else e.content[:10]
-                out.append(
-                    f'<g><title>{tip}</title><text x="{x - 14}" y="{y + 20}" fill="#e67e22">'
-                    f"{html.escape(label)}</text></g>"
-                )
-            elif e.kind == "code_execution":
-                y = lane_y[e.agent]
-                out.append(
-                    f'<g><title>{tip}</title><rect x="{x - 6}" y="{y - 6}" width="12" height="12" fill="#2ca02c"/></g>'
-                )
-            elif e.kind == "stop":
-                y = lane_y.get(e.agent, lane_y[lanes[0]])
-                out.append(
-                    f'<g><title>{html.escape(e.content + ": " + e.detail)}</title><rect x="{x - 7}" '
-                    f'y="{y - 7}" width="14" height="14" fill="#d62728"/><text x="{x + 10}" y="{y + 4}" '
-                    f'fill="#d62728">{html.escape(e.content)}</text></g>'
-                )
-        out.append("</svg>")
-        return "".join(out)
+    def to_svg(self, title: str = "", *, legend: bool = False) -> str:
+        """An SVG timeline: one lane per agent plus the human. Full texts are on hover; a long
+        chat wraps onto more rows instead of running off the right. See :mod:`.picture`."""
+        from .picture import timeline_svg
 
-    def _repr_svg_(self) -> str:
-        return self.to_svg()
+        return timeline_svg(self, title, legend=legend)
+
+    def to_html(self, title: str = "", *, legend: bool = False) -> str:
+        """The SVG inline in HTML, scaled to the width of the page: what a notebook shows (JupyterLab
+        shows ``image/svg+xml`` as an ``<img>``, where hover texts never appear)."""
+        from .picture import timeline_html
+
+        return timeline_html(self, title, legend=legend)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
 
 def _clip(text: str, width: int) -> str:

@@ -4,7 +4,9 @@ One concept: teaching machinery, not part of what a learner's own code imports.
 
 Modules:
     lesson      Lesson: offline by default, ``--live``, ``--human console|inbox``, claims
+    outline     a lesson's title, section headings and leads, read from its markdown; Narrator
     exercises/  checks a learner runs on their own answers, one module per lesson
+    workspace   ``hitl-modes exercise N``: the learner's working copy, outside lessons/
     scripted_chat  run_scripted_chat: the one scripted two-agent chat behind simulate, the exercise
                 checks and the limit experiments
     scenario    the scenario file behind ``hitl-modes simulate``

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
+from ..chat.trace import legend_text
 from .lesson import list_lessons
 
 __all__ = ["run_demo", "run_builtin_scenario", "run_lesson_script"]
@@ -32,8 +33,11 @@ def run_builtin_scenario() -> int:
 
 def run_lesson_script(script: Path, args: List[str], *, quiet: bool = False, stdin: Optional[int] = None) -> int:
     env = dict(os.environ)
+    # flaml, which autogen imports, warns about an AutoML extra no lesson uses: not the learner's concern.
+    env.setdefault("PYTHONWARNINGS", "ignore:flaml.automl is not available")
     if quiet:
         env["HITL_QUIET"] = "1"
+        env["HITL_NO_LEGEND"] = "1"  # the demo prints the legend once, on top
     return subprocess.call([sys.executable, str(script), *args], env=env, stdin=stdin)
 
 
@@ -41,6 +45,7 @@ def run_demo() -> int:
     lessons = list_lessons()
     if not lessons:
         return run_builtin_scenario()
+    print(legend_text())
     failed = []
     for script in lessons:
         print(f"\n{'=' * 78}\n{script.name}\n{'=' * 78}", flush=True)
@@ -48,6 +53,10 @@ def run_demo() -> int:
         if code:
             failed.append(f"{script.name} (exit {code})")
     print(f"\n{len(lessons) - len(failed)} of {len(lessons)} lessons ran offline.")
+    print(
+        "Exercises marked ○ are waiting for you: `hitl-modes exercise N` copies lesson N to exercises/, "
+        "where you solve them (README: Exercises)."
+    )
     if failed:
         print("Failed: " + ", ".join(failed), file=sys.stderr)
         return 1

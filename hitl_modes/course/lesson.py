@@ -15,6 +15,7 @@ model or a person at the keyboard may, rightly, do something else.
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import sys
 from pathlib import Path
@@ -25,9 +26,28 @@ from ..chat.human import ConsoleHuman, ScriptedHuman
 from ..chat.live import LiveLLM
 from ..chat.llm import Reply, ScriptedLLM
 from ..chat.record import RecordedRun, a_record_chat, record_chat, record_group_chat
-from ..chat.trace import Trace
+from ..chat.trace import Trace, legend_text
 
-__all__ = ["Lesson", "HUMAN_KINDS", "register_human_kind", "lessons_dir", "list_lessons"]
+__all__ = [
+    "Lesson",
+    "HUMAN_KINDS",
+    "register_human_kind",
+    "lessons_dir",
+    "list_lessons",
+    "find_lesson",
+    "catch_up",
+]
+
+#: The lesson running in this process, so a check's result can print its section heading first.
+_ACTIVE: List[Lesson] = []
+
+
+def catch_up() -> None:
+    """Print the headings of the sections the running lesson script has reached (see
+    :class:`~hitl_modes.course.outline.Narrator`); nothing in a notebook or outside a lesson."""
+    if _ACTIVE and _ACTIVE[-1].narrator is not None:
+        _ACTIVE[-1].narrator.catch_up()
+
 
 #: What the scripted model says once its script is used up, when a person is the human.
 SCRIPT_ENDED_REPLY = "(The scripted model has no more replies for this lesson.) TERMINATE"
@@ -74,6 +94,38 @@ def list_lessons() -> List[Path]:
     return sorted(p for p in lessons_dir().glob("[0-9][0-9]_*.py"))
 
 
+def find_lesson(number: Union[int, str]) -> Optional[Path]:
+    """``lessons/NN_*.py`` for lesson ``number`` (3, "3" or "03"), or None."""
+    wanted = str(number).strip().lstrip("0") or "0"
+    for script in list_lessons():
+        if script.stem.split("_", 1)[0].lstrip("0") == wanted:
+            return script
+    return None
+
+
+PERSON_INTRO = (
+    "You are the human. Before each chat the lesson says what it will ask you and what the script "
+    "would answer; answer the same to see the lesson's claims hold, or anything else to see what "
+    "changes. Claims about your run are checked on it (✓ or ✗, with what happened); the others are asserted."
+)
+
+#: What each mode asks a person, and what each kind of answer does.
+MODE_HINTS = {
+    "NEVER": "this proxy never asks: watch it run on its own.",
+    "TERMINATE": "you are asked only at a termination message or at the auto-reply limit. "
+    "Enter ends the chat at a termination message (and auto-replies at the limit), text is feedback, exit stops.",
+    "ALWAYS": "you are asked on every turn. Enter auto-replies (at a termination message it ends the chat), "
+    "text is sent as your reply, exit stops.",
+}
+
+
+def what_to_try(replies: Sequence[str], mode: str) -> str:
+    """What a person is asked to try before a chat: the mode's rules and the scripted answers."""
+    hint = MODE_HINTS.get(mode, "an approval gate asks you: follow the prompt's own instructions.")
+    scripted = ", ".join("Enter" if r == "" else repr(r) for r in replies) or "nothing (it is never asked)"
+    return f"\n>>> Your turn ({mode}): {hint}\n>>> The script answers: {scripted}. Try that, or something else."
+
+
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -87,7 +139,7 @@ def _install_clear_errors(number: int) -> None:
 
     def hook(exc_type: Any, exc: BaseException, tb: Any) -> None:
         if isinstance(exc, HitlModesError):
-            print(f"lesson {number:02d}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            print(f"lesson {number:02d} stopped: {exc}", file=sys.stderr)
         else:
             previous(exc_type, exc, tb)
 
@@ -119,6 +171,10 @@ class Lesson:
         self.extra = extra or {}
         self.runs: List[RecordedRun] = []
         self.claims: List[str] = []
+        self._shown = 0
+        self.narrator: Optional[Any] = None  # a Narrator when run as a script
+        self._person_answered = False  # did the person answer in the run the next claims are about?
+        self._latest_person: Any = None  # the person's latest human, also for chats lesson.run does not record
 
     @classmethod
     def setup(
@@ -129,7 +185,12 @@ class Lesson:
         extra_args: Optional[Callable[[argparse.ArgumentParser], None]] = None,
     ) -> Lesson:
         """Read the switches from the command line (scripts) or the environment (notebooks)."""
-        parser = argparse.ArgumentParser(prog=f"lesson {number:02d}", description=title)
+        parser = argparse.ArgumentParser(
+            prog=f"hitl-modes lesson {number}",
+            description=f"Lesson {number:02d}: {title}. Offline by default: a scripted model and a scripted human.",
+            epilog="In a notebook the same switches come from the environment: HITL_LIVE=1, HITL_HUMAN=console, "
+            "HITL_AUDIT_LOG=PATH, HITL_INBOX_URL=URL, HITL_QUIET=1.",
+        )
         parser.add_argument(
             "--live",
             action="store_true",
@@ -140,7 +201,8 @@ class Lesson:
             "--human",
             default=os.environ.get("HITL_HUMAN", "script"),
             choices=sorted(HUMAN_KINDS),
-            help="who answers human prompts (default: script)",
+            help="who answers the human's prompts: script (default, offline), console (you type here), "
+            "inbox (a person in the approval inbox's web page, lesson 11)",
         )
         parser.add_argument(
             "--audit-log",
@@ -182,6 +244,16 @@ class Lesson:
             f"Lesson {number:02d}: {title}  [model: {'live' if lesson.live else 'scripted'}, "
             f"human: {lesson.human_kind}]"
         )
+        main = getattr(sys.modules.get("__main__"), "__file__", None)
+        if not in_notebook() and main and Path(main).name[:2].isdigit() and Path(main).suffix == ".py":
+            from .outline import Narrator, read_outline
+
+            lesson.narrator = Narrator(read_outline(Path(main)))
+            if lesson.narrator.outline.intro:
+                print(f"   {lesson.narrator.outline.intro}")
+        if lesson.person:
+            print(PERSON_INTRO)
+        _ACTIVE.append(lesson)
         return lesson
 
     # -- switches -------------------------------------------------------------------------------
@@ -189,6 +261,11 @@ class Lesson:
     def scripted(self) -> bool:
         """True when both model and human are scripted, so every claim can be asserted."""
         return not self.live and self.human_kind == "script"
+
+    @property
+    def person(self) -> bool:
+        """True when a person answers the human's prompts (``--human console`` or ``inbox``)."""
+        return self.human_kind != "script"
 
     def llm(self, replies: Sequence[Reply]) -> Union[ScriptedLLM, LiveLLM]:
         """The scripted replies offline; a real model with --live."""
@@ -221,10 +298,23 @@ class Lesson:
         return ScriptedModelServer({n: ScriptedLLM(r, name=n, exhausted_reply=ended) for n, r in scripts.items()})
 
     def human(self, replies: Sequence[str] = (), mode: str = "ALWAYS") -> Any:
-        """The human for one run: scripted replies offline, or whoever ``--human`` names."""
-        return HUMAN_KINDS[self.human_kind](self, replies, mode)
+        """The human for one run: scripted replies offline, or whoever ``--human`` names. When a
+        person answers, first say what to try: what this mode asks and what the script answers."""
+        catch_up()
+        if self.person:
+            print(what_to_try(replies, mode))
+        human = HUMAN_KINDS[self.human_kind](self, replies, mode)
+        if self.person:
+            self._latest_person = human
+        return human
 
     # -- runs -----------------------------------------------------------------------------------
+    @property
+    def _fold_output(self) -> bool:
+        """In a notebook AutoGen's printing is folded under the picture, so each chat is shown
+        once; not when a person types, who must read it as it happens."""
+        return in_notebook() and not self.quiet and self.human_kind == "script"
+
     def run(
         self,
         initiator: Any,
@@ -236,12 +326,14 @@ class Lesson:
         **kwargs: Any,
     ) -> RecordedRun:
         """Record a chat and show its timeline."""
+        catch_up()
         run = record_chat(
             initiator,
             recipient,
             message,
             max_turns=max_turns,
             quiet=self.quiet,
+            capture=self._fold_output,
             silent=self.quiet or kwargs.pop("silent", False),
             **kwargs,
         )
@@ -258,12 +350,14 @@ class Lesson:
         **kwargs: Any,
     ) -> RecordedRun:
         """:meth:`run` for async chats (``a_initiate_chat``)."""
+        catch_up()
         run = await a_record_chat(
             initiator,
             recipient,
             message,
             max_turns=max_turns,
             quiet=self.quiet,
+            capture=self._fold_output,
             silent=self.quiet or kwargs.pop("silent", False),
             **kwargs,
         )
@@ -274,35 +368,89 @@ class Lesson:
     ) -> RecordedRun:
         """Record a group chat (``initiator.initiate_chat(manager, ...)``) and show its timeline: one
         lane per member and one for the manager (Lesson 12)."""
+        catch_up()
         run = record_group_chat(
-            initiator, manager, message, quiet=self.quiet, silent=self.quiet or kwargs.pop("silent", False), **kwargs
+            initiator,
+            manager,
+            message,
+            quiet=self.quiet,
+            capture=self._fold_output,
+            silent=self.quiet or kwargs.pop("silent", False),
+            **kwargs,
         )
         return self._keep(run, title)
 
     def _keep(self, run: RecordedRun, title: str) -> RecordedRun:
         self.runs.append(run)
-        self.show(run.trace, title)
+        trace = run.trace
+        self._person_answered = self.person and bool(trace.human_replies or trace.of_kind("human_timeout"))
+        self.show(run, title)
         return run
 
     def show(self, trace: Union[Trace, RecordedRun], title: str = "") -> None:
-        """Print the text timeline; in a notebook also draw the picture."""
+        """Show one chat once. In a terminal: the text timeline (with the legend under the first
+        one, unless ``HITL_NO_LEGEND=1``, which ``make demo`` sets as it prints it once on top). In
+        a notebook: the picture (the legend under the first one), with the text timeline and
+        AutoGen's own printing folded under it."""
+        printed = trace.printed if isinstance(trace, RecordedRun) else ""
         if isinstance(trace, RecordedRun):
             trace = trace.trace
-        print(f"\n--- timeline{': ' + title if title else ''} ---\n{trace.timeline()}\n")
-        if in_notebook():
-            from IPython.display import SVG, display
+        first = not self._shown
+        self._shown += 1
+        if not in_notebook():
+            print(f"\n--- timeline{': ' + title if title else ''} ---\n{trace.timeline()}\n")
+            if first and not _env_flag("HITL_NO_LEGEND"):
+                print(legend_text() + "\n")
+            return
+        from IPython.display import HTML, display
 
-            display(SVG(trace.to_svg()))
+        folded = f"--- timeline ---\n{trace.timeline()}"
+        if printed:
+            folded += f"\n\n--- AutoGen's output ---\n{printed}"
+        display(
+            HTML(
+                trace.to_html(title, legend=first)
+                + "<details><summary>the same chat as text"
+                + (" and AutoGen's own output" if printed else "")
+                + f"</summary><pre>{html.escape(folded)}</pre></details>"
+            )
+        )
 
     def claim(self, statement: str, holds: Union[bool, Callable[[], bool]]) -> None:
-        """State what is true and check it: asserted when scripted, reported otherwise."""
+        """State what is true and check it. Asserted when the model is scripted and no person
+        answered in the run it is about (a claim the person could not change). After a run where
+        you answered, or with a live model, it is checked against that run and shown as ✓ or ✗
+        with what happened instead, never asserted: you may rightly have done something else."""
+        catch_up()
         self.claims.append(statement)
-        if not self.scripted:
-            print(f"  • {statement}  (not checked: live model or human)")
+        yours = self.live or self._person_answered or bool(getattr(self._latest_person, "replies", None))
+        try:
+            ok = bool(holds() if callable(holds) else holds)
+        except Exception as e:  # a claim about a run that went elsewhere may not even apply
+            if not yours:
+                raise
+            print(f"  ✗ {statement}\n      could not be checked on your run ({type(e).__name__}: {e})")
             return
-        ok = holds() if callable(holds) else holds
-        assert ok, f"Lesson {self.number:02d} claims: {statement!r}, but this run shows otherwise."
-        print(f"  ✓ {statement}")
+        if not yours:
+            assert ok, f"Lesson {self.number:02d} claims: {statement!r}, but this run shows otherwise."
+            print(f"  ✓ {statement}")
+            return
+        whose = "the live model's run" if self.live and not self._person_answered else "your run"
+        if ok:
+            print(f"  ✓ {statement}  (checked on {whose})")
+            return
+        print(f"  ✗ {statement}  (not in {whose}: {self._what_happened()})")
+
+    def _what_happened(self) -> str:
+        """What the run the claim is about did instead, from what is known of it."""
+        parts = []
+        replies = getattr(self._latest_person, "replies", None)
+        if replies is not None:
+            parts.append("you answered " + (", ".join("Enter" if r == "" else repr(r) for r in replies) or "nothing"))
+        if self.runs and (self._person_answered or self.live):
+            stop = self.runs[-1].trace.stop
+            parts.append(f"the chat {'stopped: ' + str(stop) if stop else 'did not stop'}")
+        return "; ".join(parts) or "the run went another way"
 
 
 class _LiveModels:

@@ -33,6 +33,7 @@ from ..approvals.audit import open_audit_log
 from ..approvals.vocabulary import Decision, reply_decision
 from ..chat.human import mode_can_ask_human
 from ..chat.messages import message_text
+from ..chat.record import record_human_timeout
 from ..chat.stream import InstallableStream
 from .client import InboxClient, approve_effect, fit_conversation
 from .store import MAX_TIMEOUT_SECONDS
@@ -199,6 +200,9 @@ class InboxHuman(InstallableStream):
             conversation=conversation,
             approve=approve_effect(prompt, asks_at_termination(agent, prompt) if agent is not None else None),
         )
+        if decision.decision == "timed-out" and agent is not None:
+            why = f"no decision in the inbox within {self.timeout:g}s"
+            record_human_timeout(agent, decision.response or "", why)  # a recording must not credit it to a person
         return decision.response or ""  # always text here: a timeout answers timeout_reply
 
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:

@@ -17,7 +17,7 @@ infrastructure, sending email or messages, moving money, and HTTP POST/PUT/PATCH
 listing, printing and computing stay low.
 
 It reads what is written. It cannot see what a script file contains, what a variable holds at run
-time, or text that is encoded or assembled to hide it; the README lists these limits. Treat
+time, or text that is encoded or assembled to hide it; docs/risk-policy.md lists these limits. Treat
 "low" as "nothing risky recognised", never as "safe".
 """
 

@@ -8,7 +8,7 @@ and the command's own arguments decide: the flags of ``curl`` decide its HTTP me
 subcommand of ``kubectl`` decides whether it deploys or only reads.
 
 Only what is written is seen: a command built at run time (``$CMD``, ``eval "$(...)"``, a script
-file) is reported as opaque where that is visible, and otherwise missed. See the README.
+file) is reported as opaque where that is visible, and otherwise missed. See docs/risk-policy.md.
 
 Four modules: :mod:`~hitl_modes.risk.shell_parse` splits a script into statements and words and
 peels wrappers off; :mod:`~hitl_modes.risk.shell_tools` (local tools) and

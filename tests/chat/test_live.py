@@ -63,7 +63,10 @@ def test_lesson_runs_live_against_a_local_server():
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "[model: live" in proc.stdout
     assert "Here you go. TERMINATE" in proc.stdout
-    assert "(not checked: live model or human)" in proc.stdout
+    # A live model may rightly do something else: claims are checked on its run, never asserted.
+    assert "✓ NEVER stops when the assistant says TERMINATE  (checked on the live model's run)" in proc.stdout
+    assert "(not in the live model's run: the chat stopped: " in proc.stdout
+    assert "not checked" not in proc.stdout
     assert len(server.requests) >= 3
     assert any(m.get("content") == "What is 6 x 7?" for m in server.requests[0]["messages"])
 

@@ -61,7 +61,10 @@ def test_notebook_executes_headlessly(script, tmp_path, monkeypatch):
         nb, timeout=600, kernel_name="python3", allow_errors=False, resources={"metadata": {"path": str(tmp_path)}}
     ).execute()
     outputs = [o for cell in nb.cells for o in cell.get("outputs", [])]
-    assert any("image/svg+xml" in o.get("data", {}) for o in outputs), "the notebook draws its timeline"
+    pictures = [o["data"]["text/html"] for o in outputs if "<svg" in o.get("data", {}).get("text/html", "")]
+    assert pictures, "the notebook draws its timeline, inline in HTML (hover texts work in JupyterLab)"
+    assert not any("image/svg+xml" in o.get("data", {}) for o in outputs), "JupyterLab shows that as an <img>"
+    assert "How to read it" in pictures[0] and all("How to read it" not in p for p in pictures[1:])
     text = "".join(o.get("text", "") for o in outputs)
     assert "✓" in text
 
@@ -72,3 +75,20 @@ def test_each_lesson_ends_with_exercises_and_a_check():
         tail = source[source.rfind("## Exercises") :]
         assert "## Exercises" in source, f"{script.name} has no Exercises section"
         assert "check_" in tail, f"{script.name}: the exercises offer no check function"
+
+
+def test_a_notebook_shows_each_chat_once_with_autogens_printout_folded(tmp_path, monkeypatch):
+    script = LESSONS[0]
+    nb = nbformat.read(notebook_path(script), as_version=4)
+    for name in (*LIVE_SWITCHES, "HITL_QUIET"):
+        monkeypatch.delenv(name, raising=False)
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", allow_errors=False, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    outputs = [o for cell in nb.cells for o in cell.get("outputs", [])]
+    pictures = [o["data"]["text/html"] for o in outputs if "<svg" in o.get("data", {}).get("text/html", "")]
+    streamed = "".join(o.get("text", "") for o in outputs)
+    assert len(pictures) >= 3, "lesson 01 records at least three chats"
+    assert all("<details><summary>the same chat as text and AutoGen's own output</summary>" in p for p in pictures)
+    assert "user_proxy (to assistant)" in pictures[0], "AutoGen's printout is kept, folded under the picture"
+    assert "(to assistant)" not in streamed and "--- timeline" not in streamed, "and shown nowhere else"

@@ -108,13 +108,17 @@ def test_unreadable_or_malformed_file_exits_2(tmp_path, capsys):
 def test_llm_script_running_out_exits_3(tmp_path, capsys):
     code, out, err = simulate_json(tmp_path, {"mode": "NEVER", "task": "t", "llm": ["a"]}, capsys)
     assert code == 3 and out == ""
-    assert "llm script ran out" in err and "model call #2" in err
+    assert 'the "llm" list ran out: the model was called a 2nd time, but "llm" has 1 reply' in err
+    assert 'Add a reply to "llm"' in err
+    assert "ScriptedLLM" not in err and "--human" not in err, "speak in the scenario's terms, not Python classes"
 
 
 def test_human_script_running_out_exits_3(tmp_path, capsys):
     code, out, err = simulate_json(tmp_path, {"mode": "ALWAYS", "task": "t", "llm": ["a", "b"], "human": [""]}, capsys)
     assert code == 3 and out == ""
-    assert "human script ran out" in err and "asked a 2nd time" in err and "Replying as user_proxy" in err
+    assert 'the "human" list ran out: the human was asked a 2nd time, but "human" has 1 reply' in err
+    assert "Replying as user_proxy" in err and 'Add a reply to "human"' in err
+    assert "ScriptedHuman" not in err and "--human" not in err, "speak in the scenario's terms, not Python classes"
 
 
 def test_console_human_without_a_terminal_exits_4(tmp_path):
@@ -127,7 +131,8 @@ def test_console_human_without_a_terminal_exits_4(tmp_path):
         timeout=60,
     )
     assert proc.returncode == 4
-    assert "stdin is not interactive" in proc.stderr
+    assert 'the scenario says "human": "console" and mode \'ALWAYS\' asks the human, but nobody can type' in proc.stderr
+    assert "ScriptedHuman" not in proc.stderr and "--human" not in proc.stderr
     assert proc.stdout == ""  # it failed before the chat started
 
 

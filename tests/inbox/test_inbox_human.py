@@ -82,7 +82,10 @@ def test_nobody_answering_stops_the_chat_with_the_safe_default(inbox, tmp_path):
     audit = tmp_path / "audit.jsonl"
     with InboxHuman(inbox.agent_url, timeout=1.0, audit_log=audit, echo=False) as human:
         run = record_chat(user_proxy, assistant, "Free some disk space.", quiet=True)
-    assert run.result.human_input == ["exit"] and run.stop_reason == "human_exit"
+    assert run.result.human_input == ["exit"] and run.stop_reason == "human_timeout"
+    assert run.trace.human_replies == [], "nobody answered: the timeline must not credit 'exit' to a person"
+    (timeout,) = run.trace.of_kind("human_timeout")
+    assert (timeout.content, timeout.detail) == ("exit", "no decision in the inbox within 1s")
     assert [d.decision for d in human.decisions] == ["timed-out"]
     (line,) = audit_lines(audit)
     assert (line["decision"], line["response"], line["risk"]) == ("timed-out", None, "high")

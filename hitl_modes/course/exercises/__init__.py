@@ -4,14 +4,37 @@
 
 A check never raises on a wrong answer: it returns a :class:`CheckResult` that says what to fix,
 so a notebook with an unfinished exercise still runs from top to bottom.
+
+Exercises are solved in a working copy (``hitl-modes exercise N`` writes ``exercises/NN_*.py``);
+``lessons/`` and ``notebooks/`` are the course's own copies and hold the starters, so there (and in
+``make demo``, which runs them) a failing check reads "not solved yet", with where to solve it.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, List
+from pathlib import Path
+from typing import Any, Callable, List, Optional
 
-__all__ = ["CheckResult", "Checker", "RAISED"]
+__all__ = ["CheckResult", "Checker", "RAISED", "running_course_copy"]
+
+
+def running_course_copy() -> Optional[Path]:
+    """The lesson file running now when it is the course's own copy (``lessons/NN_*.py``, or its
+    notebook in ``notebooks/``), where exercises hold their starters; None in a working copy."""
+    from ..lesson import lessons_dir
+
+    lessons = lessons_dir()
+    candidates = [getattr(sys.modules.get("__main__"), "__file__", None), os.environ.get("JPY_SESSION_NAME")]
+    for candidate in candidates:
+        if not candidate:
+            continue
+        path = Path(candidate).resolve()
+        if path.parent in (lessons, lessons.parent / "notebooks") and path.name[:2].isdigit():
+            return path
+    return None
 
 
 @dataclass
@@ -28,8 +51,21 @@ class CheckResult:
         return self.passed
 
     def __str__(self) -> str:
+        from ..lesson import catch_up
+
+        catch_up()  # a script prints the Exercises heading before the first result
         if self.passed:
             return f"✓ {self.exercise}: all {self.checks} checks passed"
+        course = running_course_copy()
+        if course is not None:
+            number = course.name[:2]
+            lines = [
+                f"○ {self.exercise}: not solved yet (the starter misses {len(self.failures)} of {self.checks} "
+                f"checks). Solve it in your own copy: hitl-modes exercise {int(number)}"
+            ]
+            if os.environ.get("HITL_QUIET", "").strip().lower() not in ("1", "true", "yes", "on"):
+                lines += [f"  - what the starter gets wrong: {f}" for f in self.failures]
+            return "\n".join(lines)
         lines = [f"✗ {self.exercise}: {len(self.failures)} of {self.checks} checks failed"]
         lines += [f"  - {f}" for f in self.failures]
         return "\n".join(lines)

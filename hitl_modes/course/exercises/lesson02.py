@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, List, Sequence
 
 from . import Checker, CheckResult
 from .chats import Outcome, Scenario, play, play_answer, show_replies
@@ -92,6 +92,27 @@ def check_predicted_prompts(prediction: Sequence[Any]) -> CheckResult:
         len(prediction) == len(actual),
         f"you predicted {len(prediction)} prompt(s); the human was asked {len(actual)} times",
     )
+    before = _message_before_each_prompt(outcome)
     for i, (p, a) in enumerate(zip(prediction, actual), 1):
-        c.expect(p == a, f"prompt #{i}: you predicted {p!r}, but the proxy asked because {a!r}")
+        c.expect(p == a, f"prompt #{i}: you predicted {p!r}, but the proxy asked because {a!r}: {_why(a, before[i - 1])}")
     return c.result
+
+
+def _message_before_each_prompt(outcome: Outcome) -> List[str]:
+    last, found = "", []
+    for e in outcome.trace:
+        if e.kind == "message":
+            last = e.content
+        elif e.kind == "human_prompt":
+            found.append(last)
+    return found
+
+
+def _why(reason: str, message: str) -> str:
+    limit = PREDICT_SCENARIO.limit
+    if reason == "termination_msg":
+        return f"the model said {message!r}, which ends with TERMINATE, and TERMINATE mode asks before it ends the chat"
+    return (
+        f"the model said {message!r}, with no TERMINATE, but user_proxy had already auto-replied "
+        f"max_consecutive_auto_reply={limit} time(s) in a row, so it asks the human instead of auto-replying again"
+    )

@@ -20,9 +20,12 @@ Config = Tuple[Optional[int], int, Optional[int]]
 PREDICT_GRID: List[Config] = [(n, m, k) for n in (None, 1, 2, 4) for m in (0, 1, 3) for k in (None, 1, 2, 4)]
 
 _GROUPS = {
-    "max_turns": "when max_turns ends the chat",
-    "max_consecutive_auto_reply": "when the user_proxy's max_consecutive_auto_reply ends the chat",
-    "termination_msg": "when a termination message ends the chat",
+    "max_turns": "when max_turns ends the chat (max_turns=N stops after N round trips, 2N messages, "
+    "if nothing stopped it sooner)",
+    "max_consecutive_auto_reply": "when the user_proxy's max_consecutive_auto_reply ends the chat (with limit M "
+    "it auto-replies M times and then stops instead of replying: 2 + 2M messages, if nothing stopped it sooner)",
+    "termination_msg": "when a termination message ends the chat (TERMINATE in the model's reply K stops the chat "
+    "right after it, message 2K, unless a limit stopped it first)",
 }
 
 

@@ -86,6 +86,8 @@ def check_auto_reply_rules(rules: Iterable[Any]) -> CheckResult:
         hint = ""
         if not ok and expected == "go ahead" and reply == QUESTION_REPLY and _custom_rule_after_question(rules):
             hint = " (rules are tried in order: put yours before the 'question' rule)"
+        elif not ok and expected == "go ahead" and reply == QUESTION_REPLY:
+            hint = " (no rule of yours matched it, so the default 'question' rule answered: add one before it)"
         c.expect(
             ok,
             f"{explanation}: for {message!r} the proxy replied {reply!r}, expected "

@@ -36,5 +36,14 @@ def check_permissions_rule(policy: Any) -> CheckResult:
         if got is RAISED:
             continue
         level = getattr(got, "level", got)
-        c.expect(level == expected, f"{why}: expected {expected}, got {level!r} for {text.strip()!r}")
+        found = "; ".join(getattr(got, "reasons", []) or []) or "no reasons given"
+        hint = (
+            "no rule of yours matched it: widen your pattern"
+            if expected == "high"
+            else "your rule matched harmless code: narrow your pattern"
+        )
+        c.expect(
+            level == expected,
+            f"{why}: expected {expected}, got {level!r} for {text.strip()!r} (the policy said: {found}; {hint})",
+        )
     return c.result

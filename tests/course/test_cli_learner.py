@@ -1,0 +1,153 @@
+"""What a learner meets at the command line: every lesson option in `lesson N --help`, the lessons
+by number and title, a working copy for exercises outside lessons/, errors in the learner's words,
+and lesson scripts that print their own headings."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hitl_modes.cli import main
+from hitl_modes.course.lesson import find_lesson, list_lessons
+from hitl_modes.course.notebooks import drifted_notebooks
+from hitl_modes.course.outline import read_outline
+
+HITL = str(Path(sys.executable).parent / "hitl-modes")
+OFFLINE = ("OPENAI_API_KEY", "OAI_CONFIG_LIST", "HITL_LIVE", "HITL_HUMAN", "HITL_AUDIT_LOG", "HITL_NO_LEGEND")
+
+
+def cli(*args, cwd=None, env=None, timeout=300):
+    base = {k: v for k, v in os.environ.items() if k not in OFFLINE}
+    return subprocess.run(
+        [HITL, *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        cwd=cwd,
+        env={**base, **(env or {})},
+        timeout=timeout,
+    )
+
+
+def test_lesson_help_lists_every_lesson_option():
+    proc = cli("lesson", "2", "--help")
+    assert proc.returncode == 0, proc.stderr
+    for option in ("--live", "--human", "--audit-log", "--inbox-url", "--quiet"):
+        assert option in proc.stdout, f"{option} is missing from `hitl-modes lesson 2 --help`"
+    assert "console" in proc.stdout and "HITL_HUMAN" in proc.stdout
+    assert "Lesson 02" in proc.stdout and "[model:" not in proc.stdout, "--help must not run the lesson"
+
+
+def test_lesson_10_help_includes_its_own_option():
+    proc = cli("lesson", "10", "--help")
+    assert proc.returncode == 0 and "--executor" in proc.stdout and "--human" in proc.stdout
+
+
+def test_lessons_lists_numbers_and_titles(capsys):
+    assert main(["lessons"]) == 0
+    out = capsys.readouterr().out
+    for script in list_lessons():
+        outline = read_outline(script)
+        assert re.search(rf"^\s*{outline.number}\s+{re.escape(outline.title)}\s", out, re.M), out
+    assert "NEVER: fully automated" in out and "hitl-modes exercise N" in out
+
+
+@pytest.mark.parametrize("args", [["lesson", "99"], ["lesson", "two"], ["exercise", "99"]])
+def test_an_unknown_lesson_names_the_lessons_there_are(args, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "there is no lesson" in err and "1, 2, 3" in err and "hitl-modes lessons" in err
+
+
+def test_lesson_without_a_number_says_what_n_is(capsys):
+    assert main(["lesson"]) == 2
+    assert "N is the lesson's number" in capsys.readouterr().err
+
+
+def test_a_script_run_prints_its_section_headings_and_leads(tmp_path):
+    script = find_lesson(1)
+    proc = cli("lesson", "1", "--quiet", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    outline = read_outline(script)
+    positions = []
+    for section in outline.sections:
+        assert f"\n## {section.heading}\n" in out, f"heading {section.heading!r} not printed"
+        positions.append(out.index(f"\n## {section.heading}\n"))
+        if section.heading in ("Summary", "Exercises"):  # printed whole: the points and the tasks
+            assert all(line.strip() in out for line in section.body.splitlines())
+        elif section.lead:
+            assert f"\n   {section.lead}\n" in out
+    assert positions == sorted(positions), "headings come in the lesson's order"
+    first_timeline = out.index("--- timeline: ")
+    assert out.index(f"## {outline.sections[0].heading}") < first_timeline, "a heading comes before its chat"
+    assert "How to read a timeline:" in out and out.count("How to read a timeline:") == 1
+
+
+def test_the_course_copy_shows_exercises_as_not_solved_yet_with_where_to_solve_them(tmp_path):
+    proc = cli("lesson", "1", "--quiet", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "✗" not in proc.stdout
+    line = next(x for x in proc.stdout.splitlines() if "Exercise 1" in x)
+    assert line.startswith("○ Exercise 1") and "not solved yet" in line and "hitl-modes exercise 1" in line
+
+
+def test_exercise_gives_a_working_copy_outside_lessons_that_never_trips_the_drift_check(tmp_path):
+    workspace = tmp_path / "exercises"
+    env = {"HITL_EXERCISES_DIR": str(workspace), "HITL_QUIET": "1"}
+    proc = cli("exercise", "1", cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr
+    copy = workspace / find_lesson(1).name
+    assert copy.exists() and (workspace / (copy.stem + ".ipynb")).exists()
+    assert "formats:" not in copy.read_text(), "the copy is not paired with lessons/ or notebooks/"
+    assert "✗ Exercise 1" in proc.stdout, "in the learner's own copy, a failing answer is a failure, with reasons"
+    assert "  - trailing whitespace is ignored" in proc.stdout
+
+    # Solve it in the copy: the check passes, and the course is untouched.
+    source = copy.read_text()
+    starter = 'return message["content"].endswith("TERMINATE")\n\n\nprint(check_is_termination_msg'
+    assert starter in source
+    copy.write_text(
+        source.replace(
+            starter,
+            'return (message.get("content") or "").rstrip().endswith("TERMINATE")\n\n\nprint(check_is_termination_msg',
+        )
+    )
+    proc = cli("exercise", "1", cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "✓ Exercise 1: a None-safe is_termination_msg: all 7 checks passed" in proc.stdout
+    assert "Your copy" not in proc.stdout, "an existing copy is never overwritten"
+    assert drifted_notebooks() == []
+
+
+def test_the_demo_prints_the_legend_once_on_top(tmp_path, monkeypatch, capsys):
+    from hitl_modes.course import demo
+
+    calls = []
+    monkeypatch.setattr(demo, "run_lesson_script", lambda script, args, **kw: calls.append(kw) or 0)
+    assert demo.run_demo() == 0
+    out = capsys.readouterr().out
+    assert out.startswith("How to read a timeline:") and out.count("How to read a timeline:") == 1
+    assert calls and all(kw["quiet"] for kw in calls)
+
+
+def test_the_readme_is_a_newcomers_page_that_links_the_details():
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for heading in ("## Two commands", "## The three modes", "## Lessons", "## Exercises"):
+        assert heading in readme
+    assert readme.index("## The three modes") < readme.index("## Lessons") < readme.index("## Compatibility")
+    assert "as root" in readme[: readme.index("## The three modes")], "what make test installs, up front"
+    for mode in ("`NEVER`", "`TERMINATE`", "`ALWAYS`"):
+        assert f"| {mode} |" in readme
+    table = readme[readme.index("<!-- lessons-table -->") :]
+    for script in list_lessons():
+        assert f"`{script.name}`" in table, f"{script.name} is missing from the lessons table"
+    for link in re.findall(r"\]\((docs/[^)#]+)\)", readme):
+        assert (root / link).is_file(), f"the README links {link}, which does not exist"
+    assert "hitl-modes exercise 1" in readme
