@@ -151,3 +151,10 @@ def test_the_readme_is_a_newcomers_page_that_links_the_details():
     for link in re.findall(r"\]\((docs/[^)#]+)\)", readme):
         assert (root / link).is_file(), f"the README links {link}, which does not exist"
     assert "hitl-modes exercise 1" in readme
+
+
+def test_every_relative_link_in_the_docs_resolves():
+    root = Path(__file__).resolve().parents[2]
+    for page in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        for link in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            assert (page.parent / link).exists(), f"{page.relative_to(root)} links {link}, which does not exist"

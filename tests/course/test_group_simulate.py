@@ -270,8 +270,8 @@ def test_help_and_readme_document_both_shapes_with_examples_that_run(tmp_path, c
 
     from hitl_modes.cli import SIMULATE_HELP
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    section = readme[readme.index("### Group chats: a scenario with `agents`") :]
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "simulate.md").read_text()
+    section = readme[readme.index("## Group chats: a scenario with `agents`") :]
     example = section[section.index("```json") + len("```json") : section.index("```", section.index("```json") + 7)]
     code, report, err = simulate(tmp_path, json.loads(example), capsys)
     assert code == 0, err
