@@ -7,6 +7,7 @@ __all__ = [
     "ScriptExhaustedError",
     "UnusedScriptError",
     "NoHumanAvailableError",
+    "HumanInterruptedError",
     "ScenarioError",
     "LiveConfigError",
 ]
@@ -34,6 +35,11 @@ class UnusedScriptError(HitlModesError):
 
 class NoHumanAvailableError(HitlModesError):
     """A console human was needed, but nobody can type: stdin is not interactive."""
+
+
+class HumanInterruptedError(NoHumanAvailableError):
+    """The person interrupted (Ctrl-C, or a notebook's stop button) while a chat waited for their
+    reply: no reply is coming, so the chat stops, as it does when stdin closes."""
 
 
 class ScenarioError(HitlModesError, ValueError):

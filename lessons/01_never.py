@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: notebooks//ipynb,lessons//py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -23,6 +22,15 @@
 #
 # Everything below runs on AutoGen's real agents. Only the model is scripted, so the lesson runs
 # offline and every claim is checked. Run it with `--live` to use a real model instead.
+
+# %% [markdown]
+# ### Running this lesson
+#
+# In a terminal: `.venv/bin/hitl-modes lesson 1`. As a notebook: in JupyterLab started with `make lab`,
+# which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has `hitl_modes`
+# and `pyautogen==0.2.35`).
+#
+# NEVER never asks a person, so there is nothing to type here: lesson 02 shows how to be the human.
 
 # %%
 import autogen

@@ -34,7 +34,14 @@ def run_lesson_script(script: Path, args: List[str], *, quiet: bool = False, std
     env = dict(os.environ)
     if quiet:
         env["HITL_QUIET"] = "1"
-    return subprocess.call([sys.executable, str(script), *args], env=env, stdin=stdin)
+    with subprocess.Popen([sys.executable, str(script), *args], env=env, stdin=stdin) as proc:
+        while True:
+            try:
+                return proc.wait()
+            except KeyboardInterrupt:
+                # Ctrl-C reaches the lesson too (one foreground process group): it says what the
+                # interrupt stopped, in one line, so this process waits for it instead of a traceback.
+                continue
 
 
 def run_demo() -> int:

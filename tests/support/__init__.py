@@ -1,1 +1,2 @@
-"""Helpers the tests share: a fake OpenAI-compatible server, running lessons from the command line."""
+"""Helpers the tests share: a fake OpenAI-compatible server, running lessons from the command line,
+a copy of the course saved into as JupyterLab saves (jupyter)."""
