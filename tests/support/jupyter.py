@@ -8,15 +8,28 @@ paired script, so the tests save through it rather than with ``nbformat.write``.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import secrets
 import shutil
+import signal
 import subprocess
+import sys
 from pathlib import Path
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 from hitl_modes.course.lesson import lessons_dir
 from hitl_modes.course.notebooks import notebooks_dir
 
-__all__ = ["copy_course", "save_like_jupyterlab", "same_files", "git_commit_all", "Kernel", "Execution"]
+__all__ = [
+    "copy_course",
+    "save_like_jupyterlab",
+    "same_files",
+    "git_commit_all",
+    "Kernel",
+    "Execution",
+    "JupyterLabProcess",
+]
 
 
 def copy_course(root: Path) -> Path:
@@ -127,3 +140,85 @@ class Kernel:
     def close(self) -> None:
         self.client.stop_channels()
         self.manager.shutdown_kernel(now=True)
+
+
+class JupyterLabProcess:
+    """``jupyter lab`` from this environment, serving ``root`` on a free loopback port with a token,
+    its settings, workspaces and runtime files in ``state`` (nothing from the user's own Jupyter).
+    ``env`` is the server's (and so the kernels') environment; default this process's. Stopped on
+    exit, always."""
+
+    def __init__(self, root: Path, state: Path, env: Optional[Dict[str, str]] = None) -> None:
+        self.root = root
+        self.state = state
+        self.base_env = dict(os.environ if env is None else env)
+        self.token = secrets.token_hex(16)
+        self.proc: Optional[subprocess.Popen] = None
+        self.url = ""
+
+    def start(self, timeout: float = 120.0) -> JupyterLabProcess:
+        import time
+
+        for name in ("config/labconfig", "data", "runtime", "ipython", "workspaces"):
+            (self.state / name).mkdir(parents=True, exist_ok=True)
+        # No "get notified about Jupyter news?" toast over the notebook, and no request for news.
+        (self.state / "config/labconfig/default_setting_overrides.json").write_text(
+            json.dumps({"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}})
+        )
+        env = {
+            **self.base_env,
+            "JUPYTER_CONFIG_DIR": str(self.state / "config"),
+            "JUPYTER_DATA_DIR": str(self.state / "data"),
+            "JUPYTER_RUNTIME_DIR": str(self.state / "runtime"),
+            "IPYTHONDIR": str(self.state / "ipython"),
+        }
+        args = [
+            str(Path(sys.executable).parent / "jupyter"),
+            "lab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.port=0",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            f"--LabServerApp.workspaces_dir={self.state / 'workspaces'}",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.expose_app_in_browser=True",
+        ]
+        if os.geteuid() == 0:
+            args.append("--allow-root")
+        self.log = open(self.state / "jupyterlab.log", "wb")
+        self.proc = subprocess.Popen(args, env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.root)
+        deadline = time.monotonic() + timeout  # a guard against hanging, not a measurement
+        while not self.url:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise AssertionError("JupyterLab did not start:\n" + self.log_text()[-3000:])
+            for info in (self.state / "runtime").glob(f"jpserver-{self.proc.pid}.json"):
+                try:
+                    self.url = json.loads(info.read_text())["url"].rstrip("/")
+                except (ValueError, KeyError):
+                    pass  # being written
+            time.sleep(0.2)
+        return self
+
+    def log_text(self) -> str:
+        return (self.state / "jupyterlab.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # shuts its kernels down too
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, "log", None) is not None:
+            self.log.close()
+
+    def __enter__(self) -> JupyterLabProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
