@@ -44,10 +44,17 @@ def kernel(tmp_path):
     k.close()
 
 
-def test_the_lesson_teaches_how_to_be_the_human_in_a_notebook():
-    text = nbformat.read(notebook_path(LESSON_02), as_version=4).cells[1].source
-    for taught in ("%env HITL_HUMAN=console", "--human console", "NO HUMAN INPUT RECEIVED", "exit", "interrupt"):
-        assert taught in text, f"lesson 02's second cell does not mention {taught!r}"
+@pytest.mark.parametrize("script", list_lessons(), ids=lambda p: p.stem)
+def test_each_notebook_says_how_to_run_it_and_how_to_be_the_human(script):
+    cells = nbformat.read(notebook_path(script), as_version=4).cells
+    running = cells[1].source  # right after the lesson's introduction, before any code
+    assert cells[1].cell_type == "markdown" and running.startswith("### Running this lesson"), script.name
+    assert all(c.cell_type == "markdown" for c in cells[:2])
+    for taught in ("make lab", "Python 3 (ipykernel)", f"hitl-modes lesson {int(script.name[:2])}`"):
+        assert taught in running, f"{script.name}: 'Running this lesson' does not mention {taught!r}"
+    if not script.name.startswith("01_"):  # lesson 01 (NEVER) never asks a person
+        for taught in ("%env HITL_HUMAN=console", "--human console", "NO HUMAN INPUT RECEIVED", "`exit`", "Interrupt"):
+            assert taught in running, f"{script.name}: 'Running this lesson' does not mention {taught!r}"
 
 
 def test_env_magic_before_the_setup_cell_makes_you_the_human(kernel):
@@ -84,6 +91,13 @@ def test_an_interrupt_at_the_input_box_stops_the_chat_with_one_line(kernel):
     assert run.status == "ok", run.errors
 
 
+def _reading_stdin(pid: int) -> bool:
+    """True while the process is blocked in read(0, ...): Linux's /proc/PID/syscall names the call
+    (0 on x86-64, 63 on arm64) and its first argument, the file descriptor."""
+    fields = Path(f"/proc/{pid}/syscall").read_text().split()
+    return len(fields) > 1 and fields[0] in ("0", "63") and fields[1] == "0x0"
+
+
 def test_ctrl_c_at_a_terminal_prompt_stops_the_lesson_with_one_line(tmp_path):
     leader, follower = pty.openpty()
     proc = subprocess.Popen(
@@ -104,6 +118,12 @@ def test_ctrl_c_at_a_terminal_prompt_stops_the_lesson_with_one_line(tmp_path):
             if ready:
                 seen += os.read(proc.stdout.fileno(), 4096)
         assert ASK_AT_TERMINATION.encode() in seen, seen.decode(errors="replace")[-2000:]
+        # A person presses Ctrl-C long after the prompt; a test must wait until the lesson really
+        # reads (a signal just before read() starts is only seen once the read returns).
+        (lesson,) = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        while not _reading_stdin(int(lesson)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _reading_stdin(int(lesson)), "the lesson never waited on stdin"
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole foreground group
         out, err = proc.communicate(timeout=120)
     finally:
