@@ -26,6 +26,9 @@ _EXPORTS: Dict[str, str] = {
     "ScenarioError": "errors",
     "ScriptExhaustedError": "errors",
     "UnusedScriptError": "errors",
+    "SandboxFallbackWarning": "errors",
+    "SandboxUnavailableError": "errors",
+    "WorkflowError": "errors",
     "ConsoleHuman": "chat.human",
     "ScriptedHuman": "chat.human",
     "require_interactive_human": "chat.human",
@@ -34,6 +37,7 @@ _EXPORTS: Dict[str, str] = {
     "ScriptedModelClient": "chat.llm",
     "scripted_llm_config": "chat.llm",
     "tool_call": "chat.llm",
+    "ScriptedModelServer": "chat.server",
     "RecordedRun": "chat.record",
     "Recorder": "chat.record",
     "a_record_chat": "chat.record",
@@ -41,11 +45,11 @@ _EXPORTS: Dict[str, str] = {
     "Event": "chat.trace",
     "StopReason": "chat.trace",
     "Trace": "chat.trace",
+    "message_text": "chat.messages",
     # -- workflow (lesson 06): stages with human checkpoints, the hand-off between them
     "Stage": "agents.workflow",
     "StageResult": "agents.workflow",
     "Workflow": "agents.workflow",
-    "WorkflowError": "agents.workflow",
     "WorkflowResult": "agents.workflow",
     "last_reply": "agents.workflow",
     # -- smart user proxy (lesson 05): context-aware auto-replies that keep AutoGen's reply chain
@@ -54,7 +58,7 @@ _EXPORTS: Dict[str, str] = {
     # -- approvals (lessons 07-09): risk policy, audit log, approval gate, risk-gated proxy, async human
     "DraftApprovalGate": "approvals.draft_gate",
     "Outbox": "approvals.draft_gate",
-    "parse_review": "approvals.draft_gate",
+    "parse_review": "approvals.vocabulary",
     "request_approval": "approvals.draft_gate",
     "QueueHuman": "agents.queue_human",
     "QueueHumanProxy": "agents.queue_human",
@@ -67,17 +71,15 @@ _EXPORTS: Dict[str, str] = {
     "ask_with_timeout": "chat.deadline",
     "RiskAssessment": "risk.policy",
     "RiskPolicy": "risk.policy",
-    "Rule": "risk.policy",
+    "Rule": "risk.rule",
     "RiskGatedProxy": "approvals.risk_gate",
     # -- sandbox (lesson 10): where generated code runs (Docker sandbox, local with a human gate)
     "EXECUTOR_KINDS": "sandbox.executors",
     "LocalExecutor": "sandbox.executors",
-    "SandboxFallbackWarning": "sandbox.executors",
     "make_executor": "sandbox.executors",
     "ApprovalDecision": "approvals.code_gate",
     "ApprovalGate": "approvals.code_gate",
     "DockerSandboxExecutor": "sandbox.docker_executor",
-    "SandboxUnavailableError": "sandbox.engine",
     "SANDBOX_IMAGE": "sandbox.image",
     # -- approval inbox (lesson 11): people decide chats' prompts in a web page (--human inbox)
     "InboxDecision": "inbox.human",
@@ -85,6 +87,8 @@ _EXPORTS: Dict[str, str] = {
     "InboxReviewer": "inbox.reviewer",
     "ScriptedReviewer": "inbox.reviewer",
     "InboxServer": "inbox.server",
+    # -- chats that outlive their process (lesson 14): checkpointed at every human question
+    "DurableChat": "inbox.durable",
 }
 
 __all__ = list(_EXPORTS)
@@ -106,29 +110,36 @@ def __dir__() -> List[str]:
 if TYPE_CHECKING:  # type checkers and IDEs see the same names, imported eagerly
     from .agents.queue_human import QueueHuman, QueueHumanProxy, run_async, scripted_answers
     from .agents.smart_proxy import AutoReplyRule, SmartUserProxy
-    from .agents.workflow import Stage, StageResult, Workflow, WorkflowError, WorkflowResult, last_reply
+    from .agents.workflow import Stage, StageResult, Workflow, WorkflowResult, last_reply
     from .approvals.audit import AuditLog, read_audit_log, summarize_audit_log
     from .approvals.code_gate import ApprovalDecision, ApprovalGate
-    from .approvals.draft_gate import DraftApprovalGate, Outbox, parse_review, request_approval
+    from .approvals.draft_gate import DraftApprovalGate, Outbox, request_approval
     from .approvals.risk_gate import RiskGatedProxy
+    from .approvals.vocabulary import parse_review
     from .chat.deadline import SlowHuman, ask_with_timeout
     from .chat.human import ConsoleHuman, ScriptedHuman, require_interactive_human, stdin_is_interactive
     from .chat.llm import ScriptedLLM, ScriptedModelClient, scripted_llm_config, tool_call
+    from .chat.messages import message_text
     from .chat.record import RecordedRun, Recorder, a_record_chat, record_chat
+    from .chat.server import ScriptedModelServer
     from .chat.trace import Event, StopReason, Trace
     from .errors import (
         HitlModesError,
         LiveConfigError,
         NoHumanAvailableError,
+        SandboxFallbackWarning,
+        SandboxUnavailableError,
         ScenarioError,
         ScriptExhaustedError,
         UnusedScriptError,
+        WorkflowError,
     )
+    from .inbox.durable import DurableChat
     from .inbox.human import InboxDecision, InboxHuman
     from .inbox.reviewer import InboxReviewer, ScriptedReviewer
     from .inbox.server import InboxServer
-    from .risk.policy import RiskAssessment, RiskPolicy, Rule
+    from .risk.policy import RiskAssessment, RiskPolicy
+    from .risk.rule import Rule
     from .sandbox.docker_executor import DockerSandboxExecutor
-    from .sandbox.engine import SandboxUnavailableError
-    from .sandbox.executors import EXECUTOR_KINDS, LocalExecutor, SandboxFallbackWarning, make_executor
+    from .sandbox.executors import EXECUTOR_KINDS, LocalExecutor, make_executor
     from .sandbox.image import SANDBOX_IMAGE

@@ -26,9 +26,9 @@
 # %% [markdown]
 # ### Running this lesson
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 1`. As a notebook: in JupyterLab started with `make lab`,
-# which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has `hitl_modes`
-# and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 1`. As a notebook: in JupyterLab started with
+# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
+# `hitl_modes` and `pyautogen==0.2.35`).
 #
 # NEVER never asks a person, so there is nothing to type here: lesson 02 shows how to be the human.
 
@@ -92,10 +92,10 @@ with lesson.human([], mode="NEVER"):
     run = lesson.run(user_proxy, assistant, "Think about it.", title="NEVER without a termination check")
 
 auto_replies = [m for m in run.trace.messages if m.agent == "user_proxy" and m.source == "auto_reply"]
-print(f"user_proxy auto-replied {len(auto_replies)} times; the model was called {assistant.hitl_llm.calls} times")
+print(f"user_proxy auto-replied {len(auto_replies)} times; the model was called {assistant.hitl_llm.call_count} times")
 lesson.claim(f"it stops at max_consecutive_auto_reply={LIMIT}", run.stop_reason == "max_consecutive_auto_reply")
 lesson.claim(f"the proxy auto-replied exactly {LIMIT} times", len(auto_replies) == LIMIT)
-lesson.claim("the model answered once more than the proxy auto-replied", assistant.hitl_llm.calls == LIMIT + 1)
+lesson.claim("the model answered once more than the proxy auto-replied", assistant.hitl_llm.call_count == LIMIT + 1)
 
 # %% [markdown]
 # ## 3. A termination check must be safe when `content` is `None`
@@ -158,7 +158,7 @@ lesson.claim(
 #    `TERMINATE`, never crashing on a message without text. Run the check cell.
 # 2. In section 2, predict how many messages the chat holds with `LIMIT = 5`, then change it and run.
 # 3. Give the proxy `default_auto_reply="Please continue."` in section 2. What does the model see now?
-#    (Hint: `assistant.hitl_llm.requests[-1].messages`.)
+#    (Hint: `assistant.hitl_llm.calls[-1].messages`.)
 
 
 # %%

@@ -35,9 +35,9 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 2`. As a notebook: in JupyterLab started with `make lab`,
-# which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has `hitl_modes`
-# and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 2`. As a notebook: in JupyterLab started with
+# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
+# `hitl_modes` and `pyautogen==0.2.35`).
 #
 # A scripted human answers by default, so every claim is checked. To type the human's part yourself,
 # add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
@@ -116,7 +116,7 @@ lesson.claim("AutoGen's ChatResult.human_input records the Enter as ''", run.res
 #
 # At the same prompt, text is not a command: it is sent to the assistant as the user's next message,
 # and the proxy waits for the next answer. The scripted model records every request, so we can
-# look at exactly what it received (`assistant.hitl_llm.requests`).
+# look at exactly what it received (`assistant.hitl_llm.calls`).
 
 # %%
 FEEDBACK = "Drop the title and the footnote."
@@ -131,9 +131,9 @@ assistant = lesson.assistant(
 with lesson.human([FEEDBACK, ""], mode="TERMINATE"):
     run = lesson.run(supervised_proxy(), assistant, POEM_TASK, title="feedback, then Enter")
 
-for request in getattr(assistant.hitl_llm, "requests", []):
-    last = request.messages[-1]
-    print(f"model call {request.call} ended with {last['role']}: {last['content']!r}")
+for call in getattr(assistant.hitl_llm, "calls", []):
+    last = call.messages[-1]
+    print(f"model call {call.call} ended with {last['role']}: {last['content']!r}")
 lesson.claim(
     "the human was asked at both termination messages",
     lambda: [why for why, _ in asked(run)] == ["termination_msg", "termination_msg"],

@@ -29,9 +29,9 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 4`. As a notebook: in JupyterLab started with `make lab`,
-# which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has `hitl_modes`
-# and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 4`. As a notebook: in JupyterLab started with
+# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
+# `hitl_modes` and `pyautogen==0.2.35`).
 #
 # A scripted human answers by default, so every claim is checked. To type the human's part yourself,
 # add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
@@ -233,7 +233,7 @@ lesson.claim(
     "the assistant's max_consecutive_auto_reply=2 ends the chat although the proxy allows 50",
     run.trace.stop.agent == "assistant" and run.stop_reason == "max_consecutive_auto_reply",
 )
-lesson.claim("the model answered exactly twice", assistant.hitl_llm.calls == 2)
+lesson.claim("the model answered exactly twice", assistant.hitl_llm.call_count == 2)
 
 # %% [markdown]
 # ## 5. Defence in depth: use both

@@ -26,9 +26,9 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 5`. As a notebook: in JupyterLab started with `make lab`,
-# which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has `hitl_modes`
-# and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 5`. As a notebook: in JupyterLab started with
+# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
+# `hitl_modes` and `pyautogen==0.2.35`).
 #
 # A scripted human answers by default, so every claim is checked. To type the human's part yourself,
 # add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
@@ -51,8 +51,8 @@ from pathlib import Path
 import autogen
 
 import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
-from hitl_modes import AutoReplyRule, ScriptedLLM, SmartUserProxy
-from hitl_modes.agents.smart_proxy import COMPLETION_NUDGE, QUESTION_REPLY, message_text
+from hitl_modes import AutoReplyRule, ScriptedLLM, SmartUserProxy, message_text
+from hitl_modes.agents.smart_proxy import COMPLETION_NUDGE, QUESTION_REPLY
 from hitl_modes.course.exercises.lesson05 import check_auto_reply_rules
 from hitl_modes.course.lesson import Lesson
 from hitl_modes.course.limits import ends_with_terminate
@@ -214,7 +214,7 @@ report = smart_dir / "report.txt"
 lesson.claim("it keeps code execution: report.txt now exists", report.exists() and report.read_text() == "42")
 lesson.claim(
     "the code's output went back to the model",
-    "report written" in (llm.requests[-1].last_content if llm.requests else ""),
+    "report written" in (llm.calls[-1].last_content if llm.calls else ""),
 )
 
 # %% [markdown]

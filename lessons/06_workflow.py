@@ -32,9 +32,9 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 6`. As a notebook: in JupyterLab started with `make lab`,
-# which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has `hitl_modes`
-# and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 6`. As a notebook: in JupyterLab started with
+# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
+# `hitl_modes` and `pyautogen==0.2.35`).
 #
 # A scripted human answers by default, so every claim is checked. To type the human's part yourself,
 # add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
@@ -154,7 +154,7 @@ lesson.claim(
 )
 lesson.claim(
     "the human's feedback reached the researcher and it revised",
-    lambda: llm["research"].requests[1].messages[-1]["content"] == FEEDBACK,
+    lambda: llm["research"].calls[1].messages[-1]["content"] == FEEDBACK,
 )
 lesson.claim(
     "research hands on the revised findings, TERMINATE removed",
@@ -186,8 +186,8 @@ lesson.claim(
 # %%
 def first_request(model):
     """The messages a scripted model got on its first call (a live model keeps no record)."""
-    requests = getattr(model, "requests", None)
-    return requests[0].messages if requests else []
+    calls = getattr(model, "calls", None)
+    return calls[0].messages if calls else []
 
 
 coder_saw, writer_saw = first_request(llm["code"]), first_request(llm["docs"])
@@ -236,7 +236,7 @@ lesson.claim(
 )
 lesson.claim(
     "nothing runs after it: docs never starts and the writer's model is never called",
-    rejected.not_run == ["docs"] and llm["docs"].calls == 0,
+    rejected.not_run == ["docs"] and llm["docs"].call_count == 0,
 )
 lesson.claim(
     "the rejected code is kept for reading but is not an output",
@@ -254,22 +254,16 @@ lesson.claim(
 # and the workflow treats that, at a checkpoint, as a cancel: the stage is `cancelled` and nothing
 # after it runs. It never waits for a human who is not there. (The same holds for
 # `NoHumanAvailableError`, raised when nobody can type.) Offline, a scripted human plays the hang-up
-# through the same `IOStream` seam every human here uses.
-
+# through the same `IOStream` seam every human here uses: a scripted reply that is an exception is
+# raised by `input()` at that point, as Ctrl-D makes `input()` raise `EOFError` at a terminal.
 
 # %%
-class HangsUp(ScriptedHuman):
-    """Answers from its script, then hangs up: at a terminal, Ctrl-D makes input() raise EOFError."""
-
-    def input(self, prompt="", *, password=False):
-        if not self.remaining:
-            self.prompts.append(prompt)
-            raise EOFError("the human hung up (Ctrl-D)")
-        return super().input(prompt, password=password)
-
-
+HANG_UP = EOFError("the human hung up (Ctrl-D)")
 workflow = build_workflow([FINDINGS], [CODE], [DOCS])
-human = HangsUp([], echo=not lesson.quiet) if lesson.human_kind == "script" else lesson.human([], "TERMINATE")
+if lesson.human_kind == "script":
+    human = ScriptedHuman([HANG_UP], echo=not lesson.quiet)
+else:
+    human = lesson.human([], "TERMINATE")
 with human:
     cancelled = workflow.run(TASK)
 show_stages(cancelled, "cancelled")
@@ -281,7 +275,7 @@ lesson.claim(
 )
 lesson.claim(
     "no later stage runs: the coder's and the writer's models are never called",
-    cancelled.not_run == ["code", "docs"] and llm["code"].calls == 0 and llm["docs"].calls == 0,
+    cancelled.not_run == ["code", "docs"] and llm["code"].call_count == 0 and llm["docs"].call_count == 0,
 )
 
 # %% [markdown]

@@ -33,9 +33,9 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 7`. As a notebook: in JupyterLab started with `make lab`,
-# which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has `hitl_modes`
-# and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 7`. As a notebook: in JupyterLab started with
+# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
+# `hitl_modes` and `pyautogen==0.2.35`).
 #
 # A scripted human answers by default, so every claim is checked. To type the human's part yourself,
 # add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
@@ -56,9 +56,10 @@ import time
 from pathlib import Path
 
 from hitl_modes import AuditLog, DraftApprovalGate, SlowHuman, read_audit_log, summarize_audit_log
-from hitl_modes.approvals.draft_gate import AlreadySentError
-from hitl_modes.course.exercises.lesson07 import REVIEW_DECISIONS, check_review_decision
+from hitl_modes.approvals.vocabulary import REVIEW_DECISIONS
+from hitl_modes.course.exercises.lesson07 import check_review_decision
 from hitl_modes.course.lesson import Lesson
+from hitl_modes.errors import AlreadySentError
 
 lesson = Lesson.setup(7, "Approval gate: nothing is sent until a person approves")
 
@@ -102,7 +103,7 @@ lesson.claim(
     [r.decision for r in result.reviews] == ["feedback", "approved"],
 )
 lesson.claim(
-    "the feedback reached the drafter's model", "Tuesday, not Monday" in drafter.hitl_llm.requests[-1].last_content
+    "the feedback reached the drafter's model", "Tuesday, not Monday" in drafter.hitl_llm.calls[-1].last_content
 )
 lesson.claim("exactly one email is in the outbox, sent after APPROVE", outbox.sent() == [result.sent_path])
 lesson.claim(
@@ -126,7 +127,7 @@ for answer in ["REJECT: wrong audience", "exit", ""]:
     with lesson.human([answer], mode="ALWAYS"):
         lesson.run(gate.reviewer("reviewer"), drafter, TASK, title=f"answer {answer!r}")
     outcomes[answer] = gate.result
-    typed = gate.result.reviews[-1].reply if gate.result.reviews else None
+    typed = gate.result.reviews[-1].response if gate.result.reviews else None
     print(f"answer {typed!r}: status {gate.result.status}, draft returned: {gate.result.draft!r}\n")
 
 lesson.claim(

@@ -31,9 +31,9 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 8`. As a notebook: in JupyterLab started with `make lab`,
-# which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has `hitl_modes`
-# and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 8`. As a notebook: in JupyterLab started with
+# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
+# `hitl_modes` and `pyautogen==0.2.35`).
 #
 # A scripted human answers by default, so every claim is checked. To type the human's part yourself,
 # add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
@@ -216,7 +216,7 @@ lesson.claim(
     "both requests timed out and were denied",
     [d.decision for d in operator.gate_decisions] == ["timed-out", "timed-out"],
 )
-lesson.claim("the chat stopped after max_denials, before the third try", assistant.hitl_llm.calls == 2)
+lesson.claim("the chat stopped after max_denials, before the third try", assistant.hitl_llm.call_count == 2)
 lesson.claim("the data is still there", (workspace / "data" / "customers.csv").exists())
 
 # %% [markdown]
@@ -259,9 +259,7 @@ lesson.claim(
 lesson.claim("the tool never ran", outbox == [])
 lesson.claim(
     "the model got a tool result saying it was denied",
-    any(
-        m.get("role") == "tool" and "DENIED" in str(m.get("content")) for m in assistant.hitl_llm.requests[-1].messages
-    ),
+    any(m.get("role") == "tool" and "DENIED" in str(m.get("content")) for m in assistant.hitl_llm.calls[-1].messages),
 )
 
 # %% [markdown]

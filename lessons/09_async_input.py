@@ -30,9 +30,9 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 9`. As a notebook: in JupyterLab started with `make lab`,
-# which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has `hitl_modes`
-# and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 9`. As a notebook: in JupyterLab started with
+# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
+# `hitl_modes` and `pyautogen==0.2.35`).
 #
 # A scripted human answers by default, so every claim is checked. To type the human's part yourself,
 # add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
@@ -128,7 +128,7 @@ lesson.claim(
     "both questions went through the queue, and the timeline shows them",
     len(human.prompts) == 2 and run.trace.human_prompts == human.prompts,
 )
-lesson.claim("the feedback reached the model", "checks the cleaning" in assistant.hitl_llm.requests[-1].last_content)
+lesson.claim("the feedback reached the model", "checks the cleaning" in assistant.hitl_llm.calls[-1].last_content)
 lesson.claim(
     "AutoGen's ChatResult.human_input is filled as usual",
     run.result.human_input == ["Add a step that checks the cleaning changed no totals.", ""],
@@ -198,7 +198,7 @@ def never_chat(proxy_class):
         "user", QueueHuman(), human_input_mode="NEVER", code_execution_config=False, max_consecutive_auto_reply=4
     )
     chat(proxy, assistant, "Go.", title=f"NEVER, limit 4: {proxy_class.__name__}")
-    return assistant.hitl_llm.calls
+    return assistant.hitl_llm.call_count
 
 
 naive_calls, fixed_calls = never_chat(NaiveQueueProxy), never_chat(QueueHumanProxy)

@@ -30,7 +30,8 @@
 #   `exit`: nobody there means stop, never proceed.
 # - **The inbox** (`hitl-modes inbox`) keeps prompts, decisions and an audit trail in SQLite, shows
 #   each pending prompt as a card with the risk policy's assessment (lesson 08's `RiskPolicy`), and
-#   updates live. Deciding needs the secret token printed at start-up.
+#   updates live. Deciding needs the secret token printed at start-up; chats need a separate
+#   agent token, so only the inbox's own chats can put a card in front of the person.
 #
 # Offline, this lesson starts an inbox on a free loopback port in a background thread, and a
 # scripted person answers **over HTTP, exactly as the page's buttons do**. Run it with
@@ -40,9 +41,9 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 11`. As a notebook: in JupyterLab started with `make lab`,
-# which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has `hitl_modes`
-# and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 11`. As a notebook: in JupyterLab started with
+# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
+# `hitl_modes` and `pyautogen==0.2.35`).
 #
 # A scripted human answers by default, so every claim is checked. To type the human's part yourself,
 # add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
@@ -103,8 +104,8 @@ def ops_proxy(mode="ALWAYS"):
 
 def model_received(assistant, text):
     """How many times `text` is in the last request the (scripted) model got."""
-    requests = getattr(assistant.hitl_llm, "requests", [])
-    return [m.get("content") for m in requests[-1].messages].count(text) if requests else 0
+    calls = getattr(assistant.hitl_llm, "calls", [])
+    return [m.get("content") for m in calls[-1].messages].count(text) if calls else 0
 
 
 # %% [markdown]
@@ -140,7 +141,7 @@ lesson.claim(
 # %%
 PERSON_IS_SCRIPTED = lesson.scripted
 CHAT_INBOX = (
-    lesson.extra.get("inbox_url") if lesson.human_kind == "inbox" and lesson.extra.get("inbox_url") else inbox.url
+    lesson.extra.get("inbox_url") if lesson.human_kind == "inbox" and lesson.extra.get("inbox_url") else inbox.agent_url
 )
 
 
@@ -233,6 +234,7 @@ lesson.claim(
 # | request | answer |
 # |---|---|
 # | without the token (list or decide) | 401 |
+# | a chat without the agent token (submit or poll) | 401 |
 # | deciding a prompt that does not exist | 404 |
 # | deciding a prompt already decided | 409, nothing changes |
 # | a body over 256 KiB | 413 |
@@ -246,6 +248,7 @@ def submit_as_a_chat(prompt_id, prompt, timeout=60):
         "PUT",
         f"{inbox.url}/api/prompts/{prompt_id}",
         body={"agent": "user_proxy", "prompt": prompt, "timeout": timeout},
+        token=inbox.agent_token,  # chats hold the agent token; the page holds the reviewer's
     )
 
 
@@ -256,6 +259,9 @@ stranger = InboxReviewer(inbox.url, "not-the-token-at-all")
 answers = {
     "list without the token": http_request("GET", f"{inbox.url}/api/prompts").status,
     "decide without the token": stranger.approve("lesson11-markup-01").status,
+    "submit without the agent token": http_request(
+        "PUT", f"{inbox.url}/api/prompts/lesson11-fake-01", body={"agent": "a", "prompt": "Deploy?", "timeout": 60}
+    ).status,
     "decide an unknown prompt": browser.approve("lesson11-nosuch-01").status,
     "reply with feedback": browser.reply("lesson11-markup-01", "No. Nothing gets deleted.").status,
     "click again: Approve": browser.approve("lesson11-markup-01").status,
@@ -263,13 +269,18 @@ answers = {
 }
 for request, status in answers.items():
     print(f"{request:<28} -> {status}")
-decided = http_request("GET", f"{inbox.url}/api/prompts/lesson11-markup-01").body
+decided = http_request("GET", f"{inbox.url}/api/prompts/lesson11-markup-01", token=inbox.agent_token).body
 page = http_request("GET", f"{inbox.url}/")
 script = http_request("GET", f"{inbox.url}/static/inbox.js").body
 
 lesson.claim(
     "without the token the inbox refuses to list or decide (401)",
     answers["list without the token"] == answers["decide without the token"] == 401,
+)
+lesson.claim(
+    "a chat without the agent token cannot put a card in front of the person (401)",
+    answers["submit without the agent token"] == 401
+    and all(p["id"] != "lesson11-fake-01" for p in browser.listing()["pending"]),
 )
 lesson.claim("a decision on an unknown prompt is 404", answers["decide an unknown prompt"] == 404)
 lesson.claim(
@@ -280,7 +291,8 @@ lesson.claim(
 lesson.claim(
     "an oversized body is refused (413) and the prompt stays pending",
     answers["a 300 KB reply"] == 413
-    and http_request("GET", f"{inbox.url}/api/prompts/lesson11-bigbody-01").body["status"] == "pending",
+    and http_request("GET", f"{inbox.url}/api/prompts/lesson11-bigbody-01", token=inbox.agent_token).body["status"]
+    == "pending",
 )
 lesson.claim(
     "a prompt with <script> comes back as data, verbatim, and is never put into the page's HTML",
@@ -306,7 +318,7 @@ browser.stop("lesson11-bigbody-01")
 
 # %%
 assistant = lesson.assistant("assistant", [DELETE])
-with decided_in_the_inbox(None, url=inbox.url, timeout=2.0) as (human, _):
+with decided_in_the_inbox(None, url=inbox.agent_url, timeout=2.0) as (human, _):
     run = lesson.run(ops_proxy(), assistant, TASK, title="nobody answers within 2 s")
 late = browser.approve(human.decisions[0].prompt_id)
 print(f"the chat received {run.result.human_input}; a late Approve got {late.status}: {late.error}")
@@ -337,7 +349,9 @@ lesson.claim("a late click cannot approve it (409)", late.status == 409 and "tim
 #   decision is ever applied.
 #
 # Below, a helper thread plays the operator and the person: it waits for the card, stops the inbox,
-# starts a new one on the same file and port (with a new token), and the person decides there.
+# starts a new one on the same file and port, and the person decides there. The tokens are kept
+# beside the database (`inbox.sqlite.tokens`, readable only by you), so the restarted inbox has the
+# same ones: the page the person had open, the printed link and the waiting chat keep working.
 
 # %%
 SECOND_FEEDBACK = "Yes, but keep build/cache."
@@ -348,7 +362,7 @@ def restart_then_decide():
     before = InboxReviewer(inbox.url, inbox.token).next_pending(60)
     inbox.stop()  # the chat is long-polling a port where nobody listens now
     time.sleep(1.0)
-    restarted = InboxServer(DB, port=inbox.port).start()  # same file, same port, new token
+    restarted = InboxServer(DB, port=inbox.port).start()  # same file, same port, same tokens
     person = InboxReviewer(restarted.url, restarted.token)
     after = person.next_pending(60)
     restart.update(before=before, after=after, inbox=restarted, answer=person.reply(after["id"], SECOND_FEEDBACK))
@@ -356,11 +370,11 @@ def restart_then_decide():
 
 assistant = lesson.assistant("assistant", ["I will run `make clean` in build/.", "Done: 3 GB freed."])
 operator = threading.Thread(target=restart_then_decide, daemon=True)
-with decided_in_the_inbox(None, url=inbox.url, timeout=60) as (human, _):
+with decided_in_the_inbox(None, url=inbox.agent_url, timeout=60) as (human, _):
     operator.start()
     run = lesson.run(ops_proxy(), assistant, TASK, title="the inbox restarts while the chat waits", max_turns=2)
 operator.join(60)
-old_token_answer = InboxReviewer(inbox.url, inbox.token).approve(restart["after"]["id"]).status
+old_link_answer = InboxReviewer(inbox.url, inbox.token).approve(restart["after"]["id"]).status
 inbox = restart["inbox"]
 print(f"the chat retried {human.client.retries} times while the inbox was down; it received {run.result.human_input}")
 
@@ -384,7 +398,10 @@ lesson.claim(
         == ["asked", "feedback"]
     ),
 )
-lesson.claim("the old link's token no longer decides anything (401)", old_token_answer == 401)
+lesson.claim(
+    "the link from before the restart still works: its token is accepted (a second click is 409, not 401)",
+    old_link_answer == 409 and restart["inbox"].token == inbox.token,
+)
 lesson.claim(
     "the restarted inbox kept every earlier decision",
     len(InboxReviewer(inbox.url, inbox.token).listing()["recent"]) >= 7,
@@ -399,17 +416,18 @@ lesson.claim(
 # hitl-modes inbox                       # http://127.0.0.1:8765, state in ./inbox.sqlite
 # ```
 #
-# In another, run any lesson with the inbox as its human (or set `HITL_HUMAN=inbox` and
-# `HITL_INBOX_URL` for a notebook):
+# In another, run any lesson with the inbox as its human, with the agent token the inbox printed
+# (or set `HITL_HUMAN=inbox`, `HITL_INBOX_URL` and `HITL_INBOX_AGENT_TOKEN` for a notebook):
 #
 # ```sh
+# export HITL_INBOX_AGENT_TOKEN=...      # printed by `hitl-modes inbox`; also in inbox.sqlite.tokens
 # hitl-modes lesson 3 --human inbox --inbox-url http://127.0.0.1:8765
 # ```
 #
 # In your own code it is one `with` block around the chat:
 #
 # ```python
-# with InboxHuman("http://127.0.0.1:8765", timeout=300, audit_log="audit.jsonl"):
+# with InboxHuman("http://127.0.0.1:8765", timeout=300, audit_log="audit.jsonl"):  # HITL_INBOX_AGENT_TOKEN
 #     user_proxy.initiate_chat(assistant, message="...")
 # ```
 #
@@ -440,8 +458,9 @@ shutil.rmtree(WORK, ignore_errors=True)  # the inbox's database; an --audit-log 
 #   it is recorded as `timed-out`, and a late click gets 409.
 # - The inbox keeps prompts, decisions and its trail in SQLite; chat-chosen prompt ids and one
 #   conditional update per decision make a restart lose nothing and apply nothing twice.
-# - It binds to loopback, needs a secret token to list or decide, answers 404/409/4xx without
-#   changing anything, and shows prompt text as text, never as HTML.
+# - It binds to loopback, needs a secret token to list or decide and a separate agent token to
+#   submit, keeps both across restarts, answers 404/409/4xx without changing anything, and shows
+#   prompt text as text, never as HTML.
 #
 # ## Exercises
 #

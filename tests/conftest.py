@@ -1,6 +1,8 @@
 import pytest
 
-pytest_plugins = ["hitl_modes.testing"]
+# The scripted_human and scripted_llm fixtures come from the installed package (its pytest11 entry
+# point); pytester runs fresh pytest projects in tests/test_testing.py.
+pytest_plugins = ["pytester"]
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ distribution: name, version, passed and failed counts. Exit status 1 if any fail
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -50,11 +51,15 @@ DISTRIBUTIONS = (
 SEMANTICS_TESTS = (
     "tests/chat/test_semantics.py",
     "tests/course/test_simulate.py",
+    "tests/course/test_simulate_tools.py",
+    "tests/course/test_exercises_15_16.py",
     "tests/chat/test_scripted_llm.py",
     "tests/chat/test_scripted_human.py",
     "tests/chat/test_trace.py",
     "tests/agents/test_smart_proxy.py",
     "tests/agents/test_workflow.py",
+    "tests/chat/test_group_semantics.py",
+    "tests/course/test_group_simulate.py",
 )
 
 #: Libraries the lesson scripts import besides AutoGen (no Jupyter: notebooks run in the main job).
@@ -80,13 +85,17 @@ def ensure_env(dist: Distribution) -> Path:
     venv = _venv(dist)
     py = venv / "bin" / "python"
     stamp = venv / ".installed"
-    wanted = json.dumps([*dist.requirements, *_LESSON_DEPS, *_extra_runtime_requirements()])
+    requirements = [*dist.requirements, *_LESSON_DEPS, *_extra_runtime_requirements()]
+    # pyproject.toml too: the editable install's metadata (the pytest11 entry point that gives the
+    # tests their fixtures) is written from it at install time.
+    pyproject = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = json.dumps({"requirements": requirements, "pyproject": pyproject})
     if stamp.exists() and stamp.read_text() == wanted:
         return py
     if not py.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    subprocess.run([*pip, *json.loads(wanted)], check=True)
+    subprocess.run([*pip, *requirements], check=True)
     subprocess.run([*pip, "--no-deps", "-e", str(ROOT)], check=True)
     stamp.write_text(wanted)
     return py

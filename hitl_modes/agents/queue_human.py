@@ -33,29 +33,24 @@ from typing import Any, Awaitable, Dict, List, Optional, Sequence, Tuple, TypeVa
 from autogen import Agent, ConversableAgent, UserProxyAgent
 from autogen.io import IOConsole
 
-from ..approvals.audit import AuditLog, PathLike, open_audit_log, reply_decision  # reply_decision: re-exported
+from ..approvals.audit import AuditLog, PathLike, open_audit_log
+from ..approvals.vocabulary import reply_decision
 from ..chat.deadline import check_timeout
 from ..chat.human import require_interactive_human
 from ..chat.record import record_human_exchange
-from ..errors import HitlModesError
+from ..errors import SyncChatError
 
 __all__ = [
     "Question",
     "QueueHuman",
     "QueueHumanProxy",
-    "SyncChatError",
     "scripted_answers",
     "console_answers",
     "while_answering",
     "run_async",
-    "reply_decision",
 ]
 
 T = TypeVar("T")
-
-
-class SyncChatError(HitlModesError, RuntimeError):
-    """A queue-fed human was asked from a synchronous chat, which cannot await the queue."""
 
 
 @dataclass(frozen=True)

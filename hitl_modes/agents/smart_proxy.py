@@ -32,18 +32,17 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Dict, Iterable, List, Optional, Tuple, Union
 
 from autogen import Agent, UserProxyAgent
-from autogen.code_utils import UNKNOWN, content_str, extract_code
+from autogen.code_utils import UNKNOWN, extract_code
 
-from ..errors import HitlModesError
+from ..chat.messages import message_text
+from ..errors import AutoReplyRuleError
 
 __all__ = [
     "SmartUserProxy",
     "AutoReplyRule",
-    "AutoReplyRuleError",
     "DEFAULT_AUTO_REPLY_RULES",
     "QUESTION_REPLY",
     "COMPLETION_NUDGE",
-    "message_text",
     "asks_question",
     "has_code",
     "has_no_code",
@@ -57,18 +56,6 @@ COMPLETION_NUDGE = "If the task is complete, reply TERMINATE; otherwise continue
 _CODE_BLOCK = re.compile(r"```.*?(?:```|$)", re.DOTALL)
 # A question mark that ends a sentence, not one inside a URL query ("?q=1") or a word ("a?b").
 _QUESTION_MARK = re.compile(r"\?(?![\w=&/])")
-
-
-def message_text(message: Message) -> str:
-    """The text of a message; ``""`` when it has none (tool and function calls carry ``None``)."""
-    try:
-        return content_str(message.get("content"))
-    except (
-        TypeError,
-        ValueError,
-        AssertionError,
-    ):  # content_str rejects an unusual content shape: treat it as text-less rather than crash the chat
-        return ""
 
 
 def asks_question(message: Message) -> bool:
@@ -125,10 +112,6 @@ class AutoReplyRule:
         reply = self.reply if isinstance(self.reply, str) else f"<{getattr(self.reply, '__name__', 'function')}>"
         when = getattr(self.when, "__name__", "when")
         return f"{self.name}: if {when}(last message) -> {reply!r}"
-
-
-class AutoReplyRuleError(HitlModesError):
-    """A rule's ``when`` or ``reply`` raised; the message names the rule and the agent."""
 
 
 def has_no_code(message: Message) -> bool:

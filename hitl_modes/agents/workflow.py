@@ -46,16 +46,16 @@ from autogen import ConversableAgent, UserProxyAgent
 from autogen.io import IOConsole, IOStream
 
 from ..chat.human import mode_can_ask_human, require_interactive_human
+from ..chat.messages import message_text
 from ..chat.record import record_chat
 from ..chat.trace import Event, Trace
-from ..errors import HitlModesError, NoHumanAvailableError
+from ..errors import NoHumanAvailableError, WorkflowError
 
 __all__ = [
     "Stage",
     "StageResult",
     "Workflow",
     "WorkflowResult",
-    "WorkflowError",
     "last_reply",
     "CANCEL_ERRORS",
     "WORKFLOW_REASONS",
@@ -70,22 +70,9 @@ CANCEL_ERRORS = (EOFError, KeyboardInterrupt, NoHumanAvailableError)
 WORKFLOW_REASONS = ("completed", "rejected", "cancelled", "incomplete", "no_output")
 
 
-class WorkflowError(HitlModesError, ValueError):
-    """A workflow or stage was built wrongly; the message says which part and how to fix it."""
-
-
 def _marker_tail(marker: str) -> re.Pattern[str]:
     # The marker as the last word, allowing the decorations models add: "TERMINATE.", "**TERMINATE**".
     return re.compile(rf"[\s*_`]*\b{re.escape(marker)}\b[\s.!*_`]*\Z")
-
-
-def _text(content: Any) -> str:
-    """The text of a message's content: None (a tool call) is no text; multimodal lists keep their text parts."""
-    if content is None:
-        return ""
-    if isinstance(content, list):
-        return "\n".join(str(p.get("text", "")) for p in content if isinstance(p, Mapping) and p.get("type") == "text")
-    return str(content)
 
 
 def last_reply(messages: Sequence[Mapping[str, Any]], *, marker: str = "TERMINATE") -> Optional[str]:
@@ -101,7 +88,7 @@ def last_reply(messages: Sequence[Mapping[str, Any]], *, marker: str = "TERMINAT
     for message in reversed(messages):
         if message.get("role") != "assistant" or message.get("tool_calls") or message.get("function_call"):
             continue
-        text = tail.sub("", _text(message.get("content"))).strip()
+        text = tail.sub("", message_text(message)).strip()
         if text:
             return text
     return None
@@ -333,7 +320,7 @@ class Workflow:
     # -- the pieces a subclass or a custom factory reuses ---------------------------------------
     def is_termination_msg(self, message: Mapping[str, Any]) -> bool:
         """True when the message's text ends with the marker. None-safe: a tool call has no text."""
-        return self._tail.search(_text(message.get("content"))) is not None
+        return self._tail.search(message_text(message)) is not None
 
     def make_proxy(self, stage: Stage) -> ConversableAgent:
         """The default checkpoint holder for ``stage``."""
@@ -400,6 +387,7 @@ class Workflow:
         def hand_off(sender: ConversableAgent, recipient: ConversableAgent, summary_args: Dict[str, Any]) -> str:
             return self._reply(recipient, sender) or ""
 
+        trace = Trace()  # kept here: a cancelled stage still shows what happened
         try:
             run = record_chat(
                 proxy,
@@ -407,13 +395,13 @@ class Workflow:
                 message,
                 max_turns=stage.max_turns,
                 quiet=self.quiet,
+                trace=trace,
                 silent=self.quiet,
                 clear_history=True,
                 summary_method=hand_off,
             )
         except CANCEL_ERRORS as exc:
-            trace = getattr(exc, "trace", None)
-            if not isinstance(trace, Trace) or not trace.events or trace.events[-1].kind != "human_prompt":
+            if not trace.events or trace.events[-1].kind != "human_prompt":
                 raise  # not the human at a checkpoint: a real error (or a real Ctrl-C) propagates
             why = f"the human cancelled at the {stage.name} checkpoint ({type(exc).__name__}: {exc})"
             trace.events.append(Event("stop", proxy.name, "human_cancel", detail=why))

@@ -28,7 +28,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
-from ..errors import HitlModesError
+from ..errors import AuditLogError, CorruptAuditLogError, TornAuditLogError, TornAuditLogWarning
+from .vocabulary import DECISIONS
 
 try:
     import fcntl
@@ -37,12 +38,6 @@ except ImportError:  # pragma: no cover - Windows: single-process use only
 
 __all__ = [
     "AuditLog",
-    "reply_decision",
-    "DECISIONS",
-    "AuditLogError",
-    "CorruptAuditLogError",
-    "TornAuditLogError",
-    "TornAuditLogWarning",
     "AuditSummary",
     "read_audit_log",
     "summarize_audit_log",
@@ -51,59 +46,9 @@ __all__ = [
     "open_audit_log",
 ]
 
-#: What a human (or a policy, for ``auto-approved``) decided.
-DECISIONS = ("approved", "rejected", "feedback", "auto-approved", "timed-out", "exit")
 _REQUIRED = ("timestamp", "agent", "prompt", "response", "decision")
 _RISKS = ("low", "high")
 PathLike = Union[str, "os.PathLike[str]"]
-
-
-def reply_decision(reply: Optional[str]) -> str:
-    """What a reply to AutoGen's human prompt decides, in the audit log's words: ``""`` lets the
-    auto-reply proceed (approved), ``exit`` stops, other text is feedback, None timed out."""
-    if reply is None:
-        return "timed-out"
-    if reply == "":
-        return "approved"
-    return "exit" if reply == "exit" else "feedback"
-
-
-class AuditLogError(HitlModesError, ValueError):
-    """Bad input to the audit log, or a log that cannot be read."""
-
-
-class CorruptAuditLogError(AuditLogError):
-    """A line of the log is not a valid record. ``line_number`` is 1-based."""
-
-    def __init__(self, path: str, line_number: int, problem: str, line: str) -> None:
-        shown = line if len(line) <= 120 else line[:117] + "..."
-        super().__init__(f"audit log {path}, line {line_number}: {problem}. The line is: {shown!r}")
-        self.path = path
-        self.line_number = line_number
-        self.line = line
-
-
-class TornAuditLogError(CorruptAuditLogError):
-    """The last line was cut off mid-write (the writer crashed). ``records`` holds every complete
-    record before it; ``fragment`` the cut-off text."""
-
-    def __init__(self, path: str, line_number: int, fragment: str, records: List[Dict[str, Any]]) -> None:
-        CorruptAuditLogError.__init__(
-            self,
-            path,
-            line_number,
-            f"the last line is incomplete: the writer was probably killed while writing it. The "
-            f"{len(records)} records before it are intact. Read them with read_audit_log(path, "
-            f"allow_torn_tail=True), or move the fragment aside with set_aside_torn_tail(path) before "
-            f"appending to this log again",
-            fragment,
-        )
-        self.fragment = fragment
-        self.records = records
-
-
-class TornAuditLogWarning(UserWarning):
-    """Issued when a torn last line is skipped on request (``allow_torn_tail=True``)."""
 
 
 def _utc_now() -> str:
@@ -182,9 +127,10 @@ class AuditLog:
     ) -> Dict[str, Any]:
         """Write one decision and return the record. It is on disk when this returns.
 
-        ``decision`` is one of :data:`DECISIONS`. ``response`` is what the human typed (``None``
-        when nobody answered). ``risk``/``reasons`` are given where a policy decided. ``note``
-        explains a default ("no answer: denied"); ``extra`` adds JSON-serialisable fields.
+        ``decision`` is one of :data:`~hitl_modes.approvals.vocabulary.DECISIONS`. ``response`` is
+        what the human typed (``None`` when nobody answered). ``risk``/``reasons`` are given where a
+        policy decided. ``note`` explains a default ("no answer: denied"); ``extra`` adds
+        JSON-serialisable fields.
         """
         if decision not in DECISIONS:
             raise AuditLogError(f"AuditLog.record: unknown decision {decision!r}; use one of {', '.join(DECISIONS)}")

@@ -7,6 +7,8 @@ The question goes through AutoGen's ``IOStream``, the same seam AutoGen uses for
 The answer follows AutoGen's own prompt: pressing Enter goes ahead (as Enter means "use the
 auto-reply", which runs the code, in ``human_input_mode="ALWAYS"``); ``yes`` does too. Anything
 else rejects: ``exit``/``no`` simply, other text also goes back to the assistant as feedback.
+(The words are read by :func:`~hitl_modes.approvals.vocabulary.parse_code_reply`, beside the other
+gates', which differ on purpose.)
 When nobody can answer (no stream installed and stdin is not a terminal, or the human stream
 says so) the code is not run: the safe default, and it never waits.
 """
@@ -22,28 +24,18 @@ from autogen.io import IOConsole, IOStream
 
 from ..chat.human import stdin_is_interactive
 from ..errors import NoHumanAvailableError
+from .vocabulary import Decision, parse_code_reply, reply_approves
 
-__all__ = ["ApprovalGate", "ApprovalDecision", "reply_approves", "approval_prompt", "NOT_RUN"]
+__all__ = ["ApprovalGate", "ApprovalDecision", "approval_prompt", "NOT_RUN"]
 
-_APPROVING_REPLIES = ("", "y", "yes")
-_PLAIN_REJECTIONS = ("exit", "n", "no")
 #: The first words of the output an agent gets back for code that was not run.
 NOT_RUN = "NOT RUN:"
 
 
-def reply_approves(reply: Optional[str]) -> bool:
-    """True for Enter or ``yes``; everything else (and no reply at all) rejects."""
-    return reply is not None and reply.strip().lower() in _APPROVING_REPLIES
-
-
-@dataclass
-class ApprovalDecision:
-    """One question to the human and its outcome, for assertions and audit."""
-
-    prompt: str
-    reply: Optional[str]
-    approved: bool
-    reason: str
+@dataclass(frozen=True)
+class ApprovalDecision(Decision):
+    """One question to the human before code runs, and its outcome (Lesson 10): ``approved``,
+    ``rejected`` or ``feedback`` (rejected, with text for the assistant); ``note`` says why."""
 
 
 def approval_prompt(code_blocks: List[CodeBlock], where: str) -> str:
@@ -88,20 +80,18 @@ class ApprovalGate:
 
     def execute_code_blocks(self, code_blocks: List[CodeBlock]) -> CommandLineCodeResult:
         prompt = approval_prompt(code_blocks, self.where)
-        reply, reason = _ask(prompt)
-        approved = reply is not None and bool(self.approves(reply))
-        if reply is not None:
-            reason = "approved by the human" if approved else "rejected by the human"
-        self.decisions.append(ApprovalDecision(prompt, reply, approved, reason))
-        if approved:
+        reply, why_nobody = _ask(prompt)
+        read = parse_code_reply(reply, self.approves)
+        decision = ApprovalDecision(read.decision, read.response, prompt, why_nobody or read.note)
+        self.decisions.append(decision)
+        if decision.approved:
             result = self.inner.execute_code_blocks(code_blocks)
             return CommandLineCodeResult(
                 exit_code=result.exit_code, output=result.output, code_file=getattr(result, "code_file", None)
             )
-        feedback = reply.strip() if reply and reply.strip().lower() not in _PLAIN_REJECTIONS else ""
-        output = f"{NOT_RUN} the code was {reason}, so it was not executed."
-        if feedback:
-            output += f" The human said: {feedback}"
+        output = f"{NOT_RUN} the code was {decision.note}, so it was not executed."
+        if decision.decision == "feedback" and decision.response:
+            output += f" The human said: {decision.response.strip()}"
         IOStream.get_default().print(output, flush=True)
         return CommandLineCodeResult(exit_code=1, output=output)
 
@@ -153,10 +143,10 @@ def _ask(prompt: str) -> Tuple[Optional[str], str]:
 
 def _reads_the_console(stream: Any) -> bool:
     """True when ``input`` would end at AutoGen's console, through any streams that wrap it (such as
-    the trace recorder, which keeps the stream it wraps as ``_inner``)."""
+    the trace recorder, which shows the stream it wraps as ``inner``)."""
     seen = 0
     while stream is not None and seen < 10:
         if isinstance(stream, IOConsole):
             return True
-        stream, seen = getattr(stream, "_inner", None), seen + 1
+        stream, seen = getattr(stream, "inner", None), seen + 1
     return False

@@ -24,7 +24,7 @@ import os
 import re
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple, Union
@@ -32,17 +32,15 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 from autogen import Agent, ConversableAgent, UserProxyAgent
 
 from ..chat.deadline import ask_with_timeout, check_timeout
-from ..errors import HitlModesError, NoHumanAvailableError
+from ..errors import AlreadySentError, NoHumanAvailableError
 from .audit import AuditLog, PathLike, open_audit_log
+from .vocabulary import NO_HUMAN, Reply, ReviewDecision, parse_review
 
 __all__ = [
     "DraftApprovalGate",
     "request_approval",
     "ApprovalResult",
-    "Review",
-    "parse_review",
     "Outbox",
-    "AlreadySentError",
     "REVIEW_HELP",
     "split_subject",
 ]
@@ -51,45 +49,6 @@ REVIEW_HELP = (
     "Type APPROVE to send it exactly as shown, REVISE <what to change> to send it back to the drafter, "
     "REJECT [reason] to drop it, or exit to stop. Enter, or no answer in time, sends nothing: "
 )
-
-
-class AlreadySentError(HitlModesError):
-    """The outbox already holds this message: sending twice is refused."""
-
-
-@dataclass(frozen=True)
-class Review:
-    """What a reviewer's reply means, in the audit log's words: ``approved``, ``feedback``,
-    ``rejected``, ``exit`` or ``timed-out``. ``feedback`` is the text for the drafter."""
-
-    decision: str
-    reply: Optional[str]
-    feedback: str = ""
-    note: Optional[str] = None
-
-
-_APPROVE = re.compile(r"^\s*approved?\s*[.!]*\s*$", re.I)
-_COMMAND = re.compile(r"^\s*(revise|reject|rejected)\b[\s:,.-]*(.*)$", re.I | re.S)
-
-
-def parse_review(reply: Optional[str]) -> Review:
-    """Read a reviewer's reply. Only an unqualified ``APPROVE`` approves: "approve?", "don't approve"
-    and "APPROVE but fix the date" do not (the last one is feedback)."""
-    if reply is None:
-        return Review("timed-out", None, note="no answer in time: nothing sent")
-    if not reply.strip():
-        return Review("rejected", reply, note="empty reply: nothing sent")
-    if reply.strip().lower() == "exit":
-        return Review("exit", reply, note="the reviewer stopped the chat: nothing sent")
-    if _APPROVE.match(reply):
-        return Review("approved", reply)
-    m = _COMMAND.match(reply)
-    if m and m.group(1).lower().startswith("reject"):
-        return Review("rejected", reply, note=f"rejected{': ' + m.group(2).strip() if m.group(2).strip() else ''}")
-    if m:
-        text = m.group(2).strip()
-        return Review("feedback", reply, feedback=text or "Please revise the draft.")
-    return Review("feedback", reply, feedback=reply.strip())
 
 
 def split_subject(draft: str) -> Tuple[Optional[str], str]:
@@ -155,7 +114,7 @@ class ApprovalResult:
     status: str = "pending"
     draft: Optional[str] = None
     sent_path: Optional[Path] = None
-    reviews: List[Review] = field(default_factory=list)
+    reviews: List[ReviewDecision] = field(default_factory=list)
 
     @property
     def sent(self) -> bool:
@@ -239,14 +198,15 @@ class DraftApprovalGate:
         prompt = self.prompt_for(draft, getattr(sender, "name", "the drafter"))
         self.prompts.append(prompt)
         try:
-            reply = ask_with_timeout(recipient, prompt, self.timeout)
-        except NoHumanAvailableError as e:
-            review = Review("rejected", None, note=f"no human available ({e.__class__.__name__}): nothing sent")
-        else:
-            review = parse_review(reply)
+            reply: Reply = ask_with_timeout(recipient, prompt, self.timeout)
+        except NoHumanAvailableError:
+            reply = NO_HUMAN
+        review = replace(parse_review(reply), prompt=prompt)
         return self._act(recipient, review, prompt, draft)
 
-    def _act(self, reviewer: ConversableAgent, review: Review, prompt: str, draft: str) -> Tuple[bool, Optional[str]]:
+    def _act(
+        self, reviewer: ConversableAgent, review: ReviewDecision, prompt: str, draft: str
+    ) -> Tuple[bool, Optional[str]]:
         with self._lock:
             if self.result.status != "pending":
                 return True, None
@@ -255,7 +215,7 @@ class DraftApprovalGate:
                 self.audit.record(
                     agent=reviewer.name,
                     prompt=prompt,
-                    response=review.reply,
+                    response=review.response,
                     decision=review.decision,
                     note=review.note,
                     extra={"message_id": self.message_id},

@@ -9,7 +9,7 @@ block it would execute, or a tool or function call), the gate asks a :class:`Ris
 - **high** risk: the human is asked through AutoGen's ``get_human_input``. ``approve`` (or ``yes``)
   runs it; other text goes back to the assistant as feedback and the action is not run;
   ``exit`` stops the chat. **Enter, no answer within the timeout, or no human at all denies it**:
-  the safe default.
+  the safe default. (The words are read by :func:`~hitl_modes.approvals.vocabulary.parse_risk_reply`.)
 
 Every decision goes to the audit log (fsynced) before the proxy acts on it. After ``max_denials``
 denials in a row the chat stops, so a model that keeps retrying cannot loop forever.
@@ -17,40 +17,34 @@ denials in a row the chat stops, so a model that keeps retrying cannot loop fore
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from autogen import Agent, UserProxyAgent
-from autogen.code_utils import UNKNOWN, content_str, extract_code
+from autogen.code_utils import UNKNOWN, extract_code
 
 from ..chat.deadline import ask_with_timeout, check_timeout
+from ..chat.messages import message_text
 from ..errors import NoHumanAvailableError
-from ..risk.policy import RiskAssessment, RiskPolicy, message_as_text
+from ..risk.policy import RiskAssessment, RiskPolicy
 from .audit import AuditLog, PathLike, open_audit_log
+from .vocabulary import NO_HUMAN, Decision, Reply, parse_risk_reply
 
-__all__ = ["RiskGatedProxy", "GateDecision", "APPROVE_WORDS", "DENY_WORDS", "denial_reply"]
-
-APPROVE_WORDS = ("approve", "approved", "yes", "y")
-DENY_WORDS = ("reject", "rejected", "deny", "denied", "no", "n")
+__all__ = ["RiskGatedProxy", "RiskDecision", "denial_reply"]
 
 
-@dataclass(frozen=True)
-class GateDecision:
-    """One action the gate decided on: the action text, the policy's verdict, what the human was
-    asked and answered (None when not asked, or nobody answered), and the decision."""
+@dataclass(frozen=True, kw_only=True)
+class RiskDecision(Decision):
+    """A decision on one proposed action (Lesson 08): the action text and the policy's verdict,
+    besides what the human was asked and answered (None when not asked, or nobody answered)."""
 
     action: str
     assessment: RiskAssessment
-    decision: str
-    prompt: Optional[str] = None
-    response: Optional[str] = None
-    note: Optional[str] = None
 
     @property
     def runs(self) -> bool:
         """True when the action was allowed to run."""
-        return self.decision in ("approved", "auto-approved")
+        return self.approved
 
 
 def denial_reply(message: Dict[str, Any], text: str) -> Union[str, Dict[str, Any]]:
@@ -67,10 +61,6 @@ def denial_reply(message: Dict[str, Any], text: str) -> Union[str, Dict[str, Any
     else:
         return {"role": "function", "name": message["function_call"].get("name", ""), "content": text}
     return reply
-
-
-def _normalise(reply: str) -> str:
-    return re.sub(r"[\s.!]+$", "", reply.strip().lower())
 
 
 class RiskGatedProxy(UserProxyAgent):
@@ -101,7 +91,7 @@ class RiskGatedProxy(UserProxyAgent):
         self.audit = open_audit_log(audit_log)
         self.timeout = timeout
         self.max_denials = max_denials
-        self.gate_decisions: List[GateDecision] = []
+        self.gate_decisions: List[RiskDecision] = []
         self._denials_in_a_row = 0
         self.register_reply([Agent, None], RiskGatedProxy._risk_gate, position=0)
 
@@ -110,10 +100,10 @@ class RiskGatedProxy(UserProxyAgent):
         """The action in ``message`` this proxy would carry out, as text; None when there is none
         (plain chat, or code blocks while code execution is off)."""
         if message.get("tool_calls") or message.get("function_call"):
-            return message_as_text(message)
+            return message_text(message, calls=True)
         if self._code_execution_config is False:
             return None
-        content = content_str(message.get("content")) if message.get("content") is not None else ""
+        content = message_text(message)
         blocks = extract_code(content)
         if any(lang != UNKNOWN for lang, _ in blocks):
             return content
@@ -139,49 +129,32 @@ class RiskGatedProxy(UserProxyAgent):
         assessment = self.policy.assess(action)
         if not assessment.high:
             self._decide(
-                GateDecision(action, assessment, "auto-approved", prompt=action, note="low risk: run without asking")
+                RiskDecision(
+                    "auto-approved",
+                    prompt=action,
+                    note="low risk: run without asking",
+                    action=action,
+                    assessment=assessment,
+                )
             )
             return False, None  # AutoGen's own reply chain runs it
         prompt = self.approval_prompt(action, assessment, getattr(sender, "name", "the sender"))
         try:
-            response = ask_with_timeout(self, prompt, self.timeout)
+            response: Reply = ask_with_timeout(self, prompt, self.timeout)
         except NoHumanAvailableError:
-            return self._deny(
-                message,
-                GateDecision(action, assessment, "rejected", prompt, None, "no human available: denied by default"),
-            )
-        if response is None:
-            return self._deny(
-                message,
-                GateDecision(
-                    action,
-                    assessment,
-                    "timed-out",
-                    prompt,
-                    None,
-                    f"no answer within {self.timeout}s: denied by default",
-                ),
-            )
-        word = _normalise(response)
-        if word == "":
-            return self._deny(
-                message,
-                GateDecision(action, assessment, "rejected", prompt, response, "empty reply: denied by default"),
-            )
-        if word == "exit":
-            self._decide(GateDecision(action, assessment, "exit", prompt, response, "the human stopped the chat"))
+            response = NO_HUMAN
+        read = parse_risk_reply(response, timeout=self.timeout)
+        decision = RiskDecision(read.decision, read.response, prompt, read.note, action=action, assessment=assessment)
+        if decision.decision in ("rejected", "timed-out"):
+            return self._deny(message, decision)
+        self._decide(decision)
+        if decision.decision == "exit":
             return True, None
-        if word in APPROVE_WORDS:
-            self._decide(GateDecision(action, assessment, "approved", prompt, response))
+        if decision.decision == "approved":
             return False, None  # AutoGen's own reply chain runs it
-        if word in DENY_WORDS:
-            return self._deny(
-                message, GateDecision(action, assessment, "rejected", prompt, response, "the human denied it")
-            )
-        self._decide(GateDecision(action, assessment, "feedback", prompt, response, "not run: sent back as feedback"))
-        return True, denial_reply(message, response)
+        return True, denial_reply(message, decision.response or "")
 
-    def _deny(self, message: Dict[str, Any], decision: GateDecision) -> Tuple[bool, Any]:
+    def _deny(self, message: Dict[str, Any], decision: RiskDecision) -> Tuple[bool, Any]:
         self._decide(decision)
         if self._denials_in_a_row >= self.max_denials:
             return True, None  # stop: the same kind of request keeps being denied
@@ -191,7 +164,7 @@ class RiskGatedProxy(UserProxyAgent):
             "as is: propose a safer alternative, or stop.",
         )
 
-    def _decide(self, decision: GateDecision) -> None:
+    def _decide(self, decision: RiskDecision) -> None:
         """Record first (fsynced), then let the caller act."""
         if self.audit is not None:
             self.audit.record(

@@ -2,6 +2,13 @@
 
 - ``ag2`` 0.14 no longer runs the sync human check after its async twin in an async chat, so the
   "asked twice" pitfall of pyautogen 0.2.35 and autogen-agentchat 0.2.40 (lesson 09) is gone there.
+- ``ag2`` 0.14 does not cache model answers unless ``cache_seed`` (or ``cache``) is given, and its
+  disk cache needs the optional ``diskcache`` package (``ag2[diskcache]``): without it, it warns and
+  uses a fresh in-memory cache for each request, so nothing is replayed. pyautogen 0.2.35 and
+  autogen-agentchat 0.2.40 cache in ``.cache/41`` by default (lesson 16).
+- ``ag2`` 0.14 ends a ``max_turns`` chat once the assistant reaches its own
+  ``max_consecutive_auto_reply``; pyautogen 0.2.35 and autogen-agentchat 0.2.40 only skip the
+  assistant's turn, so the proxy speaks twice in a row (ag2ai/ag2 issue 600; lesson 16).
 - ``ag2`` (0.8 and later) prints through ``IOStream.send(event)`` with structured event objects,
   not only ``IOStream.print``. Every stream the toolkit installs implements ``send``; the text of an
   event is what its own ``event.print()`` would write.
@@ -9,18 +16,19 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from importlib import metadata
-from typing import Any, List, Mapping, NamedTuple, Union
+from typing import Any, List, NamedTuple
 
 __all__ = [
     "in_notebook",
     "event_text",
-    "message_as_text",
     "Distribution",
     "classic_distribution",
     "asks_twice_in_async_chats",
+    "caches_by_default",
+    "disk_cache_replays",
+    "skips_assistant_turn_under_max_turns",
 ]
 
 
@@ -48,6 +56,27 @@ def asks_twice_in_async_chats() -> bool:
     return classic_distribution().name != "ag2"
 
 
+def caches_by_default() -> bool:
+    """Whether an ``llm_config`` without ``cache_seed`` caches answers on disk (seed 41, ``.cache/41``):
+    true for pyautogen 0.2.x and autogen-agentchat 0.2.x; ag2 (checked on 0.14) caches only when asked."""
+    return classic_distribution().name != "ag2"
+
+
+def disk_cache_replays() -> bool:
+    """Whether ``cache_seed=N`` stores answers on disk and replays them: always for pyautogen 0.2.x and
+    autogen-agentchat 0.2.x; on ag2 (checked on 0.14) only with the optional ``diskcache`` package."""
+    import importlib.util
+
+    return classic_distribution().name != "ag2" or importlib.util.find_spec("diskcache") is not None
+
+
+def skips_assistant_turn_under_max_turns() -> bool:
+    """Whether, under ``max_turns``, an assistant at its own ``max_consecutive_auto_reply`` only skips
+    its turn (the proxy then speaks twice in a row): true for pyautogen 0.2.x and autogen-agentchat
+    0.2.x; ag2 (checked on 0.14) ends the chat there instead."""
+    return classic_distribution().name != "ag2"
+
+
 def in_notebook() -> bool:
     """True inside a Jupyter kernel (which has imported ipykernel)."""
     return "ipykernel" in sys.modules
@@ -66,26 +95,3 @@ def event_text(event: Any) -> str:
     else:
         parts.append(f"{event}\n")
     return "".join(parts)
-
-
-def message_as_text(message: Union[str, Mapping[str, Any], None]) -> str:
-    """The text of an AutoGen message to assess: its content, plus each tool or function call written
-    as a Python call (``send_email(to='a@b.c', ...)``) so the same rules read it."""
-    if message is None:
-        return ""
-    if isinstance(message, str):
-        return message
-    parts = [str(message.get("content") or "")]
-    calls = [c.get("function", {}) for c in message.get("tool_calls") or []]
-    if message.get("function_call"):
-        calls.append(message["function_call"])
-    for call in calls:
-        name = str(call.get("name") or "tool")
-        raw = call.get("arguments") or "{}"
-        try:
-            args = json.loads(raw) if isinstance(raw, str) else dict(raw)
-            rendered = ", ".join(f"{k}={v!r}" for k, v in args.items()) if isinstance(args, dict) else repr(args)
-        except (ValueError, TypeError):
-            rendered = repr(raw)
-        parts.append(f"```python\n{name}({rendered})\n```")
-    return "\n".join(p for p in parts if p)

@@ -6,22 +6,25 @@ AutoGen asks a human through ``ConversableAgent.get_human_input``, which reads f
 
     with ScriptedHuman(["", "exit"]) as human:
         user_proxy.initiate_chat(assistant, message="...")
-    human.prompts   # every prompt AutoGen showed, verbatim
+    human.calls     # every time AutoGen asked: the prompt, verbatim, and the reply
 """
 
 from __future__ import annotations
 
 import sys
-import threading
-from typing import Any, List, Optional, Sequence
+from dataclasses import dataclass
+from typing import Any, List, Optional, Sequence, Union
 
 from autogen.io import IOConsole
 
-from ..errors import HumanInterruptedError, NoHumanAvailableError, ScriptExhaustedError, UnusedScriptError
+from ..errors import HumanInterruptedError, NoHumanAvailableError
+from .script import ScriptedReplies, replies_phrase, times_phrase
 from .stream import InstallableStream
 
 __all__ = [
     "ScriptedHuman",
+    "HumanCall",
+    "HumanReply",
     "ConsoleHuman",
     "stdin_is_interactive",
     "require_interactive_human",
@@ -69,56 +72,66 @@ def require_interactive_human(human_input_mode: Optional[str] = None) -> None:
         raise NoHumanAvailableError(_no_human_message(human_input_mode))
 
 
-class ScriptedHuman(InstallableStream):
+#: A scripted human reply: the text typed (``""`` is Enter), or an exception ``input()`` raises there,
+#: such as ``EOFError()`` for a person who presses Ctrl-D (as ``unittest.mock``'s ``side_effect``).
+HumanReply = Union[str, BaseException]
+
+
+@dataclass(frozen=True)
+class HumanCall:
+    """One time the human was asked, recorded verbatim: its number, AutoGen's prompt, and the reply
+    (None when the script had run out or the scripted reply was an exception)."""
+
+    call: int
+    prompt: str
+    reply: Optional[str] = None
+
+
+class ScriptedHuman(InstallableStream, ScriptedReplies[HumanReply, HumanCall]):
     """A human who answers from a list, in order, and records every prompt and reply.
 
+    It speaks the vocabulary both doubles share (:mod:`hitl_modes.chat.script`): ``calls`` (each a
+    :class:`HumanCall`), ``call_count``, ``called``, ``last``, ``remaining``, ``assert_all_used()``;
+    ``prompts`` and ``replies`` are the texts of its calls, the words every human here shares.
     Strict by default: asked once more than scripted, it raises :class:`ScriptExhaustedError`
     naming the prompt (it never blocks); leaving the ``with`` block with replies unused raises
     :class:`UnusedScriptError`. ``echo=False`` keeps AutoGen's printing quiet.
 
     ``exhausted_reply`` (for example ``"exit"``) answers prompts past the script with a safe
-    default instead of raising; each such answer is still recorded.
+    default instead of raising; each such answer is still recorded. A reply that is an exception
+    (``EOFError()``) is raised by ``input()``, as a person's Ctrl-D would be.
     """
+
+    kind = "human"
 
     def __init__(
         self,
-        replies: Sequence[str] = (),
+        replies: Sequence[HumanReply] = (),
         *,
         strict: bool = True,
         echo: bool = True,
         exhausted_reply: Optional[str] = None,
     ) -> None:
-        super().__init__()
         if isinstance(replies, str) or not isinstance(replies, Sequence):
             raise TypeError(
                 "ScriptedHuman needs a list of replies, e.g. ScriptedHuman(['', 'exit']); "
                 f"got {type(replies).__name__}: {replies!r}"
             )
         for i, r in enumerate(replies):
-            if not isinstance(r, str):
-                raise TypeError(f"ScriptedHuman reply #{i + 1} must be a str, got {type(r).__name__}: {r!r}")
-        self._replies: List[str] = list(replies)
-        self.strict = strict
+            if not isinstance(r, (str, BaseException)):
+                raise TypeError(
+                    f"ScriptedHuman reply #{i + 1} must be a str (or an exception to raise), "
+                    f"got {type(r).__name__}: {r!r}"
+                )
+        InstallableStream.__init__(self)
+        ScriptedReplies.__init__(self, replies, strict=strict, exhausted_reply=exhausted_reply)
         self.echo = echo
-        self.exhausted_reply = exhausted_reply
-        self.prompts: List[str] = []
-        self.replies: List[str] = []
-        self._lock = threading.Lock()
 
     # -- IOStream -----------------------------------------------------------------------------
     def input(self, prompt: str = "", *, password: bool = False) -> str:
-        with self._lock:
-            self.prompts.append(prompt)
-            asked = len(self.prompts)
-            if asked > len(self._replies) and self.exhausted_reply is None:
-                raise ScriptExhaustedError(
-                    "human",
-                    asked,
-                    f"ScriptedHuman: asked a {_ordinal(asked)} time, but only {len(self._replies)} "
-                    f"replies were scripted. The prompt was: {prompt!r}",
-                )
-            reply = self._replies[asked - 1] if asked <= len(self._replies) else str(self.exhausted_reply)
-            self.replies.append(reply)
+        reply = self._answer(lambda call, r: HumanCall(call, prompt, r if isinstance(r, str) else None), prompt)
+        if isinstance(reply, BaseException):
+            raise reply
         if self.echo:
             self._output.print(f"{prompt}{reply}", flush=True)
         return reply
@@ -127,34 +140,37 @@ class ScriptedHuman(InstallableStream):
         if self.echo:
             self._output.print(*objects, sep=sep, end=end, flush=flush)
 
-    # -- assertions ---------------------------------------------------------------------------
+    # -- what it saw and said -----------------------------------------------------------------
     @property
-    def asked(self) -> int:
-        return len(self.prompts)
+    def prompts(self) -> List[str]:
+        """Every prompt AutoGen showed, verbatim, in order."""
+        return [c.prompt for c in self.calls]
 
     @property
-    def called(self) -> bool:
-        return bool(self.prompts)
+    def replies(self) -> List[str]:
+        """Every reply given, in order (a call the script could not answer gave none)."""
+        return [c.reply for c in self.calls if c.reply is not None]
 
-    @property
-    def remaining(self) -> List[str]:
-        return self._replies[min(len(self.replies), len(self._replies)) :]
+    def _exhausted_message(self, call: int, asked: str) -> str:
+        return (
+            f"ScriptedHuman: asked a {_ordinal(call)} time, but only {replies_phrase(len(self._replies))} "
+            f"scripted. The prompt was: {asked!r}. Add a reply to the script ('exit' ends the chat), or "
+            "pass exhausted_reply='exit' to answer every further prompt."
+        )
 
-    def assert_all_used(self) -> None:
-        left = self.remaining
-        if left:
-            raise UnusedScriptError(
-                f"ScriptedHuman: {len(left)} of {len(self._replies)} replies were never used "
-                f"(asked {self.asked} times). Unused: {left!r}"
-            )
+    def _count_phrase(self) -> str:
+        return f"asked {times_phrase(self.call_count)}"
+
+    def __enter__(self) -> ScriptedHuman:
+        self.start()
+        return self
 
     def __exit__(self, exc_type: Any, *exc: Any) -> None:
         self.stop()
-        if exc_type is None and self.strict:
-            self.assert_all_used()
+        ScriptedReplies.__exit__(self, exc_type, *exc)
 
     def __repr__(self) -> str:
-        return f"ScriptedHuman(asked={self.asked}, remaining={self.remaining!r})"
+        return f"ScriptedHuman(call_count={self.call_count}, remaining={self.remaining!r})"
 
 
 class ConsoleHuman(InstallableStream):

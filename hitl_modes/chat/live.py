@@ -76,8 +76,8 @@ class LiveLLM:
         return False
 
     @property
-    def calls(self) -> None:
-        """A real model's calls are not counted here (``ScriptedLLM.calls`` is): always None."""
+    def call_count(self) -> None:
+        """A real model's calls are not counted here (``ScriptedLLM.call_count`` is): always None."""
         return None
 
     def __repr__(self) -> str:

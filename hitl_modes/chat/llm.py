@@ -16,16 +16,15 @@ import copy
 import itertools
 import json
 import logging
-import threading
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Union
 
-from ..errors import ScriptExhaustedError, UnusedScriptError
+from .script import ScriptedReplies, replies_phrase, times_phrase
 
 __all__ = [
     "ScriptedLLM",
     "ScriptedModelClient",
-    "LLMRequest",
+    "LLMCall",
     "Reply",
     "tool_call",
     "scripted_llm_config",
@@ -67,14 +66,17 @@ def tool_call(name: str, /, **arguments: Any) -> Dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class LLMRequest:
-    """One call to the model, recorded verbatim: the call number and the messages it saw."""
+class LLMCall:
+    """One call to the model, recorded verbatim: its number, the messages it saw, and the scripted
+    reply it got (None when the script had run out)."""
 
     call: int
     messages: List[Dict[str, Any]]
+    reply: Optional[Reply] = None
 
     @property
     def last_content(self) -> str:
+        """The text of the latest message the model saw (``""`` for none)."""
         return str((self.messages[-1].get("content") if self.messages else "") or "")
 
 
@@ -115,15 +117,26 @@ class _Response:
     message_retrieval_function: Optional[Any] = None
 
 
-class ScriptedLLM:
-    """A model that answers from a list, in order, and records every request.
+class ScriptedLLM(ScriptedReplies[Reply, LLMCall]):
+    """A model that answers from a list, in order, and records every call.
 
+    It speaks the vocabulary both doubles share (:mod:`hitl_modes.chat.script`): ``calls`` (each an
+    :class:`LLMCall`), ``call_count``, ``called``, ``last``, ``remaining``, ``assert_all_used()``.
     Strict by default: a call past the end of the script raises :class:`ScriptExhaustedError`
-    naming the agent and the call number; it never loops and never invents empty text.
+    naming the agent, the call number and the last message the model saw; it never loops and never
+    invents empty text. With ``strict=True`` leftovers also fail a ``with ScriptedLLM(...)`` block
+    and the ``scripted_llm`` fixture's teardown.
     """
 
+    kind = "llm"
+
     def __init__(
-        self, replies: Sequence[Reply], *, name: Optional[str] = None, exhausted_reply: Optional[str] = None
+        self,
+        replies: Sequence[Reply],
+        *,
+        name: Optional[str] = None,
+        strict: bool = True,
+        exhausted_reply: Optional[str] = None,
     ) -> None:
         """``exhausted_reply`` answers calls past the script instead of raising: for interactive
         exploration, where a person's replies may need more turns than were scripted."""
@@ -138,11 +151,8 @@ class ScriptedLLM:
                     f"ScriptedLLM reply #{i + 1} must be a str or a tool_call(...) dict, "
                     f"got {type(reply).__name__}: {reply!r}"
                 )
-        self._replies: List[Reply] = list(replies)
+        super().__init__(replies, strict=strict, exhausted_reply=exhausted_reply)
         self.agent_name = name
-        self.exhausted_reply = exhausted_reply
-        self.requests: List[LLMRequest] = []
-        self._lock = threading.Lock()
         self.script_id = f"scripted-{next(_ids)}"
         _SCRIPTS[self.script_id] = self
 
@@ -173,61 +183,36 @@ class ScriptedLLM:
         return agent
 
     # -- the script ---------------------------------------------------------------------------
-    @property
-    def calls(self) -> int:
-        return len(self.requests)
-
-    @property
-    def called(self) -> bool:
-        return bool(self.requests)
-
-    @property
-    def last(self) -> Optional[LLMRequest]:
-        return self.requests[-1] if self.requests else None
-
-    @property
-    def remaining(self) -> List[Reply]:
-        return self._replies[min(self.calls, len(self._replies)) :]
-
     def next_reply(self, messages: List[Dict[str, Any]]) -> Reply:
-        with self._lock:
-            call = self.calls + 1
-            self.requests.append(LLMRequest(call, copy.deepcopy(messages)))
-            if call > len(self._replies) and self.exhausted_reply is not None:
-                return self.exhausted_reply
-            if call > len(self._replies):
-                who = f"agent {self.agent_name!r}" if self.agent_name else "an unregistered agent"
-                last = self.requests[-1].last_content
-                raise ScriptExhaustedError(
-                    "llm",
-                    call,
-                    f"ScriptedLLM for {who}: model call #{call}, but only {len(self._replies)} "
-                    f"replies were scripted. The last message the model saw was: {last[:200]!r}. "
-                    "Script another reply, or stop the chat sooner (is_termination_msg, max_turns, "
-                    "max_consecutive_auto_reply).",
-                )
-            return copy.deepcopy(self._replies[call - 1])
+        """Answer one model call (what :class:`ScriptedModelClient` asks for)."""
+        seen = copy.deepcopy(messages)
+        last = seen[-1].get("content") if seen else ""
+        return self._answer(lambda call, reply: LLMCall(call, seen, reply), str(last or ""))
 
     def received(self, text: str) -> bool:
-        """True when some request ended with ``text`` as the user's latest message (the human's
+        """True when some call ended with ``text`` as the user's latest message (the human's
         feedback reached the model)."""
         return any(
-            r.messages and r.messages[-1].get("role") == "user" and r.messages[-1].get("content") == text
-            for r in self.requests
+            c.messages and c.messages[-1].get("role") == "user" and c.messages[-1].get("content") == text
+            for c in self.calls
         )
 
-    def assert_all_used(self) -> None:
-        """Fail if scripted replies were never asked for."""
-        left = self.remaining
-        if left:
-            who = f" for agent {self.agent_name!r}" if self.agent_name else ""
-            raise UnusedScriptError(
-                f"ScriptedLLM{who}: {len(left)} of {len(self._replies)} replies were never used "
-                f"(the model was called {self.calls} times). Unused: {left!r}"
-            )
+    def _double(self) -> str:
+        return f"ScriptedLLM for agent {self.agent_name!r}" if self.agent_name else "ScriptedLLM"
+
+    def _count_phrase(self) -> str:
+        return f"the model was called {times_phrase(self.call_count)}"
+
+    def _exhausted_message(self, call: int, asked: str) -> str:
+        who = self._double() if self.agent_name else "ScriptedLLM for an unregistered agent"
+        return (
+            f"{who}: model call #{call}, but only {replies_phrase(len(self._replies))} scripted. "
+            f"The last message the model saw was: {asked[:200]!r}. Add a reply to the script, or stop "
+            "the chat sooner (is_termination_msg, max_turns, max_consecutive_auto_reply)."
+        )
 
     def __repr__(self) -> str:
-        return f"ScriptedLLM({self.agent_name!r}, calls={self.calls}, remaining={len(self.remaining)})"
+        return f"ScriptedLLM({self.agent_name!r}, call_count={self.call_count}, remaining={len(self.remaining)})"
 
 
 def _needs_registration(agent: Any) -> bool:
@@ -269,7 +254,7 @@ class ScriptedModelClient:
                 function_call=reply.get("function_call"),
             )
         return _Response(
-            choices=[_Choice(message)], model=self.model, id=f"{self.script.script_id}-{self.script.calls}"
+            choices=[_Choice(message)], model=self.model, id=f"{self.script.script_id}-{self.script.call_count}"
         )
 
     def message_retrieval(self, response: _Response) -> List[Union[str, Dict[str, Any]]]:

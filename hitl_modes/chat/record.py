@@ -18,11 +18,20 @@ from typing import Any, Dict, Iterator, List, Optional
 from autogen import Agent, ConversableAgent
 from autogen.io import IOStream
 
+from ..errors import ScriptExhaustedError
 from .compat import event_text
 from .stream import InstallableStream
 from .trace import Event, Trace
 
-__all__ = ["Recorder", "RecordedRun", "record_chat", "a_record_chat", "record_human_exchange"]
+__all__ = [
+    "Recorder",
+    "RecordedRun",
+    "record_chat",
+    "a_record_chat",
+    "record_human_exchange",
+    "GroupRecorder",
+    "record_group_chat",
+]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CODE_NOTICE = re.compile(r"EXECUTING CODE BLOCK(?: \d+)? \(inferred language is (\w+)\)")
@@ -30,7 +39,7 @@ _ATTACHED = "_hitl_recorder_attached"
 
 
 @dataclass
-class _Decision:
+class _TurnState:
     """An agent's state just before AutoGen's termination/human-reply check runs."""
 
     agent: str
@@ -70,18 +79,19 @@ class Recorder(InstallableStream):
     AutoGen's printing, for example for machine-readable output.
     """
 
-    def __init__(self, *agents: ConversableAgent, quiet: bool = False) -> None:
+    def __init__(self, *agents: ConversableAgent, quiet: bool = False, trace: Optional[Trace] = None) -> None:
+        """``trace``: record into this one (a caller that keeps it still has it if the chat raises)."""
         super().__init__()
         self.agents = list(agents)
         self.quiet = quiet
-        self.trace = Trace()
-        self._decision: Optional[_Decision] = None
+        self.trace = Trace() if trace is None else trace
+        self._decision: Optional[_TurnState] = None
         self._sent_first = False
         self._first_from_human = False
 
     # -- install --------------------------------------------------------------------------------
     @property
-    def _inner(self) -> Optional[IOStream]:
+    def inner(self) -> Optional[IOStream]:
         """The stream this one wraps: whoever answers the human's prompts."""
         return self._previous
 
@@ -121,8 +131,8 @@ class Recorder(InstallableStream):
         d = self._decision
         asker = d.agent if d else (self.agents[0].name if self.agents else "")
         self._add(Event("human_prompt", asker, prompt, detail=_why_asked(d)))
-        assert self._inner is not None
-        reply = self._inner.input(prompt, password=password)
+        assert self.inner is not None
+        reply = self.inner.input(prompt, password=password)
         self._note_reply(asker, reply)
         return reply
 
@@ -140,18 +150,18 @@ class Recorder(InstallableStream):
 
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
         self._notice(sep.join(str(o) for o in objects))
-        if not self.quiet and self._inner is not None:
-            self._inner.print(*objects, sep=sep, end=end, flush=flush)
+        if not self.quiet and self.inner is not None:
+            self.inner.print(*objects, sep=sep, end=end, flush=flush)
 
     def send(self, message: Any) -> None:
         """ag2 prints structured events through ``send`` instead of ``print``."""
         text = event_text(message)
         self._notice(text)
-        if not self.quiet and self._inner is not None:
-            if hasattr(self._inner, "send"):
-                self._inner.send(message)
+        if not self.quiet and self.inner is not None:
+            if hasattr(self.inner, "send"):
+                self.inner.send(message)
             else:
-                self._inner.print(text, end="")
+                self.inner.print(text, end="")
 
     def _notice(self, text: str) -> None:
         m = _CODE_NOTICE.search(_ANSI.sub("", text))
@@ -169,7 +179,7 @@ class Recorder(InstallableStream):
             is_term = bool(messages) and bool(agent._is_termination_msg(messages[-1]))
         except Exception:  # an exotic agent: record what we can, never break the chat
             pass
-        self._decision = _Decision(
+        self._decision = _TurnState(
             agent.name, getattr(sender, "name", ""), agent.human_input_mode, counter, limit, is_term
         )
 
@@ -215,7 +225,7 @@ def record_human_exchange(agent: Any, prompt: str, reply: str) -> None:
         rec._human_exchange(agent.name, prompt, reply)
 
 
-def _why_asked(d: Optional[_Decision]) -> str:
+def _why_asked(d: Optional[_TurnState]) -> str:
     if d is None:
         return "initial_message"
     if d.mode == "ALWAYS":
@@ -227,7 +237,7 @@ def _why_asked(d: Optional[_Decision]) -> str:
     return "custom"
 
 
-def _explain(d: _Decision) -> tuple[str, str]:
+def _explain(d: _TurnState) -> tuple[str, str]:
     last = d.human_replies[-1] if d.human_replies else None
     if last == "exit":
         return "human_exit", f"the human typed 'exit' when {d.agent} asked ({_why_asked(d)})"
@@ -279,16 +289,21 @@ def _attach(agent: ConversableAgent) -> None:
 
 @contextmanager
 def _recording(
-    initiator: ConversableAgent, recipient: ConversableAgent, quiet: bool, max_turns: Optional[int]
+    initiator: ConversableAgent,
+    recipient: ConversableAgent,
+    quiet: bool,
+    max_turns: Optional[int],
+    trace: Optional[Trace],
 ) -> Iterator[Recorder]:
-    """One recorded chat. If it raises (a script ran out, say), the partial trace is attached to
-    the exception as ``exc.trace`` before it propagates."""
-    with Recorder(initiator, recipient, quiet=quiet) as rec:
+    """One recorded chat. If a script runs out, its :class:`ScriptExhaustedError` carries the
+    partial trace (its declared ``trace`` attribute) as it propagates."""
+    with Recorder(initiator, recipient, quiet=quiet, trace=trace) as rec:
         rec.begin_chat()
         try:
             yield rec
-        except BaseException as exc:
-            exc.trace = rec.trace  # type: ignore[attr-defined]
+        except ScriptExhaustedError as exc:
+            if exc.trace is None:  # the innermost recording saw the chat that ran out
+                exc.trace = rec.trace
             raise
         rec.end_chat(max_turns)
 
@@ -300,10 +315,14 @@ def record_chat(
     *,
     max_turns: Optional[int] = None,
     quiet: bool = False,
+    trace: Optional[Trace] = None,
     **initiate_kwargs: Any,
 ) -> RecordedRun:
-    """``initiator.initiate_chat(recipient, ...)``, recorded. Returns the ChatResult and the trace."""
-    with _recording(initiator, recipient, quiet, max_turns) as rec:
+    """``initiator.initiate_chat(recipient, ...)``, recorded. Returns the ChatResult and the trace.
+
+    ``trace``: record into this :class:`Trace`, so the caller keeps what happened even when the
+    chat raises (a human who hung up, say); a script that runs out also carries it as ``exc.trace``."""
+    with _recording(initiator, recipient, quiet, max_turns, trace) as rec:
         result = initiator.initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
     return RecordedRun(result, rec.trace)
 
@@ -315,9 +334,89 @@ async def a_record_chat(
     *,
     max_turns: Optional[int] = None,
     quiet: bool = False,
+    trace: Optional[Trace] = None,
     **initiate_kwargs: Any,
 ) -> RecordedRun:
     """The async twin of :func:`record_chat`, through ``a_initiate_chat``."""
-    with _recording(initiator, recipient, quiet, max_turns) as rec:
+    with _recording(initiator, recipient, quiet, max_turns, trace) as rec:
         result = await initiator.a_initiate_chat(recipient, message=message, max_turns=max_turns, **initiate_kwargs)
+    return RecordedRun(result, rec.trace)
+
+
+# -- group chats ---------------------------------------------------------------------------------
+
+#: The start of the prompt ``GroupChat.manual_select_speaker`` shows (speaker_selection_method="manual").
+MANUAL_SELECTION_PROMPT = "Enter the number of the next speaker"
+
+
+class GroupRecorder(Recorder):
+    """Records a group chat run by ``manager`` (a ``GroupChatManager``): one lane per member and
+    one for the manager. Members are recorded as in a two-agent chat (their messages to the
+    manager, the prompts each member shows its human). A prompt shown while no member is deciding
+    comes from speaker selection (``manual``, or a selector function that asks a person): it is put
+    on the manager's lane. The stop is explained from the group's side: a termination message on
+    the manager, ``max_round``, a member that produced no reply (``exit``, its own limit), or no
+    eligible speaker.
+    """
+
+    def __init__(self, manager: Any, initiator: Optional[ConversableAgent] = None, *, quiet: bool = False) -> None:
+        members = list(manager.groupchat.agents)
+        first = [initiator] if initiator is not None else []
+        super().__init__(*first, *[a for a in members if a is not initiator], quiet=quiet)
+        self.manager = manager
+
+    def input(self, prompt: str = "", *, password: bool = False) -> str:
+        d = self._decision
+        if (d is not None and not d.replied) or not self._sent_first:
+            # a member deciding its reply, or the initiator asking for the task (``message=None``)
+            return super().input(prompt, password=password)
+        why = "manual_selection" if prompt.startswith(MANUAL_SELECTION_PROMPT) else "speaker_selection"
+        self._add(Event("human_prompt", self.manager.name, prompt, detail=why))
+        assert self.inner is not None
+        reply = self.inner.input(prompt, password=password)
+        self._add(Event("human_reply", self.manager.name, reply))
+        return reply
+
+    def end_chat(self, max_turns: Optional[int] = None) -> None:
+        d = self._decision
+        if d is not None and not d.replied:  # the member chosen to speak produced no reply
+            reason, detail = _explain(d)
+            self._add(Event("stop", d.agent, reason, detail=detail))
+            return
+        group, name = self.manager.groupchat, self.manager.name
+        last = group.messages[-1] if group.messages else None
+        if last is not None and self.manager._is_termination_msg(last):
+            who = last.get("name") or "a member"
+            self._add(
+                Event("stop", name, "termination_msg", detail=f"{name} received a termination message from {who}")
+            )
+        elif len(group.messages) >= group.max_round:
+            detail = f"max_round={group.max_round} messages were posted (the opening message counts)"
+            self._add(Event("stop", name, "max_round", detail=detail))
+        else:
+            detail = "speaker selection found no eligible speaker (AutoGen's NoEligibleSpeaker)"
+            self._add(Event("stop", name, "no_eligible_speaker", detail=detail))
+
+
+def record_group_chat(
+    initiator: ConversableAgent, manager: Any, message: Any = None, *, quiet: bool = False, **initiate_kwargs: Any
+) -> RecordedRun:
+    """``initiator.initiate_chat(manager, ...)`` for a ``GroupChatManager``, recorded with a
+    :class:`GroupRecorder`. The ``RecordedRun``'s result is AutoGen's ``ChatResult``; the group's own
+    messages are ``manager.groupchat.messages``. Lesson 12."""
+    with GroupRecorder(manager, initiator, quiet=quiet) as rec:
+        rec.begin_chat()
+        try:
+            result = initiator.initiate_chat(manager, message=message, **initiate_kwargs)
+        except ScriptExhaustedError as exc:
+            if exc.trace is None:
+                exc.trace = rec.trace
+            raise
+        except Exception as exc:
+            # Through a ScriptedModelServer a script that ran out arrives as the client's HTTP error;
+            # the server turns it back into the script's error and passes this trace on.
+            if getattr(exc, "trace", None) is None:
+                exc.trace = rec.trace  # type: ignore[attr-defined]
+            raise
+        rec.end_chat()
     return RecordedRun(result, rec.trace)

@@ -14,6 +14,10 @@ __all__ = ["Event", "StopReason", "Trace", "STOP_REASONS"]
 #: :mod:`hitl_modes.agents.workflow` when a checkpoint's human hung up (EOF, Ctrl-C, nobody there).
 STOP_REASONS = ("termination_msg", "human_exit", "max_consecutive_auto_reply", "max_turns", "no_reply", "human_cancel")
 
+#: Why a group chat stopped, besides a member's own reasons above (``chat.record.GroupRecorder``):
+#: ``max_round`` messages were posted, or speaker selection found no eligible speaker.
+GROUP_STOP_REASONS = ("max_round", "no_eligible_speaker")
+
 EVENT_KINDS = ("message", "human_prompt", "human_reply", "auto_reply", "code_execution", "stop")
 
 

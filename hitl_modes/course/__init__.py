@@ -5,10 +5,14 @@ One concept: teaching machinery, not part of what a learner's own code imports.
 Modules:
     lesson      Lesson: offline by default, ``--live``, ``--human console|inbox``, claims
     exercises/  checks a learner runs on their own answers, one module per lesson
-    scenario    the scenario driver behind ``hitl-modes simulate``
+    scripted_chat  run_scripted_chat: the one scripted two-agent chat behind simulate, the exercise
+                checks and the limit experiments
+    scenario    the scenario file behind ``hitl-modes simulate``
+    group_scenario  group-chat scenarios for ``hitl-modes simulate`` (an ``agents`` field; Lesson 12)
     limits      which limit ends a chat (Lesson 04)
     table       a results table: text in a terminal, HTML in a notebook
     headless    run a snippet with nobody at stdin (Lesson 03)
     notebooks   generate notebooks/ from lessons/ and check they have not drifted
     demo        ``make demo``
+    durable_demo  a durable inbox chat in its own process, to kill and resume (Lesson 14)
 """

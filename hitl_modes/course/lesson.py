@@ -24,10 +24,10 @@ from ..chat.compat import in_notebook
 from ..chat.human import ConsoleHuman, ScriptedHuman
 from ..chat.live import LiveLLM
 from ..chat.llm import Reply, ScriptedLLM
-from ..chat.record import RecordedRun, a_record_chat, record_chat
+from ..chat.record import RecordedRun, a_record_chat, record_chat, record_group_chat
 from ..chat.trace import Trace
 
-__all__ = ["Lesson", "HUMAN_KINDS", "register_human_kind", "in_notebook", "lessons_dir", "list_lessons"]
+__all__ = ["Lesson", "HUMAN_KINDS", "register_human_kind", "lessons_dir", "list_lessons"]
 
 #: What the scripted model says once its script is used up, when a person is the human.
 SCRIPT_ENDED_REPLY = "(The scripted model has no more replies for this lesson.) TERMINATE"
@@ -228,6 +228,17 @@ class Lesson:
         agent.hitl_llm = llm
         return agent
 
+    def models(self, scripts: Dict[str, Sequence[Reply]]) -> Any:
+        """A group chat's models by name (Lesson 12): offline, a :class:`~hitl_modes.ScriptedModelServer`
+        with one route per name (``server.llm_config(name)``), which also answers the manager's
+        internal speaker selector; with --live, every name gets the real model."""
+        if self.live:
+            return _LiveModels()
+        from ..chat.server import ScriptedModelServer
+
+        ended = SCRIPT_ENDED_REPLY if self.human_kind != "script" else None
+        return ScriptedModelServer({n: ScriptedLLM(r, name=n, exhausted_reply=ended) for n, r in scripts.items()})
+
     def human(self, replies: Sequence[str] = (), mode: str = "ALWAYS") -> Any:
         """The human for one run: scripted replies offline, or whoever ``--human`` names."""
         return HUMAN_KINDS[self.human_kind](self, replies, mode)
@@ -277,6 +288,16 @@ class Lesson:
         )
         return self._keep(run, title)
 
+    def run_group(
+        self, initiator: Any, manager: Any, message: Any = None, *, title: str = "", **kwargs: Any
+    ) -> RecordedRun:
+        """Record a group chat (``initiator.initiate_chat(manager, ...)``) and show its timeline: one
+        lane per member and one for the manager (Lesson 12)."""
+        run = record_group_chat(
+            initiator, manager, message, quiet=self.quiet, silent=self.quiet or kwargs.pop("silent", False), **kwargs
+        )
+        return self._keep(run, title)
+
     def _keep(self, run: RecordedRun, title: str) -> RecordedRun:
         self.runs.append(run)
         self.show(run.trace, title)
@@ -301,3 +322,16 @@ class Lesson:
         ok = holds() if callable(holds) else holds
         assert ok, f"Lesson {self.number:02d} claims: {statement!r}, but this run shows otherwise."
         print(f"  ✓ {statement}")
+
+
+class _LiveModels:
+    """``Lesson.models`` with --live: the same ``llm_config(name)`` for every name, a real model."""
+
+    def __enter__(self) -> _LiveModels:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        pass
+
+    def llm_config(self, model: str, **extra: Any) -> Dict[str, Any]:
+        return {**LiveLLM().llm_config, **extra}

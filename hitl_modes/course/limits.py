@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Optional, Tuple
 
 from ..chat.human import ScriptedHuman
-from ..chat.llm import ScriptedLLM
-from ..chat.record import record_chat
 from ..chat.trace import StopReason, Trace
-from ..errors import ScriptExhaustedError
+from .scripted_chat import run_scripted_chat
 from .table import Table
 
 __all__ = ["LimitRun", "run_limit_experiment", "limits_table", "ends_with_terminate", "RUNAWAY"]
@@ -88,36 +86,28 @@ def run_limit_experiment(
     with ``None`` nobody is expected to be asked, and a prompt raises. ``script_length`` model
     replies are scripted: a chat still going after them is a runaway.
     """
-    import autogen
-
     if script_length < 1:
         raise ValueError(f"script_length must be at least 1, got {script_length}")
     if terminate_at is not None and not 1 <= terminate_at <= script_length:
         raise ValueError(f"terminate_at must be between 1 and script_length={script_length}, got {terminate_at}")
     replies = [f"Step {i}." + (" TERMINATE" if i == terminate_at else "") for i in range(1, script_length + 1)]
-    llm = ScriptedLLM(replies)
-    assistant_kwargs = {} if assistant_limit is None else {"max_consecutive_auto_reply": assistant_limit}
-    assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config, **assistant_kwargs))
-    user_proxy = autogen.UserProxyAgent(
-        "user_proxy",
-        human_input_mode=human_input_mode,
-        max_consecutive_auto_reply=max_consecutive_auto_reply,
-        is_termination_msg=ends_with_terminate,
-        code_execution_config=False,
-    )
     if human_reply is None:
         human = ScriptedHuman([], echo=False)
     else:
         human = ScriptedHuman([], strict=False, echo=False, exhausted_reply=human_reply)
-    stop: Optional[StopReason]
-    with human:
-        try:
-            run = record_chat(user_proxy, assistant, "task", max_turns=max_turns, quiet=True, silent=True)
-            trace, stop = run.trace, run.trace.stop
-        except ScriptExhaustedError as e:
-            if e.kind != "llm":
-                raise
-            trace, stop = e.trace, None  # type: ignore[attr-defined]
+    chat = run_scripted_chat(
+        replies,
+        human,
+        "task",
+        human_input_mode=human_input_mode,
+        is_termination_msg=ends_with_terminate,
+        max_consecutive_auto_reply=max_consecutive_auto_reply,
+        assistant_max_consecutive_auto_reply=assistant_limit,
+        max_turns=max_turns,
+        report_exhausted=("llm",),  # the model ran out of lines: a runaway, not an error
+    )
+    trace, llm = chat.trace, chat.llm
+    stop = None if chat.error is not None else trace.stop
     return LimitRun(
         max_turns=max_turns,
         max_consecutive_auto_reply=max_consecutive_auto_reply,
@@ -125,9 +115,9 @@ def run_limit_experiment(
         human_input_mode=human_input_mode,
         assistant_limit=assistant_limit,
         script_length=script_length,
-        model_replies=min(llm.calls, script_length),
+        model_replies=min(llm.call_count, script_length),
         messages=len(trace.messages),
-        human_asked=len(human.prompts),
+        human_asked=human.call_count,
         stop=stop,
         trace=trace,
     )

@@ -7,17 +7,20 @@ HTTP API (JSON bodies must be ``Content-Type: application/json`` and at most ``M
 ``GET  /static/inbox.js``, ``inbox.css``   -      the page's script and style, served by the app itself
 ``GET  /healthz``                          -      ``{"ok": true}``: is the inbox up?
 ``GET  /api/events``                       -      server-sent events: ``change`` with ``{"version": N}``
-``PUT  /api/prompts/{id}``                 -      a chat submits a prompt (idempotent for the same id)
-``GET  /api/prompts/{id}?wait=S``          -      a chat waits (long poll, up to S s) for its decision
-``POST /api/prompts/{id}/expire``          -      a chat stopped waiting; a decision that won the race wins
+``GET  /api/session``                      any    ``{"role": "reviewer" | "agent"}``: which token is this?
+``PUT  /api/prompts/{id}``                 agent  a chat submits a prompt (idempotent for the same id)
+``GET  /api/prompts/{id}?wait=S``          agent  a chat waits (long poll, up to S s) for its decision
+``POST /api/prompts/{id}/expire``          agent  a chat stopped waiting; a decision that won the race wins
 ``GET  /api/prompts``                      token  pending prompts with content and risk, and recent ones
 ``POST /api/prompts/{id}/decision``        token  ``{"action": "approve" | "reply" | "stop", "text": ...}``
 ``GET  /api/audit``                        token  the audit trail
 =========================================  =====  ===========================================================
 
-Deciding and reading prompt content need the token (``Authorization: Bearer TOKEN``), printed at
-start-up and carried in the page's link after ``#``, so it never reaches a server log. The token is
-checked before anything else, so without it you cannot even learn whether an id exists.
+Deciding and reading prompt content need the reviewer's token (``Authorization: Bearer TOKEN``),
+printed at start-up and carried in the page's link after ``#``, so it never reaches a server log.
+Chats need the separate agent token (``hitl_modes.inbox.tokens``): neither side can act for the
+other. The token is checked before anything else, so without it you cannot even learn whether an
+id exists.
 """
 
 from __future__ import annotations
@@ -32,14 +35,17 @@ from importlib import resources
 from typing import Any, AsyncIterator, Dict, List, Optional, Protocol, Sequence, Tuple
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..approvals.audit import reply_decision
+from ..approvals.vocabulary import reply_decision
+from .client import APPROVE_EFFECTS, approve_effect
 from .store import MAX_TIMEOUT_SECONDS, PROMPT_ID_PATTERN, ConversationTurn, InboxStore
+from .tokens import AGENT_TOKEN_ENV, InboxTokens
 
 __all__ = ["create_inbox_app", "RiskAssessor", "MAX_BODY_BYTES", "LOOPBACK_HOSTS"]
 
@@ -63,17 +69,39 @@ _SECURITY_HEADERS = {
 }
 
 
+def host_of(header: str) -> str:
+    """The host name in a ``Host`` header, without the port: ``[::1]:8765`` -> ``[::1]``,
+    ``localhost:8765`` -> ``localhost``. (Starlette's TrustedHostMiddleware cuts at the first ``:``,
+    which turns every IPv6 literal into ``[``.)"""
+    header = header.strip().lower()
+    if header.startswith("["):
+        end = header.find("]")
+        return header[: end + 1] if end > 0 else header
+    return header.split(":", 1)[0]
+
+
+class HostCheckMiddleware:
+    """Refuse (400) a request whose ``Host`` header names a host the inbox does not serve: a page on
+    ``evil.example`` that resolves to 127.0.0.1 (DNS rebinding) cannot reach the inbox."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: Sequence[str]) -> None:
+        self.app = app
+        self.allowed = {host_of(h) for h in allowed_hosts} | {f"[{h}]" for h in allowed_hosts if ":" in h}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers = dict(scope.get("headers") or [])
+            host = host_of(headers.get(b"host", b"").decode("latin-1"))
+            if host not in self.allowed:
+                await PlainTextResponse("Invalid host header", status_code=400)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class RiskAssessor(Protocol):
     """What the inbox needs from a policy: ``hitl_modes.RiskPolicy`` fits."""
 
     def assess(self, text: str) -> Any: ...
-
-
-class _BadRequest(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:
@@ -88,38 +116,38 @@ async def _json_body(request: Request) -> Dict[str, Any]:
     """The body as a JSON object, or a 4xx naming what is wrong (size is capped by Starlette: 413)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
-        raise _BadRequest(415, f"send JSON with Content-Type: application/json (got {content_type or 'none'!r})")
+        raise HTTPException(415, f"send JSON with Content-Type: application/json (got {content_type or 'none'!r})")
     raw = await request.body()
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise _BadRequest(400, f"the body is not valid UTF-8 JSON: {e}") from None
+        raise HTTPException(400, f"the body is not valid UTF-8 JSON: {e}") from None
     if not isinstance(data, dict):
-        raise _BadRequest(400, f"the body must be a JSON object, got {type(data).__name__}")
+        raise HTTPException(400, f"the body must be a JSON object, got {type(data).__name__}")
     return data
 
 
 def _field(data: Dict[str, Any], name: str, kind: type, *, required: bool = True, default: Any = None) -> Any:
     if name not in data or data[name] is None:
         if required:
-            raise _BadRequest(422, f"missing field {name!r}")
+            raise HTTPException(422, f"missing field {name!r}")
         return default
     value = data[name]
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise _BadRequest(422, f"field {name!r} must be a {kind.__name__}, got {type(value).__name__}")
+        raise HTTPException(422, f"field {name!r} must be a {kind.__name__}, got {type(value).__name__}")
     return value
 
 
 def _conversation(data: Dict[str, Any]) -> List[ConversationTurn]:
     turns = _field(data, "conversation", list, required=False, default=[])
     if len(turns) > _MAX_CONVERSATION:
-        raise _BadRequest(422, f"at most {_MAX_CONVERSATION} conversation messages, got {len(turns)}")
+        raise HTTPException(422, f"at most {_MAX_CONVERSATION} conversation messages, got {len(turns)}")
     out = []
     for i, t in enumerate(turns):
         if not isinstance(t, dict) or not all(isinstance(t.get(k, ""), str) for k in ("name", "role", "content")):
-            raise _BadRequest(422, f"conversation[{i}] must be an object of strings name, role, content")
+            raise HTTPException(422, f"conversation[{i}] must be an object of strings name, role, content")
         out.append(ConversationTurn(t.get("name", ""), t.get("role", ""), t.get("content", "")))
     return out
 
@@ -139,21 +167,20 @@ def _page(db_label: str) -> str:
 
 def create_inbox_app(
     store: InboxStore,
-    token: str,
+    tokens: InboxTokens,
     *,
     policy: Optional[RiskAssessor] = None,
     allowed_hosts: Sequence[str] = LOOPBACK_HOSTS,
     db_label: str = "",
     stopping: Optional[threading.Event] = None,
 ) -> Starlette:
-    """Build the inbox app on ``store``. ``token`` guards deciding and reading prompts.
+    """Build the inbox app on ``store``. ``tokens.reviewer`` guards deciding and reading prompts,
+    ``tokens.agent`` submitting and polling them.
 
     ``allowed_hosts`` is checked against the ``Host`` header, so a web page elsewhere cannot reach
     a loopback inbox through DNS rebinding. ``stopping`` ends long polls and event streams early
     when the server is asked to stop.
     """
-    if len(token) < 16:
-        raise ValueError("the inbox token must be at least 16 characters: use secrets.token_urlsafe()")
     if policy is None:
         from ..risk.policy import RiskPolicy
 
@@ -166,10 +193,13 @@ def create_inbox_app(
         "inbox.css": "text/css; charset=utf-8",
     }
 
-    def authorized(request: Request) -> bool:
+    def holds(request: Request, token: str) -> bool:
         header = request.headers.get("authorization", "")
         scheme, _, given = header.partition(" ")
         return scheme.lower() == "bearer" and secrets.compare_digest(given.strip().encode(), token.encode())
+
+    def authorized(request: Request) -> bool:
+        return holds(request, tokens.reviewer)
 
     def need_token() -> JSONResponse:
         return JSONResponse(
@@ -181,10 +211,29 @@ def create_inbox_app(
             headers={**_SECURITY_HEADERS, "WWW-Authenticate": "Bearer"},
         )
 
+    def need_agent_token() -> JSONResponse:
+        return JSONResponse(
+            {
+                "error": "chats need the inbox's agent token: `hitl-modes inbox` prints it; give it to the chat "
+                f"as {AGENT_TOKEN_ENV}=..., or in the inbox URL after #agent=, or send Authorization: Bearer TOKEN"
+            },
+            status_code=401,
+            headers={**_SECURITY_HEADERS, "WWW-Authenticate": "Bearer"},
+        )
+
+    def agent_only(endpoint: Any) -> Any:
+        async def run(request: Request) -> Response:
+            if not holds(request, tokens.agent):
+                return need_agent_token()
+            return await endpoint(request)
+
+        run.__name__ = endpoint.__name__
+        return run
+
     def prompt_id_of(request: Request) -> str:
         prompt_id = request.path_params["prompt_id"]
         if not PROMPT_ID_PATTERN.match(prompt_id):
-            raise _BadRequest(422, "a prompt id is 8-64 letters, digits, '-' or '_'")
+            raise HTTPException(422, "a prompt id is 8-64 letters, digits, '-' or '_'")
         return str(prompt_id)
 
     async def index(request: Request) -> Response:
@@ -200,6 +249,13 @@ def create_inbox_app(
     async def healthz(request: Request) -> Response:
         return _ok({"ok": True, "pending": len(store.pending())})
 
+    async def session(request: Request) -> Response:
+        if holds(request, tokens.reviewer):
+            return _ok({"role": "reviewer"})
+        if holds(request, tokens.agent):
+            return _ok({"role": "agent"})
+        return need_token()
+
     async def submit(request: Request) -> Response:
         prompt_id = prompt_id_of(request)
         data = await _json_body(request)
@@ -207,8 +263,11 @@ def create_inbox_app(
         prompt = _field(data, "prompt", str)
         timeout = _field(data, "timeout", float)
         if not 0 < timeout <= MAX_TIMEOUT_SECONDS:
-            raise _BadRequest(422, f"timeout must be in (0, {MAX_TIMEOUT_SECONDS:.0f}] seconds, got {timeout}")
+            raise HTTPException(422, f"timeout must be in (0, {MAX_TIMEOUT_SECONDS:.0f}] seconds, got {timeout}")
         conversation = _conversation(data)
+        approve = _field(data, "approve", str, required=False, default=None) or approve_effect(prompt)
+        if approve not in APPROVE_EFFECTS:
+            raise HTTPException(422, f"approve must be one of {', '.join(APPROVE_EFFECTS)}; got {approve!r}")
         existing = store.get(prompt_id)
         if existing is None:
             level, reasons = _assess(assessor, prompt, conversation)
@@ -222,6 +281,7 @@ def create_inbox_app(
             risk_level=level,
             risk_reasons=reasons,
             timeout=timeout,
+            approve=approve,
         )
         if outcome == "conflict":
             return _error(409, f"prompt id {prompt_id!r} is already used by a different prompt: choose a fresh id")
@@ -232,7 +292,7 @@ def create_inbox_app(
         try:
             wait = float(request.query_params.get("wait", "0"))
         except ValueError:
-            raise _BadRequest(422, "wait must be a number of seconds") from None
+            raise HTTPException(422, "wait must be a number of seconds") from None
         wait = max(0.0, min(wait, LONG_POLL_SECONDS))
         deadline = asyncio.get_running_loop().time() + wait
         while True:
@@ -269,11 +329,11 @@ def create_inbox_app(
         data = await _json_body(request)
         action = _field(data, "action", str)
         if action not in _ACTIONS:
-            raise _BadRequest(422, f"action must be one of {', '.join(_ACTIONS)}; got {action!r}")
+            raise HTTPException(422, f"action must be one of {', '.join(_ACTIONS)}; got {action!r}")
         text = _field(data, "text", str, required=False, default="")
         if action == "reply":
             if not text.strip():
-                raise _BadRequest(422, "a reply needs text; to proceed without feedback use approve")
+                raise HTTPException(422, "a reply needs text; to proceed without feedback use approve")
             response = text
         else:
             response = "" if action == "approve" else "exit"
@@ -314,8 +374,8 @@ def create_inbox_app(
         async def run(request: Request) -> Response:
             try:
                 return await endpoint(request)
-            except _BadRequest as e:
-                return _error(e.status, e.message)
+            except HTTPException as e:  # a bad request, raised by the helpers below
+                return _error(e.status_code, e.detail)
 
         run.__name__ = endpoint.__name__
         return run
@@ -330,14 +390,15 @@ def create_inbox_app(
         Route("/static/{name}", static),
         Route("/healthz", healthz),
         Route("/api/events", events),
+        Route("/api/session", session, methods=["GET"]),
         Route("/api/prompts", guarded(listing), methods=["GET"]),
         Route("/api/audit", guarded(audit), methods=["GET"]),
-        Route("/api/prompts/{prompt_id}", guarded(submit), methods=["PUT"]),
-        Route("/api/prompts/{prompt_id}", guarded(status), methods=["GET"]),
+        Route("/api/prompts/{prompt_id}", agent_only(guarded(submit)), methods=["PUT"]),
+        Route("/api/prompts/{prompt_id}", agent_only(guarded(status)), methods=["GET"]),
         Route("/api/prompts/{prompt_id}/decision", guarded(decide), methods=["POST"]),
-        Route("/api/prompts/{prompt_id}/expire", guarded(expire), methods=["POST"]),
+        Route("/api/prompts/{prompt_id}/expire", agent_only(guarded(expire)), methods=["POST"]),
     ]
     middleware = []
     if "*" not in allowed_hosts:
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
+        middleware.append(Middleware(HostCheckMiddleware, allowed_hosts=list(allowed_hosts)))
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan, max_body_size=MAX_BODY_BYTES)

@@ -18,20 +18,27 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Union
 
-from ..errors import HitlModesError
+from ..errors import InboxError, InboxUnavailableError
+from .tokens import AGENT_TOKEN_ENV, agent_token_from
 
 __all__ = [
     "base_url",
     "InboxClient",
-    "InboxError",
-    "InboxUnavailableError",
     "HttpAnswer",
     "http_request",
     "fit_conversation",
+    "approve_effect",
+    "APPROVE_EFFECTS",
     "TRANSIENT_ERRORS",
 ]
+
+#: What the page's Approve button (an empty reply, AutoGen's Enter) does for a prompt: ``end`` the
+#: chat (a termination message), let the agent ``auto-reply`` and go on, or ``proceed``: a prompt
+#: that is not AutoGen's own (a gate's question), where the asking code decides.
+APPROVE_EFFECTS = ("end", "auto-reply", "proceed")
 
 #: What a restarting or briefly unreachable inbox looks like from the client: retry these.
 TRANSIENT_ERRORS = (urllib.error.URLError, ConnectionError, http.client.HTTPException, socket.timeout, OSError)
@@ -41,14 +48,6 @@ def base_url(url: str) -> str:
     """The inbox's base URL from what a person may paste: the printed link ``http://host:port/#token=...``
     included. Drop the fragment first, then the trailing slash."""
     return url.split("#", 1)[0].rstrip("/")
-
-
-class InboxError(HitlModesError):
-    """The inbox refused a request for a reason retrying cannot fix (a 4xx answer)."""
-
-
-class InboxUnavailableError(InboxError):
-    """Nothing answers at the inbox URL."""
 
 
 @dataclass(frozen=True)
@@ -102,14 +101,25 @@ def _parse(raw: bytes) -> Any:
 
 
 class InboxClient:
-    """Talks to one inbox at ``url`` (``http://127.0.0.1:8765``) on behalf of a chat."""
+    """Talks to one inbox at ``url`` (``http://127.0.0.1:8765``) on behalf of a chat, with the
+    inbox's agent token (``agent_token=``, ``#agent=...`` in ``url``, ``HITL_INBOX_AGENT_TOKEN`` or
+    the token file; see ``hitl_modes.inbox.tokens``)."""
 
-    def __init__(self, url: str, *, poll_seconds: float = 15.0, max_backoff: float = 2.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        poll_seconds: float = 15.0,
+        max_backoff: float = 2.0,
+        agent_token: Optional[str] = None,
+        agent_token_file: Optional[Union[str, Path]] = None,
+    ) -> None:
         if not url.startswith(("http://", "https://")):
             raise ValueError(
                 f"the inbox URL must start with http:// or https://, got {url!r} "
                 "(for example --inbox-url http://127.0.0.1:8765)"
             )
+        self.agent_token = agent_token_from(url, agent_token, agent_token_file)
         self.url = base_url(url)
         self.poll_seconds = poll_seconds
         self.max_backoff = max_backoff
@@ -118,15 +128,28 @@ class InboxClient:
     def _prompt_url(self, prompt_id: str, suffix: str = "") -> str:
         return f"{self.url}/api/prompts/{prompt_id}{suffix}"
 
+    def _request(self, method: str, url: str, **kwargs: Any) -> HttpAnswer:
+        return http_request(method, url, token=self.agent_token, **kwargs)
+
     def check(self, timeout: float = 5.0) -> None:
-        """Fail fast, before a chat starts, when no inbox answers at the URL."""
+        """Fail fast, before a chat starts, when no inbox answers at the URL or it refuses the agent token."""
         deadline = time.monotonic() + timeout
         last: Optional[BaseException] = None
         while time.monotonic() < deadline:
             try:
-                answer = http_request("GET", f"{self.url}/healthz", timeout=2.0)
-                if answer.status == 200:
+                answer = self._request("GET", f"{self.url}/api/session", timeout=2.0)
+                if answer.status == 200 and answer.body.get("role") == "agent":
                     return
+                if answer.status in (200, 401) and not self.agent_token:
+                    raise InboxError(
+                        f"no agent token for the inbox at {self.url}: `hitl-modes inbox` prints it; set "
+                        f"{AGENT_TOKEN_ENV}=..., or add #agent=TOKEN to the inbox URL"
+                    )
+                if answer.status in (200, 401):
+                    raise InboxError(
+                        f"the inbox at {self.url} refused the agent token (HTTP {answer.status}): use the one "
+                        f"`hitl-modes inbox` printed ({AGENT_TOKEN_ENV}), not the reviewer's link token"
+                    )
                 last = InboxError(f"HTTP {answer.status}: {answer.error}")
             except TRANSIENT_ERRORS as e:
                 last = e
@@ -153,7 +176,7 @@ class InboxClient:
         while (remaining := deadline - time.monotonic()) > 0 and not (cancel is not None and cancel.is_set()):
             try:
                 if not submitted:
-                    answer = http_request(
+                    answer = self._request(
                         "PUT",
                         self._prompt_url(prompt_id),
                         body={**submission, "timeout": remaining},
@@ -163,7 +186,7 @@ class InboxClient:
                     submitted = answer.status in (200, 201)
                 else:
                     wait = max(0.0, min(self.poll_seconds, remaining))
-                    answer = http_request("GET", f"{self._prompt_url(prompt_id)}?wait={wait:.2f}", timeout=wait + 10)
+                    answer = self._request("GET", f"{self._prompt_url(prompt_id)}?wait={wait:.2f}", timeout=wait + 10)
                     if answer.status == 404:
                         submitted = False  # the inbox lost it: send it again, same id
                         continue
@@ -185,7 +208,7 @@ class InboxClient:
         """The deadline passed: tell the inbox, unless a person's decision got there first."""
         for _ in range(3):
             try:
-                answer = http_request("POST", self._prompt_url(prompt_id, "/expire"), body={}, timeout=3.0)
+                answer = self._request("POST", self._prompt_url(prompt_id, "/expire"), body={}, timeout=3.0)
                 if answer.status == 200 and isinstance(answer.body, dict):
                     return answer.body
                 break
@@ -199,6 +222,18 @@ class InboxClient:
     def _raise_for_client_error(answer: HttpAnswer, doing: str) -> None:
         if 400 <= answer.status < 500:
             raise InboxError(f"the inbox refused {doing}: HTTP {answer.status}: {answer.error}")
+
+
+def approve_effect(prompt: str, is_termination: Optional[bool] = None) -> str:
+    """What Enter does at this prompt, from AutoGen 0.2's own wording (``check_termination_and_human_reply``):
+    "Press enter or type 'exit' to stop the conversation" is asked at a termination message, where
+    Enter ends the chat; "Press enter to skip and use auto-reply" means Enter lets the agent
+    auto-reply, except in ALWAYS mode at a termination message (``is_termination``), where it ends."""
+    if "Press enter or type 'exit' to stop the conversation" in prompt:
+        return "end"
+    if "Press enter to skip and use auto-reply" in prompt:
+        return "end" if is_termination else "auto-reply"
+    return "proceed"
 
 
 def fit_conversation(

@@ -8,7 +8,9 @@ nobody there means stop, never "proceed".
     with InboxHuman("http://127.0.0.1:8765", timeout=300, audit_log="audit.jsonl"):
         user_proxy.initiate_chat(assistant, message="...")
 
-Any lesson can use it: ``--human inbox [--inbox-url URL]`` (or ``HITL_INBOX_URL``).
+Any lesson can use it: ``--human inbox [--inbox-url URL]`` (or ``HITL_INBOX_URL``). The chat sends
+the inbox's agent token, which ``hitl-modes inbox`` prints: set ``HITL_INBOX_AGENT_TOKEN``, or put
+it in the URL after ``#agent=`` (see ``hitl_modes.inbox.tokens``).
 """
 
 from __future__ import annotations
@@ -26,12 +28,13 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from autogen import ConversableAgent
 
-from ..agents.queue_human import Question, QueueHuman, reply_decision
+from ..agents.queue_human import Question, QueueHuman
 from ..approvals.audit import open_audit_log
-from ..chat.compat import message_as_text
+from ..approvals.vocabulary import Decision, reply_decision
 from ..chat.human import mode_can_ask_human
+from ..chat.messages import message_text
 from ..chat.stream import InstallableStream
-from .client import InboxClient, fit_conversation
+from .client import InboxClient, approve_effect, fit_conversation
 from .store import MAX_TIMEOUT_SECONDS
 
 __all__ = ["InboxHuman", "InboxDecision", "inbox_answers", "inbox_kind", "DEFAULT_INBOX_URL", "DEFAULT_INBOX_TIMEOUT"]
@@ -43,15 +46,13 @@ DEFAULT_INBOX_TIMEOUT = 300.0
 _PARTNER = re.compile(r"feedback to (.+?)\. Press enter")
 
 
-@dataclass(frozen=True)
-class InboxDecision:
-    """What the chat received for one prompt, and why."""
+@dataclass(frozen=True, kw_only=True)
+class InboxDecision(Decision):
+    """What the chat received for one prompt in the inbox, and why (Lesson 11): ``decision`` is
+    ``approved``, ``feedback``, ``exit`` or ``timed-out``; ``response`` is the reply the chat got."""
 
     prompt_id: str
     agent: str
-    prompt: str
-    response: str
-    decision: str  # approved, feedback, exit or timed-out
     risk: Optional[str] = None
     reasons: List[str] = field(default_factory=list)
 
@@ -75,19 +76,39 @@ def asking_agent(max_depth: int = 16) -> Optional[ConversableAgent]:
     return None
 
 
-def recent_conversation(agent: ConversableAgent, prompt: str) -> List[Dict[str, str]]:
-    """The asking agent's conversation with the partner the prompt names (or its only/last one)."""
+def _partner(agent: ConversableAgent, prompt: str) -> Optional[Any]:
     partners = list(agent.chat_messages)
     if not partners:
-        return []
+        return None
     match = _PARTNER.search(prompt)
     named = [p for p in partners if match and p.name == match.group(1)]
-    partner = named[0] if named else partners[-1]
+    return named[0] if named else partners[-1]
+
+
+def asks_at_termination(agent: ConversableAgent, prompt: str) -> Optional[bool]:
+    """Is the message the agent is asked about one its ``is_termination_msg`` accepts? (Then Enter
+    ends the chat, also in ALWAYS mode.) None when it cannot be told."""
+    partner = _partner(agent, prompt)
+    check = getattr(agent, "_is_termination_msg", None)  # AutoGen 0.2 keeps it without a public name
+    if partner is None or not agent.chat_messages[partner] or check is None:
+        return None
+    try:
+        return bool(check(agent.chat_messages[partner][-1]))
+    except Exception:  # a user's check that fails on this message: say nothing rather than guess
+        return None
+
+
+def recent_conversation(agent: ConversableAgent, prompt: str) -> List[Dict[str, str]]:
+    """The asking agent's conversation with the partner the prompt names (or its only/last one)."""
+    partner = _partner(agent, prompt)
+    if partner is None:
+        return []
     turns = []
     for message in agent.chat_messages[partner]:
         mine = message.get("role") == "assistant"
         name = message.get("name") or (agent.name if mine else partner.name)
-        turns.append({"name": str(name), "role": str(message.get("role", "")), "content": message_as_text(message)})
+        text = message_text(message, calls=True)
+        turns.append({"name": str(name), "role": str(message.get("role", "")), "content": text})
     return turns
 
 
@@ -109,7 +130,10 @@ class InboxHuman(InstallableStream):
       gets ``timeout_reply`` (``"exit"``), recorded as ``timed-out``. It may be a denial such as
       ``"REJECT"``, never ``""``, which AutoGen reads as "proceed".
     - ``audit_log`` (a path or an ``AuditLog``) records every decision before the agent sees it.
-    - ``check=True`` fails fast at start when no inbox answers; a restart mid-chat is retried.
+    - ``check=True`` fails fast at start when no inbox answers or it refuses the agent token; a
+      restart mid-chat is retried.
+    - ``agent_token`` (or ``#agent=TOKEN`` in ``url``, ``HITL_INBOX_AGENT_TOKEN``, or the token file
+      ``agent_token_file`` / ``HITL_INBOX_TOKEN_FILE``): the inbox's token for chats.
     - ``.decisions`` lists every :class:`InboxDecision`; ``.prompts`` and ``.replies`` the raw text.
     """
 
@@ -124,6 +148,8 @@ class InboxHuman(InstallableStream):
         conversation_turns: int = 6,
         check: bool = True,
         poll_seconds: float = 15.0,
+        agent_token: Optional[str] = None,
+        agent_token_file: Optional[str] = None,
     ) -> None:
         super().__init__()
         self.timeout = _env_timeout() if timeout is None else float(timeout)
@@ -139,7 +165,10 @@ class InboxHuman(InstallableStream):
                 "proceed, and nobody answering must never approve. Use 'exit' (the default)."
             )
         self.client = InboxClient(
-            url or os.environ.get("HITL_INBOX_URL") or DEFAULT_INBOX_URL, poll_seconds=poll_seconds
+            url or os.environ.get("HITL_INBOX_URL") or DEFAULT_INBOX_URL,
+            poll_seconds=poll_seconds,
+            agent_token=agent_token,
+            agent_token_file=agent_token_file,
         )
         self.timeout_reply = timeout_reply
         self.audit = open_audit_log(audit_log)
@@ -164,7 +193,13 @@ class InboxHuman(InstallableStream):
     def input(self, prompt: str = "", *, password: bool = False) -> str:
         agent = asking_agent()
         conversation = recent_conversation(agent, prompt) if agent is not None else []
-        return self.ask(prompt, agent=agent.name if agent is not None else "human", conversation=conversation).response
+        decision = self.ask(
+            prompt,
+            agent=agent.name if agent is not None else "human",
+            conversation=conversation,
+            approve=approve_effect(prompt, asks_at_termination(agent, prompt) if agent is not None else None),
+        )
+        return decision.response or ""  # always text here: a timeout answers timeout_reply
 
     def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
         if self.echo:
@@ -178,22 +213,28 @@ class InboxHuman(InstallableStream):
         agent: str = "human",
         conversation: Sequence[Dict[str, str]] = (),
         prompt_id: Optional[str] = None,
+        timeout: Optional[float] = None,
+        record: bool = True,
+        approve: Optional[str] = None,
     ) -> InboxDecision:
-        """Post one prompt and wait for its decision (or the timeout). Records it, then returns it."""
+        """Post one prompt and wait for its decision (or ``timeout``, default the human's). Records it
+        in the audit log (unless ``record=False``: it is there already), then returns it. ``approve`` says
+        what Approve does here (``client.APPROVE_EFFECTS``; default: read from the prompt)."""
         prompt_id = prompt_id or uuid.uuid4().hex
+        wait = self.timeout if timeout is None else float(timeout)
         self.prompts.append(prompt)
         if self.echo:
             self._output.print(
-                f"{prompt}\n[waiting up to {self.timeout:g}s for a decision in the inbox at "
-                f"{self.url} (prompt {prompt_id})]",
+                f"{prompt}\n[waiting up to {wait:g}s for a decision in the inbox at {self.url} (prompt {prompt_id})]",
                 flush=True,
             )
         submission = {
             "agent": agent,
             "prompt": prompt,
             "conversation": fit_conversation(conversation, max_messages=self.conversation_turns),
+            "approve": approve or approve_effect(prompt),
         }
-        state = self.client.wait_for_decision(prompt_id, submission, self.timeout)
+        state = self.client.wait_for_decision(prompt_id, submission, wait)
         risk = state.get("risk") or {}
         if state.get("status") == "decided":
             response = str(state.get("response") or "")
@@ -201,9 +242,15 @@ class InboxHuman(InstallableStream):
         else:
             response, decision = self.timeout_reply, "timed-out"
         result = InboxDecision(
-            prompt_id, agent, prompt, response, decision, risk.get("level"), list(risk.get("reasons") or [])
+            decision,
+            response,
+            prompt,
+            prompt_id=prompt_id,
+            agent=agent,
+            risk=risk.get("level"),
+            reasons=list(risk.get("reasons") or []),
         )
-        if self.audit is not None:  # written (and fsynced by AuditLog) before the agent acts on it
+        if self.audit is not None and record:  # written (and fsynced by AuditLog) before the agent acts on it
             timed_out = decision == "timed-out"
             self.audit.record(
                 agent=agent,
@@ -212,7 +259,7 @@ class InboxHuman(InstallableStream):
                 decision=decision,
                 risk=result.risk,
                 reasons=result.reasons if result.risk else None,
-                note=f"no decision in the inbox within {self.timeout:g}s: the chat received {response!r}"
+                note=f"no decision in the inbox within {wait:g}s: the chat received {response!r}"
                 if timed_out
                 else None,
                 extra={"prompt_id": prompt_id},
@@ -241,7 +288,9 @@ class InboxHuman(InstallableStream):
         return f"InboxHuman({self.url!r}, timeout={self.timeout:g}, asked={len(self.prompts)})"
 
 
-async def inbox_answers(human: QueueHuman, url: Optional[str] = None, *, timeout: Optional[float] = None) -> None:
+async def inbox_answers(
+    human: QueueHuman, url: Optional[str] = None, *, timeout: Optional[float] = None, agent_token: Optional[str] = None
+) -> None:
     """Lesson 09's async input, answered in the inbox: a responder for ``while_answering``.
 
     Every question a ``QueueHumanProxy`` puts on ``human.questions`` becomes a card in the inbox at
@@ -251,7 +300,7 @@ async def inbox_answers(human: QueueHuman, url: Optional[str] = None, *, timeout
 
         await while_answering(proxy.a_initiate_chat(assistant, message=...), inbox_answers(human, url))
     """
-    client = InboxClient(url or os.environ.get("HITL_INBOX_URL") or DEFAULT_INBOX_URL)
+    client = InboxClient(url or os.environ.get("HITL_INBOX_URL") or DEFAULT_INBOX_URL, agent_token=agent_token)
     await asyncio.to_thread(client.check)
     while True:
         question = await human.next_question()  # skips questions that expired while queued

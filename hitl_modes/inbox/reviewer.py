@@ -12,7 +12,8 @@ import threading
 import time
 from typing import Any, Dict, List, Optional, Sequence, Set
 
-from .client import HttpAnswer, InboxError, base_url, http_request
+from ..errors import InboxError
+from .client import HttpAnswer, base_url, http_request
 
 __all__ = ["InboxReviewer", "ScriptedReviewer", "action_for_reply"]
 

@@ -8,7 +8,6 @@ caller which one it got, with no race between "find a free port" and "listen on 
 from __future__ import annotations
 
 import ipaddress
-import secrets
 import socket
 import sys
 import threading
@@ -18,6 +17,7 @@ from typing import Any, List, Optional, TextIO, Union
 
 from .app import LOOPBACK_HOSTS, RiskAssessor, create_inbox_app
 from .store import InboxStore
+from .tokens import AGENT_TOKEN_ENV, InboxTokens, load_or_create_tokens
 
 __all__ = ["InboxServer", "DEFAULT_INBOX_PORT", "is_loopback"]
 
@@ -54,8 +54,11 @@ def _bind(host: str, port: int) -> socket.socket:
 class InboxServer:
     """The inbox web app on ``host:port`` with its state in the SQLite file ``db``.
 
-    ``token`` defaults to a fresh secret for every start. ``url`` is where chats send prompts;
-    ``link`` is what a person opens (it carries the token after ``#``, so no server log sees it).
+    The reviewer's ``token`` and the chats' ``agent_token`` default to ``HITL_INBOX_TOKEN`` /
+    ``HITL_INBOX_AGENT_TOKEN``, else to the ones kept in ``DB.tokens`` beside the database (created
+    at the first start, mode 0600), so a restart keeps open pages, links and waiting chats working.
+    ``url`` is where chats send prompts; ``link`` is what a person opens (it carries the token after
+    ``#``, so no server log sees it); ``agent_url`` is the URL with the agent token for a chat.
 
         with InboxServer("inbox.sqlite", port=0) as inbox:   # a background thread
             print(inbox.link)
@@ -68,13 +71,19 @@ class InboxServer:
         host: str = "127.0.0.1",
         port: int = DEFAULT_INBOX_PORT,
         token: Optional[str] = None,
+        agent_token: Optional[str] = None,
         policy: Optional[RiskAssessor] = None,
         log_level: str = "warning",
     ) -> None:
         self.db = str(db)
         self.host = host
         self.requested_port = port
-        self.token = token or secrets.token_urlsafe(24)
+        kept = load_or_create_tokens(self.db) if not (token and agent_token) else None
+        self.tokens = InboxTokens(
+            token or (kept.reviewer if kept else ""),
+            agent_token or (kept.agent if kept else ""),
+            kept.file if kept else None,
+        )
         self.policy = policy
         self.log_level = log_level
         self.port: Optional[int] = None
@@ -93,8 +102,23 @@ class InboxServer:
         return f"http://{host}:{self.port}"
 
     @property
+    def token(self) -> str:
+        """The reviewer's token: the page and ``InboxReviewer`` send it."""
+        return self.tokens.reviewer
+
+    @property
+    def agent_token(self) -> str:
+        """The chats' token: ``InboxHuman`` sends it (never give it to a person's browser)."""
+        return self.tokens.agent
+
+    @property
     def link(self) -> str:
         return f"{self.url}/#token={self.token}"
+
+    @property
+    def agent_url(self) -> str:
+        """The inbox URL with the agent token after ``#``: ``InboxHuman(server.agent_url)``."""
+        return f"{self.url}/#agent={self.agent_token}"
 
     @property
     def store(self) -> InboxStore:
@@ -112,7 +136,7 @@ class InboxServer:
         allowed = ["*"] if self.host in ("0.0.0.0", "::") else [*LOOPBACK_HOSTS, self.host]
         app = create_inbox_app(
             self._store,
-            self.token,
+            self.tokens,
             policy=self.policy,
             allowed_hosts=allowed,
             db_label=Path(self.db).name,
@@ -127,14 +151,28 @@ class InboxServer:
             access_log=False,
             timeout_graceful_shutdown=2,
         )
-        self._server = uvicorn.Server(config)
+        stopping = self._stopping
+
+        class Server(uvicorn.Server):
+            def handle_exit(self, sig: int, frame: Any) -> None:
+                # Ctrl+C / SIGTERM: end open event streams and long polls now (they check this
+                # event every tick), so shutdown does not wait out a browser tab's connection.
+                stopping.set()
+                super().handle_exit(sig, frame)
+
+        self._server = Server(config)
         return [sock]
 
     def announce(self, out: TextIO = sys.stdout) -> None:
         """What ``hitl-modes inbox`` prints at start-up."""
         print(f"hitl-modes inbox: serving {self.url}/ with state in {self.db}", file=out)
         print(f"Open this link to decide (it carries the secret token): {self.link}", file=out)
-        print(f"Point chats at it: hitl-modes lesson N --human inbox --inbox-url {self.url}", file=out)
+        kept = f" (kept in {self.tokens.file}, mode 0600)" if self.tokens.file else ""
+        print(f"Chats need the agent token{kept}: {AGENT_TOKEN_ENV}={self.agent_token}", file=out)
+        print(
+            f"Point chats at it: {AGENT_TOKEN_ENV}=... hitl-modes lesson N --human inbox --inbox-url {self.url}",
+            file=out,
+        )
         if not is_loopback(self.host):
             print(
                 f"WARNING: listening on {self.host}, not loopback. Anyone who can reach this port can see "
@@ -144,13 +182,18 @@ class InboxServer:
         out.flush()
 
     def serve_forever(self, out: TextIO = sys.stdout) -> None:
-        """Serve in this thread until Ctrl+C / SIGTERM (uvicorn handles the signals)."""
+        """Serve in this thread until Ctrl+C / SIGTERM (uvicorn handles the signals); then return
+        within about a second, open browser tabs included, with no traceback."""
         sockets = self._prepare()
         self.announce(out)
         try:
             self._server.run(sockets=sockets)
+        except KeyboardInterrupt:  # uvicorn re-raises the Ctrl+C it handled, once it has shut down
+            pass
         finally:
             self._close(sockets)
+        print("hitl-modes inbox: stopped; pending prompts stay in the database for the next start", file=out)
+        out.flush()
 
     def start(self, timeout: float = 15.0) -> InboxServer:
         """Serve in a background thread; returns once the inbox accepts connections."""

@@ -21,18 +21,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
+from ..approvals.vocabulary import INBOX_DECISIONS
+
 __all__ = [
     "InboxStore",
     "PromptRecord",
     "ConversationTurn",
-    "DECISIONS",
     "PROMPT_ID_PATTERN",
     "MAX_TIMEOUT_SECONDS",
 ]
 
-#: What a person can decide, in the audit log's vocabulary: Approve sends an empty reply, Reply sends
-#: feedback text, Stop sends AutoGen's "exit".
-DECISIONS: Tuple[str, ...] = ("approved", "feedback", "exit")
 
 #: The longest a chat may ask the inbox to keep its prompt open (a week), in seconds.
 MAX_TIMEOUT_SECONDS = 7 * 24 * 3600.0
@@ -53,7 +51,8 @@ CREATE TABLE IF NOT EXISTS prompts (
     status        TEXT NOT NULL CHECK (status IN ('pending', 'decided', 'timed-out')),
     decision      TEXT CHECK (decision IS NULL OR decision IN ('approved', 'feedback', 'exit')),
     response      TEXT,                       -- the reply the chat receives
-    decided_at    TEXT
+    decided_at    TEXT,
+    approve       TEXT                        -- what Approve does here: end, auto-reply, proceed
 );
 CREATE INDEX IF NOT EXISTS prompts_by_status ON prompts (status, created_at);
 CREATE TABLE IF NOT EXISTS audit (
@@ -98,6 +97,7 @@ class PromptRecord:
     decision: Optional[str] = None
     response: Optional[str] = None
     decided_at: Optional[str] = None
+    approve: str = "proceed"
 
     def to_json(self, *, with_content: bool = True) -> Dict[str, Any]:
         """The API's view. ``with_content=False`` is what a chat polling its own prompt gets."""
@@ -115,6 +115,7 @@ class PromptRecord:
                 prompt=self.prompt,
                 conversation=[t.to_json() for t in self.conversation],
                 created_at=self.created_at,
+                approve=self.approve,
                 expires_at=datetime.fromtimestamp(self.expires_at, timezone.utc).isoformat(timespec="seconds"),
             )
         return data
@@ -136,6 +137,9 @@ class InboxStore:
         # FULL: a decision the inbox answered 200 for survives a power cut, not just a crash.
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(prompts)")}
+        if "approve" not in columns:  # a database from before the inbox said what Approve does
+            self._db.execute("ALTER TABLE prompts ADD COLUMN approve TEXT")
 
     def close(self) -> None:
         with self._lock:
@@ -153,6 +157,7 @@ class InboxStore:
         risk_reasons: Sequence[str],
         timeout: float,
         now: Optional[float] = None,
+        approve: str = "proceed",
     ) -> Tuple[str, PromptRecord]:
         """Add a prompt, idempotently: ``("created", record)``, ``("exists", record)`` when the same
         prompt was submitted before (a retry), or ``("conflict", record)`` when the id is taken by a
@@ -166,7 +171,7 @@ class InboxStore:
                 return ("exists" if same else "conflict"), existing
             self._db.execute(
                 "INSERT INTO prompts (id, agent, prompt, conversation, risk_level, risk_reasons, created_at,"
-                " expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+                " expires_at, status, approve) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
                 (
                     prompt_id,
                     agent,
@@ -176,6 +181,7 @@ class InboxStore:
                     json.dumps(list(risk_reasons)),
                     _utc_now(),
                     now + timeout,
+                    approve,
                 ),
             )
             self._audit(prompt_id, "asked", {"agent": agent, "risk": risk_level, "timeout": timeout})
@@ -188,8 +194,8 @@ class InboxStore:
     ) -> Tuple[str, Optional[PromptRecord]]:
         """Apply a person's decision once: ``("decided", record)``; ``("unknown", None)``;
         ``("conflict", record)`` when it was already decided or timed out (nothing changes)."""
-        if decision not in DECISIONS:
-            raise ValueError(f"decision must be one of {', '.join(DECISIONS)}; got {decision!r}")
+        if decision not in INBOX_DECISIONS:
+            raise ValueError(f"decision must be one of {', '.join(INBOX_DECISIONS)}; got {decision!r}")
         now = time.time() if now is None else now
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
@@ -301,4 +307,5 @@ def _record(row: sqlite3.Row) -> PromptRecord:
         decision=row["decision"],
         response=row["response"],
         decided_at=row["decided_at"],
+        approve=row["approve"] or "proceed",
     )

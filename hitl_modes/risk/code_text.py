@@ -14,7 +14,7 @@ import re
 import tokenize
 from typing import Dict, List, Tuple
 
-from .shell import split_statements
+from .shell_parse import split_statements
 
 __all__ = ["LANGUAGES", "code_language", "readable_code", "command_strings"]
 

@@ -27,12 +27,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
-from ..chat.compat import message_as_text  # re-exported: part of this module's API
+from ..chat.messages import message_text
 from .code_text import code_language, command_strings, readable_code
-from .rules import CATEGORIES, DEFAULT_RULES, Rule
+from .rule import CATEGORIES, Rule
+from .rules import DEFAULT_RULES
 from .shell import KNOWN_TOOLS, find_command_risks
 
-__all__ = ["RiskPolicy", "RiskAssessment", "RiskHit", "Rule", "CATEGORIES", "RISK_LEVELS", "message_as_text"]
+__all__ = ["RiskPolicy", "RiskAssessment", "RiskHit", "RISK_LEVELS"]
 
 RISK_LEVELS = ("low", "high")
 
@@ -220,7 +221,7 @@ class RiskPolicy:
 
     def assess_message(self, message: Union[str, Mapping[str, Any], None]) -> RiskAssessment:
         """Assess an AutoGen message: its content and any tool or function calls it makes."""
-        return self.assess(message_as_text(message))
+        return self.assess(message_text(message, calls=True))
 
     # -- code -----------------------------------------------------------------------------------
     def _read_code(self, code: str, lang: str) -> List[RiskHit]:

@@ -35,7 +35,8 @@ from autogen.coding.base import CodeBlock, CodeExtractor, CommandLineCodeResult
 from autogen.coding.markdown_code_extractor import MarkdownCodeExtractor
 from autogen.coding.utils import _get_file_name_from_content, silence_pip
 
-from .engine import SandboxUnavailableError, engine_client
+from ..errors import SandboxUnavailableError
+from .engine import engine_client
 from .image import SANDBOX_IMAGE, image_present
 
 if TYPE_CHECKING:

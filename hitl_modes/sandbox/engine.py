@@ -16,13 +16,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from ..errors import HitlModesError
+from ..errors import SandboxUnavailableError
 
 if TYPE_CHECKING:  # the docker SDK is imported only when the sandbox is used
     import docker
 
 __all__ = [
-    "SandboxUnavailableError",
     "HOW_TO_GET_AN_ENGINE",
     "engine_client",
     "engine_problem",
@@ -42,10 +41,6 @@ HOW_TO_GET_AN_ENGINE = (
     "    make sandbox-image\n"
     "Or use make_executor('local', ...): code then runs on this machine, after a human approves each run."
 )
-
-
-class SandboxUnavailableError(HitlModesError, RuntimeError):
-    """The Docker sandbox cannot run: no engine answers, or the sandbox image is missing."""
 
 
 def _engine_address(docker_host: Optional[str]) -> str:

@@ -27,17 +27,14 @@ from typing import Any, Optional, Sequence, Union
 from autogen.coding.local_commandline_code_executor import LocalCommandLineCodeExecutor
 
 from ..approvals.code_gate import ApprovalGate
+from ..errors import SandboxFallbackWarning, SandboxUnavailableError
 from .docker_executor import DockerSandboxExecutor
-from .engine import HOW_TO_GET_AN_ENGINE, SandboxUnavailableError, engine_problem, start_engine
+from .engine import HOW_TO_GET_AN_ENGINE, engine_problem, start_engine
 from .image import SANDBOX_IMAGE, build_image
 
-__all__ = ["make_executor", "LocalExecutor", "Executor", "SandboxFallbackWarning", "EXECUTOR_KINDS", "main"]
+__all__ = ["make_executor", "LocalExecutor", "Executor", "EXECUTOR_KINDS", "main"]
 
 EXECUTOR_KINDS = ("docker", "local", "auto")
-
-
-class SandboxFallbackWarning(UserWarning):
-    """``make_executor("auto")`` found no usable Docker engine and runs code on this machine."""
 
 
 class LocalExecutor(LocalCommandLineCodeExecutor):

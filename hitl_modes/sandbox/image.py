@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, List, Optional
 
-from .engine import SandboxUnavailableError, engine_client
+from ..errors import SandboxUnavailableError
+from .engine import engine_client
 
 if TYPE_CHECKING:
     import docker

@@ -18,7 +18,9 @@ from hitl_modes import (
     run_async,
     scripted_answers,
 )
-from hitl_modes.agents.queue_human import SyncChatError, reply_decision, while_answering
+from hitl_modes.agents.queue_human import while_answering
+from hitl_modes.approvals.vocabulary import reply_decision
+from hitl_modes.errors import SyncChatError
 
 
 def assistant(replies):
@@ -193,7 +195,7 @@ def test_the_naive_override_asks_twice_through_the_console():
 
 def test_the_naive_override_counts_auto_replies_twice():
     _, _, llm, _ = _async_chat(NaiveQueueProxy, "NEVER", [], [], [f"r{i}" for i in range(8)], limit=4)
-    assert llm.calls == 3  # 2 auto-replies, not 4
+    assert llm.call_count == 3  # 2 auto-replies, not 4
 
 
 @pytest.mark.parametrize(
@@ -211,7 +213,7 @@ def test_queue_proxy_asks_once_per_turn_exactly_like_a_sync_chat(mode, replies, 
     human, console, llm, result = _async_chat(QueueHumanProxy, mode, replies, [], llm_replies, limit)
     assert console.prompts == []
     assert human.prompts == sync_human.prompts
-    assert llm.calls == sync_llm.calls
+    assert llm.call_count == sync_llm.call_count
     assert result.human_input == sync_result.human_input
     assert [m["content"] for m in result.chat_history] == [m["content"] for m in sync_result.chat_history]
 
@@ -229,7 +231,7 @@ def test_queue_proxy_in_a_sync_never_chat_still_works():
         "user", QueueHuman(), human_input_mode="NEVER", code_execution_config=False, max_consecutive_auto_reply=3
     )
     proxy.initiate_chat(agent, message="go", silent=True)
-    assert llm.calls == 4
+    assert llm.call_count == 4
 
 
 # -- timeouts ----------------------------------------------------------------------------------
@@ -252,7 +254,7 @@ def test_a_timeout_stops_the_chat_and_nothing_runs(tmp_path):
         return result
 
     result = asyncio.run(main())
-    assert result.human_input == ["exit"] and llm.calls == 1
+    assert result.human_input == ["exit"] and llm.call_count == 1
     assert not (tmp_path / "ran.txt").exists()
     assert [t for _, t in human.late] == [""]
     (record,) = read_audit_log(tmp_path / "audit.jsonl")
@@ -271,7 +273,7 @@ def test_a_timeout_can_deny_with_feedback_instead_of_stopping():
     )
     result = asyncio.run(proxy.a_initiate_chat(agent, message="go", silent=True, max_turns=2))
     assert result.human_input == ["Denied: nobody approved in time."]
-    assert llm.requests[-1].last_content == "Denied: nobody approved in time."
+    assert llm.calls[-1].last_content == "Denied: nobody approved in time."
 
 
 @pytest.mark.parametrize("bad", ["", "   ", None])

@@ -27,13 +27,13 @@ from hitl_modes.agents.smart_proxy import (
     COMPLETION_NUDGE,
     DEFAULT_AUTO_REPLY_RULES,
     QUESTION_REPLY,
-    AutoReplyRuleError,
     asks_question,
     has_code,
-    message_text,
 )
+from hitl_modes.chat.messages import message_text
 from hitl_modes.course.lesson import lessons_dir
 from hitl_modes.course.limits import ends_with_terminate
+from hitl_modes.errors import AutoReplyRuleError
 
 CODE = "Writing the file:\n```python\nopen('proof.txt', 'w').write('ran')\nprint('proof written')\n```"
 
@@ -135,11 +135,11 @@ def test_keeps_termination_and_the_recipe_does_not():
     run, llm, _ = chat(make(), script, max_turns=4)
     assert run.stop_reason == "termination_msg"
     assert proxy_says(run) == [COMPLETION_NUDGE]
-    assert llm.calls == 2
+    assert llm.call_count == 2
 
     run, llm, _ = chat(make(CannedReplyProxy), script, max_turns=4)
     assert run.stop_reason == "max_turns"
-    assert llm.calls == 4  # it answered the TERMINATE and kept going
+    assert llm.call_count == 4  # it answered the TERMINATE and kept going
     assert proxy_says(run) == ["Please continue."] * 3
 
 
@@ -149,7 +149,7 @@ def test_keeps_the_auto_reply_limit_and_the_recipe_does_not():
     assert run.stop_reason == "max_consecutive_auto_reply"
     assert run.trace.stop.agent == "user_proxy"
     assert proxy_says(run) == [COMPLETION_NUDGE] * 2
-    assert llm.calls == 3
+    assert llm.call_count == 3
 
     run, llm, _ = chat(make(CannedReplyProxy, max_consecutive_auto_reply=2), script, max_turns=6)
     assert run.stop_reason == "max_turns"
@@ -163,7 +163,7 @@ def test_keeps_code_execution_and_the_recipe_does_not(tmp_path):
     )
     assert (smart_dir / "proof.txt").read_text() == "ran"
     assert [m.source for m in run.trace.messages][2] == "code_result"
-    assert "proof written" in llm.requests[1].last_content
+    assert "proof written" in llm.calls[1].last_content
     assert run.stop_reason == "termination_msg"
 
     run, llm, _ = chat(
@@ -173,7 +173,7 @@ def test_keeps_code_execution_and_the_recipe_does_not(tmp_path):
     )
     assert not (naive_dir / "proof.txt").exists()
     assert run.trace.of_kind("code_execution") == []
-    assert "exitcode" not in llm.requests[1].last_content
+    assert "exitcode" not in llm.calls[1].last_content
 
 
 def test_keeps_human_input_in_terminate_mode_and_the_recipe_does_not():

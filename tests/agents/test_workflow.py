@@ -47,20 +47,6 @@ def pipeline(
     return Workflow(stages, quiet=True), llms
 
 
-class CancellingHuman(ScriptedHuman):
-    """Answers its script, then its input() raises ``error``: what Ctrl-D, Ctrl-C or no human look like."""
-
-    def __init__(self, replies: Sequence[str], error: BaseException) -> None:
-        super().__init__(replies, echo=False)
-        self.error = error
-
-    def input(self, prompt: str = "", *, password: bool = False) -> str:
-        if not self.remaining:
-            self.prompts.append(prompt)
-            raise self.error
-        return super().input(prompt, password=password)
-
-
 # -- the happy path and the hand-off ------------------------------------------------------------
 def test_full_run_hands_each_stage_last_assistant_reply_to_the_next(scripted_human):
     wf, llm = pipeline(
@@ -74,10 +60,10 @@ def test_full_run_hands_each_stage_last_assistant_reply_to_the_next(scripted_hum
     assert result.outputs == {"research": "final findings", "code": "def f(): pass", "docs": "Docs for f."}
     assert result.output == "Docs for f."
     # The hand-off is the opening message's last part, and AutoGen's ChatResult.summary is the hand-off.
-    assert llm["code"].requests[0].last_content.endswith("Output of the research stage:\nfinal findings")
-    assert llm["docs"].requests[0].last_content.endswith("Output of the code stage:\ndef f(): pass")
+    assert llm["code"].calls[0].last_content.endswith("Output of the research stage:\nfinal findings")
+    assert llm["docs"].calls[0].last_content.endswith("Output of the code stage:\ndef f(): pass")
     assert [s.result.summary for s in result] == ["final findings", "def f(): pass", "Docs for f."]
-    assert human.asked == 3
+    assert human.call_count == 3
     assert [m.source for m in result["code"].trace.messages] == ["task", "llm", "auto_reply", "llm"]
 
 
@@ -85,7 +71,7 @@ def test_the_first_stage_gets_instruction_and_task_only():
     wf, llm = pipeline(["done TERMINATE"], ["c TERMINATE"], ["d TERMINATE"])
     with ScriptedHuman(["", ""], echo=False):
         wf.run(TASK)
-    assert llm["research"].requests[0].messages == [
+    assert llm["research"].calls[0].messages == [
         {"role": "system", "content": "You are the researcher."},
         {"role": "user", "name": "user_proxy", "content": f"Do the research.\n\nTask: {TASK}"},
     ]
@@ -95,10 +81,10 @@ def test_each_stage_starts_fresh_the_next_model_sees_only_system_and_opening():
     wf, llm = pipeline(["draft one TERMINATE", "findings TERMINATE"], ["code TERMINATE"], ["docs TERMINATE"])
     with ScriptedHuman(["feedback that stays behind", "", ""], echo=False):
         result = wf.run(TASK)
-    first = llm["code"].requests[0].messages
+    first = llm["code"].calls[0].messages
     assert [m["role"] for m in first] == ["system", "user"]
     assert first[1]["content"] == result["code"].message
-    everything_the_coder_saw = " ".join(str(m["content"]) for r in llm["code"].requests for m in r.messages)
+    everything_the_coder_saw = " ".join(str(m["content"]) for r in llm["code"].calls for m in r.messages)
     assert "draft one" not in everything_the_coder_saw
     assert "feedback that stays behind" not in everything_the_coder_saw
     assert "findings" in everything_the_coder_saw
@@ -119,10 +105,10 @@ def test_clear_history_even_when_agents_are_reused_across_stages():
         result = wf.run(TASK)
     assert result.completed
     assert result["research"].trace.messages[0].agent == "user_proxy"
-    docs_request = llm.requests[1].messages
+    docs_request = llm.calls[1].messages
     assert [m["role"] for m in docs_request] == ["system", "user"]
     assert docs_request[1]["content"].startswith("Document.") and "Research." not in docs_request[1]["content"]
-    assert code_llm.calls == 1
+    assert code_llm.call_count == 1
 
 
 def test_modes_per_stage_checkpoints_ask_and_never_does_not():
@@ -163,7 +149,7 @@ def test_a_checkpoint_also_asks_at_the_auto_reply_limit_and_enter_continues():
         "llm",
     ]
     assert result.completed and result["research"].output == "c"
-    assert human.asked == 3
+    assert human.call_count == 3
 
 
 def test_always_mode_stage_enter_on_the_termination_message_approves():
@@ -188,7 +174,7 @@ def test_exit_at_a_checkpoint_rejects_and_nothing_runs_after_it(at):
     assert result[stopped].stop_reason == "human_exit"
     assert result[stopped].reply is not None and result[stopped].output is None
     assert result.not_run == list(NAMES[at + 1 :])
-    assert all(llm[name].calls == 0 for name in NAMES[at + 1 :])
+    assert all(llm[name].call_count == 0 for name in NAMES[at + 1 :])
     assert f"the human typed 'exit' at the {stopped} checkpoint" in result.detail
     with pytest.raises(KeyError, match="never ran: "):
         result[NAMES[at + 1]]
@@ -200,7 +186,7 @@ def test_exit_at_the_auto_reply_limit_prompt_also_rejects():
         result = wf.run(TASK)
     assert (result.reason, result.stopped_at) == ("rejected", "research")
     assert result["research"].reply == "b"
-    assert llm["code"].calls == llm["docs"].calls == 0
+    assert llm["code"].call_count == llm["docs"].call_count == 0
 
 
 @pytest.mark.parametrize(
@@ -214,7 +200,7 @@ def test_cancel_at_each_stage_stops_the_workflow(at, error):
     for later in range(at + 1, 3):
         scripts[later] = []
     wf, llm = pipeline(*scripts, modes=("TERMINATE",) * 3)
-    with CancellingHuman([""] * at, error) as human:
+    with ScriptedHuman([""] * at + [error], echo=False) as human:  # input() raises it, as a console would
         result = wf.run(TASK)
     stopped = NAMES[at]
     assert (result.reason, result.stopped_at, result.not_run) == ("cancelled", stopped, list(NAMES[at + 1 :]))
@@ -222,8 +208,8 @@ def test_cancel_at_each_stage_stops_the_workflow(at, error):
     assert result[stopped].stop_reason == "human_cancel"
     assert result[stopped].trace.events[-2].kind == "human_prompt"
     assert type(error).__name__ in result.detail
-    assert all(llm[name].calls == 0 for name in NAMES[at + 1 :])
-    assert human.asked == at + 1
+    assert all(llm[name].call_count == 0 for name in NAMES[at + 1 :])
+    assert human.call_count == at + 1
 
 
 def test_an_error_outside_a_checkpoint_is_not_a_cancel():
@@ -243,7 +229,7 @@ def test_no_human_installed_and_no_terminal_fails_fast_before_any_model_call():
     wf, llm = pipeline(["r TERMINATE"], [], [])
     with pytest.raises(NoHumanAvailableError, match="TERMINATE"):
         wf.run(TASK)  # pytest's stdin is not a terminal and no IOStream human is installed
-    assert llm["research"].calls == 0
+    assert llm["research"].call_count == 0
 
 
 def test_a_workflow_without_checkpoints_needs_no_human():
@@ -259,7 +245,7 @@ def test_max_turns_would_skip_the_checkpoint_so_the_stage_does_not_pass():
         result = wf.run(TASK)
     assert (result.reason, result.stopped_at) == ("incomplete", "code")
     assert result["code"].stop_reason == "max_turns" and result["code"].human_prompts == []
-    assert llm["docs"].calls == 0
+    assert llm["docs"].call_count == 0
 
 
 def test_a_never_stage_that_hits_its_limit_is_incomplete():
@@ -288,7 +274,7 @@ def test_only_terminate_is_no_output_and_stops_the_workflow():
     with ScriptedHuman([""], echo=False):
         result = wf.run(TASK)
     assert (result.reason, result.stopped_at) == ("no_output", "research")
-    assert result["research"].reply is None and llm["code"].calls == 0
+    assert result["research"].reply is None and llm["code"].call_count == 0
 
 
 # -- extraction through real chats --------------------------------------------------------------
@@ -375,9 +361,11 @@ def test_last_reply_reads_multimodal_text_parts_and_a_custom_marker():
     parts = [
         {"type": "text", "text": "Here is the chart."},
         {"type": "image_url", "image_url": {"url": "x"}},
-        {"type": "text", "text": "DONE"},
+        {"type": "text", "text": " DONE"},
     ]
-    assert last_reply([{"role": "assistant", "content": parts}], marker="DONE") == "Here is the chart."
+    # The text AutoGen's own content_str reads (what the model and the code executor see): the
+    # parts in order, "<image>" where the image was.
+    assert last_reply([{"role": "assistant", "content": parts}], marker="DONE") == "Here is the chart.<image>"
 
 
 def test_a_custom_marker_drives_both_termination_and_hand_off():
@@ -449,4 +437,4 @@ def test_a_proxy_factory_must_honour_the_stage_mode():
             Workflow([stage], proxy_factory=lambda s: "p").run(TASK)  # type: ignore[arg-type, return-value]
         with pytest.raises(WorkflowError, match="own assistant"):
             Workflow([stage], proxy_factory=lambda s: s.assistant).run(TASK)
-    assert llm.calls == 0
+    assert llm.call_count == 0

@@ -21,8 +21,9 @@ from hitl_modes import (
     read_audit_log,
     request_approval,
 )
-from hitl_modes.approvals.draft_gate import AlreadySentError, Review, split_subject
-from hitl_modes.errors import NoHumanAvailableError
+from hitl_modes.approvals.draft_gate import split_subject
+from hitl_modes.approvals.vocabulary import ReviewDecision
+from hitl_modes.errors import AlreadySentError, NoHumanAvailableError
 from tests.support.lessons_cli import run_lesson_cli
 
 TO = "team@example.com"
@@ -75,7 +76,7 @@ def sent_files():
 )
 def test_parse_review(reply, decision, feedback):
     result = parse_review(reply)
-    assert result.decision == decision and result.feedback == feedback and result.reply == reply
+    assert result.decision == decision and result.feedback == feedback and result.response == reply
 
 
 def test_split_subject():
@@ -94,13 +95,13 @@ def test_approve_sends_exactly_the_draft_shown_once_and_returns_it():
     assert email["To"] == TO and email["Subject"] == "Launch" and email["Message-ID"] == "<m1@hitl-modes.outbox>"
     assert email.get_payload().strip() == "We launch on Monday."
     assert DRAFT_1 in human.prompts[0]  # the human saw what was sent
-    assert llm.calls == 1
+    assert llm.call_count == 1
 
 
 def test_revise_then_approve_sends_the_revision_only():
     gate, llm, human = review(["REVISE: it is Tuesday", "APPROVE"], [DRAFT_1, DRAFT_2])
     assert [r.decision for r in gate.result.reviews] == ["feedback", "approved"]
-    assert "it is Tuesday" in llm.requests[-1].last_content  # the drafter got the feedback
+    assert "it is Tuesday" in llm.calls[-1].last_content  # the drafter got the feedback
     assert gate.result.draft == DRAFT_2
     (path,) = sent_files()
     assert "Tuesday" in path.read_text() and "Monday" not in path.read_text()
@@ -162,7 +163,7 @@ def test_no_human_sends_nothing():
 def test_an_empty_draft_goes_back_to_the_drafter_without_asking():
     gate, llm, human = review(["APPROVE"], ["", DRAFT_1])
     assert len(human.prompts) == 1 and gate.result.draft == DRAFT_1
-    assert "no email text" in llm.requests[-1].last_content
+    assert "no email text" in llm.calls[-1].last_content
 
 
 # -- exactly once ------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ def test_concurrent_approvals_send_once():
 
     def approve():
         barrier.wait()
-        outcomes.append(gate._act(reviewer, Review("approved", "APPROVE"), "prompt", DRAFT_1))
+        outcomes.append(gate._act(reviewer, ReviewDecision("approved", "APPROVE"), "prompt", DRAFT_1))
 
     threads = [threading.Thread(target=approve) for _ in range(8)]
     for t in threads:

@@ -16,15 +16,9 @@ from pathlib import Path
 import pytest
 
 from hitl_modes import AuditLog, RiskPolicy, read_audit_log, summarize_audit_log
-from hitl_modes.approvals.audit import (
-    DECISIONS,
-    AuditLogError,
-    CorruptAuditLogError,
-    TornAuditLogError,
-    TornAuditLogWarning,
-    open_audit_log,
-    set_aside_torn_tail,
-)
+from hitl_modes.approvals.audit import open_audit_log, set_aside_torn_tail
+from hitl_modes.approvals.vocabulary import DECISIONS
+from hitl_modes.errors import AuditLogError, CorruptAuditLogError, TornAuditLogError, TornAuditLogWarning
 from tests.support.lessons_cli import run_lesson_cli
 
 REPO = Path(__file__).resolve().parents[2]

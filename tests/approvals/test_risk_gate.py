@@ -84,7 +84,7 @@ def test_high_risk_asks_and_only_an_approval_runs_it(workdir, answer, decision, 
     (record,) = read_audit_log(workdir / "audit.jsonl")
     assert record["decision"] == decision and record["risk"] == "high" and record["response"] == answer
     if not runs:
-        sent = llm.requests[-1].last_content
+        sent = llm.calls[-1].last_content
         assert ("DENIED" in sent) if decision == "rejected" else (sent == answer)
 
 
@@ -92,7 +92,7 @@ def test_exit_stops_the_chat(workdir):
     assistant, llm, proxy = setup_chat(["```sh\nrm -rf build\n```"], workdir)
     with ScriptedHuman(["exit"], echo=False):
         proxy.initiate_chat(assistant, message="clean", silent=True)
-    assert llm.calls == 1 and (workdir / "build").exists()
+    assert llm.call_count == 1 and (workdir / "build").exists()
     assert read_audit_log(workdir / "audit.jsonl")[0]["decision"] == "exit"
 
 
@@ -105,7 +105,7 @@ def test_no_answer_in_time_denies(workdir):
     assert (workdir / "build").exists()
     (record,) = read_audit_log(workdir / "audit.jsonl")
     assert record["decision"] == "timed-out" and record["response"] is None and "denied by default" in record["note"]
-    assert "DENIED" in llm.requests[-1].last_content
+    assert "DENIED" in llm.calls[-1].last_content
 
 
 class _NobodyThere:
@@ -129,7 +129,7 @@ def test_repeated_denials_stop_the_chat(workdir):
     assistant, llm, proxy = setup_chat(["```sh\nrm -rf build\n```"] * 5, workdir, max_denials=2)
     with ScriptedHuman(["", "no"], echo=False):
         proxy.initiate_chat(assistant, message="clean", silent=True)
-    assert llm.calls == 2 and [d.decision for d in proxy.gate_decisions] == ["rejected", "rejected"]
+    assert llm.call_count == 2 and [d.decision for d in proxy.gate_decisions] == ["rejected", "rejected"]
 
 
 def test_feedback_and_approval_reset_the_denial_count(workdir):
@@ -177,7 +177,7 @@ def _email_tool_chat(answer):
 def test_a_denied_tool_call_never_runs_and_gets_a_tool_result():
     llm, sent = _email_tool_chat("no")
     assert sent == []
-    tool_results = [m for m in llm.requests[-1].messages if m.get("role") == "tool"]
+    tool_results = [m for m in llm.calls[-1].messages if m.get("role") == "tool"]
     assert len(tool_results) == 1 and "DENIED" in tool_results[0]["content"]
 
 

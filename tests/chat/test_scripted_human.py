@@ -38,7 +38,7 @@ def test_answers_through_autogens_get_human_input_and_fills_chat_result():
     assert result.human_input == ["more", "exit"]
     assert human.replies == ["more", "exit"]
     assert human.prompts[0].startswith("Replying as user_proxy. Provide feedback to assistant.")
-    assert human.asked == 2 and human.called
+    assert human.call_count == 2 and human.called
 
 
 def test_asked_once_too_often_names_the_prompt():
@@ -47,13 +47,40 @@ def test_asked_once_too_often_names_the_prompt():
         with ScriptedHuman(["keep going"], echo=False):
             user_proxy.initiate_chat(assistant, message="task", silent=True)
     assert err.value.kind == "human" and err.value.call == 2
-    assert "asked a 2nd time, but only 1 replies were scripted" in str(err.value)
-    assert "Replying as user_proxy" in str(err.value)
+    message = str(err.value)
+    assert message.startswith("ScriptedHuman: asked a 2nd time, but only 1 reply was scripted. The prompt was: ")
+    assert "Replying as user_proxy" in message
+    assert message.endswith(
+        "Add a reply to the script ('exit' ends the chat), "
+        "or pass exhausted_reply='exit' to answer every further prompt."
+    )
+
+
+def test_records_every_call_verbatim_with_its_reply():
+    user_proxy, assistant = pair("ALWAYS", ["a", "b"])
+    with ScriptedHuman(["more"], echo=False) as human:
+        with pytest.raises(ScriptExhaustedError):
+            user_proxy.initiate_chat(assistant, message="task", silent=True)
+    first, second = human.calls
+    assert (first.call, first.reply, second.call, second.reply) == (1, "more", 2, None)  # the failed call too
+    assert first.prompt.startswith("Replying as user_proxy. Provide feedback to assistant.")
+    assert human.last is second and human.call_count == 2
+    assert human.prompts == [first.prompt, second.prompt] and human.replies == ["more"]
+
+
+def test_a_scripted_exception_is_raised_by_input_as_a_console_would():
+    user_proxy, assistant = pair("ALWAYS", ["a", "b"])
+    hang_up = EOFError("Ctrl-D")
+    with pytest.raises(EOFError, match="Ctrl-D"):
+        with ScriptedHuman(["more", hang_up], echo=False) as human:
+            user_proxy.initiate_chat(assistant, message="task", silent=True)
+    assert [c.reply for c in human.calls] == ["more", None] and human.remaining == []
 
 
 def test_leftover_replies_fail_the_with_block():
     user_proxy, assistant = pair("ALWAYS", ["a"])
-    with pytest.raises(UnusedScriptError, match=r"1 of 2 replies were never used.*'spare'"):
+    unused = r"^ScriptedHuman: 1 of 2 replies were never used.*'spare'.*strict=False"
+    with pytest.raises(UnusedScriptError, match=unused):
         with ScriptedHuman(["exit", "spare"], echo=False):
             user_proxy.initiate_chat(assistant, message="task", silent=True)
 
@@ -99,6 +126,8 @@ def test_bad_replies_are_a_clear_error():
         ScriptedHuman("exit")
     with pytest.raises(TypeError, match="reply #2 must be a str"):
         ScriptedHuman(["ok", None])
+    with pytest.raises(TypeError, match="reply #1 must be a str"):
+        ScriptedHuman([EOFError])  # the class: an instance is what input() raises
 
 
 def test_pytest_stdin_is_not_interactive():

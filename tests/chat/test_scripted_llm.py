@@ -12,6 +12,7 @@ from hitl_modes import (
     ScriptedLLM,
     ScriptedModelClient,
     ScriptExhaustedError,
+    Trace,
     UnusedScriptError,
     record_chat,
     scripted_llm_config,
@@ -55,9 +56,10 @@ def test_records_every_request_verbatim():
     llm = ScriptedLLM(["first", "second TERMINATE"])
     assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config, system_message="SYS"))
     proxy(default_auto_reply="go on").initiate_chat(assistant, message="the task", silent=True)
-    assert llm.calls == 2
-    first, second = llm.requests
+    assert llm.call_count == 2 and llm.called
+    first, second = llm.calls
     assert first.call == 1 and second.call == 2
+    assert (first.reply, second.reply) == ("first", "second TERMINATE")
     assert [m["content"] for m in first.messages] == ["SYS", "the task"]
     assert [m["content"] for m in second.messages] == ["SYS", "the task", "first", "go on"]
     assert llm.last is second
@@ -69,8 +71,15 @@ def test_exhausted_script_names_agent_and_call_and_never_loops():
     with pytest.raises(ScriptExhaustedError) as err:
         proxy().initiate_chat(assistant, message="hi", silent=True)
     assert err.value.kind == "llm" and err.value.call == 2
-    assert "'writer'" in str(err.value) and "#2" in str(err.value) and "only 1" in str(err.value)
-    assert llm.calls == 2  # the failing call is recorded too, and nothing after it
+    message = str(err.value)
+    assert message.startswith("ScriptedLLM for agent 'writer': model call #2, but only 1 reply was scripted.")
+    assert "The last message the model saw was: ''." in message  # the proxy's empty auto-reply
+    assert message.endswith(
+        "Add a reply to the script, or stop the chat sooner "
+        "(is_termination_msg, max_turns, max_consecutive_auto_reply)."
+    )
+    assert llm.call_count == 2  # the failing call is recorded too, and nothing after it
+    assert llm.last is llm.calls[1] and llm.last.reply is None
 
 
 def test_partial_trace_is_attached_when_a_script_runs_out():
@@ -78,7 +87,16 @@ def test_partial_trace_is_attached_when_a_script_runs_out():
     assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
     with pytest.raises(ScriptExhaustedError) as err:
         record_chat(proxy(), assistant, "hi", quiet=True, silent=True)
+    assert isinstance(err.value.trace, Trace)
     assert [e.content for e in err.value.trace.messages] == ["hi", "one", ""]
+
+
+def test_without_a_recording_the_error_has_no_trace():
+    llm = ScriptedLLM([])
+    assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
+    with pytest.raises(ScriptExhaustedError) as err:
+        proxy().initiate_chat(assistant, message="hi", silent=True)
+    assert err.value.trace is None
 
 
 def test_no_disk_cache_is_written(tmp_path):
@@ -94,8 +112,18 @@ def test_assert_all_used_reports_leftovers():
     llm = ScriptedLLM(["a TERMINATE", "b", "c"])
     assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
     proxy().initiate_chat(assistant, message="hi", silent=True)
-    with pytest.raises(UnusedScriptError, match=r"2 of 3 replies were never used.*'b', 'c'"):
+    unused = r"^ScriptedLLM for agent 'assistant': 2 of 3 replies were never used.*'b', 'c'"
+    with pytest.raises(UnusedScriptError, match=unused):
         llm.assert_all_used()
+
+
+def test_leftover_replies_fail_a_with_block_unless_not_strict():
+    with pytest.raises(UnusedScriptError, match="1 of 2 replies were never used"):
+        with ScriptedLLM(["a TERMINATE", "spare"]) as llm:
+            proxy().initiate_chat(llm.register(autogen.AssistantAgent("a", llm_config=llm.llm_config)), message="hi")
+    with ScriptedLLM(["a TERMINATE", "spare"], strict=False) as llm:
+        proxy().initiate_chat(llm.register(autogen.AssistantAgent("a", llm_config=llm.llm_config)), message="hi")
+    assert llm.remaining == ["spare"]
 
 
 @pytest.mark.parametrize("bad", ["just a string", None, 42, [1, 2]])
@@ -113,7 +141,7 @@ def test_code_blocks_are_executed_by_the_real_proxy(tmp_path):
     assert "exitcode: 0" in executed and "42" in executed
     assert [e.detail for e in run.trace.of_kind("code_execution")] == ["python"]
     assert run.trace.messages[2].source == "code_result"
-    assert "42" in llm.requests[1].messages[-1]["content"]  # the model saw the output
+    assert "42" in llm.calls[1].messages[-1]["content"]  # the model saw the output
 
 
 def test_tool_calls_run_the_registered_function():
@@ -132,7 +160,7 @@ def test_tool_calls_run_the_registered_function():
     assert calls == [(2, 3)]
     assert run.trace.messages[2].source == "tool_result" and run.trace.messages[2].content == "5"
     # The model was offered the tool, as a real one would be.
-    assert llm.requests[0].messages[0]["role"] == "system"
+    assert llm.calls[0].messages[0]["role"] == "system"
     assert run.result.chat_history[1]["tool_calls"][0]["function"]["name"] == "add"
 
 
@@ -141,7 +169,7 @@ def test_human_feedback_reaches_the_model():
     assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
     with ScriptedHuman(["make it shorter", ""], echo=False):
         proxy(human_input_mode="TERMINATE").initiate_chat(assistant, message="write", silent=True)
-    assert llm.requests[1].messages[-1]["content"] == "make it shorter"
+    assert llm.calls[1].messages[-1]["content"] == "make it shorter"
 
 
 def test_exhausted_reply_ends_instead_of_raising_for_interactive_use():

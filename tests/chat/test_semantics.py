@@ -268,7 +268,7 @@ def test_assistant_default_limit_of_100_ends_the_chat_first():
     # Both agents default to max_consecutive_auto_reply=100; the assistant counts its first reply
     # one step earlier, so with no termination it is the assistant that stops the chat.
     run, llm, _ = chat("NEVER", [f"step {i}" for i in range(100)], [], mcar=None)
-    assert llm.calls == 100
+    assert llm.call_count == 100
     assert run.trace.stop_reason == "max_consecutive_auto_reply"
     assert run.trace.stop.agent == "assistant"
     assert len(run.result.chat_history) == 201
@@ -276,7 +276,7 @@ def test_assistant_default_limit_of_100_ends_the_chat_first():
 
 def test_assistant_limit_binds_even_when_user_proxy_allows_more():
     run, llm, _ = chat("NEVER", ["a", "b", "c"], [], mcar=50, assistant_kwargs={"max_consecutive_auto_reply": 2})
-    assert llm.calls == 2
+    assert llm.call_count == 2
     assert run.trace.stop.agent == "assistant"
     assert run.trace.stop_reason == "max_consecutive_auto_reply"
 

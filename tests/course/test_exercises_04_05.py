@@ -9,7 +9,8 @@ from typing import Optional, Tuple
 import pytest
 
 from hitl_modes import AutoReplyRule, SmartUserProxy
-from hitl_modes.agents.smart_proxy import QUESTION_REPLY, asks_question, message_text
+from hitl_modes.agents.smart_proxy import QUESTION_REPLY, asks_question
+from hitl_modes.chat.messages import message_text
 from hitl_modes.course.exercises import CheckResult
 from hitl_modes.course.exercises.lesson04 import PREDICT_GRID, check_predict_stop
 from hitl_modes.course.exercises.lesson05 import check_auto_reply_rules, proxy_reply

@@ -71,7 +71,6 @@ def test_console_script_entry_point_and_text_timeline(tmp_path):
 @pytest.mark.parametrize(
     "scenario, field",
     [
-        ({"task": "t", "llm": []}, "mode"),
         ({"mode": "SOMETIMES", "llm": []}, "mode"),
         ({"mode": "never", "llm": []}, "mode"),
         ({"mode": "NEVER"}, "llm"),
@@ -189,7 +188,7 @@ def direct_run(s: dict):
         "messages": [m.get("content") for m in result.chat_history],
         "human_prompts": human.prompts,
         "human_replies": human.replies,
-        "llm_calls": llm.calls,
+        "llm_calls": llm.call_count,
     }
 
 

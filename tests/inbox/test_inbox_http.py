@@ -35,6 +35,7 @@ def submit(inbox, prompt_id=None, *, prompt="Approve?", agent="user_proxy", conv
         "PUT",
         f"{inbox.url}/api/prompts/{prompt_id}",
         body={"agent": agent, "prompt": prompt, "conversation": list(conversation), "timeout": timeout},
+        token=inbox.agent_token,
     )
     return prompt_id, answer
 
@@ -46,8 +47,14 @@ def decide(inbox, prompt_id, action, text="", token="use-inbox"):
     )
 
 
-def status(inbox, prompt_id, wait=0):
-    return http_request("GET", f"{inbox.url}/api/prompts/{prompt_id}?wait={wait}", timeout=wait + 10)
+def status(inbox, prompt_id, wait=0, token="use-agent"):
+    token = inbox.agent_token if token == "use-agent" else token
+    return http_request("GET", f"{inbox.url}/api/prompts/{prompt_id}?wait={wait}", timeout=wait + 10, token=token)
+
+
+def expire(inbox, prompt_id, token="use-agent"):
+    token = inbox.agent_token if token == "use-agent" else token
+    return http_request("POST", f"{inbox.url}/api/prompts/{prompt_id}/expire", body={}, token=token)
 
 
 def listing(inbox, token="use-inbox"):
@@ -110,6 +117,10 @@ def test_a_foreign_host_header_is_refused(inbox):
     """DNS rebinding: a page on evil.example resolving to 127.0.0.1 must not reach the inbox."""
     assert raw(inbox, "GET", "/api/prompts", headers={"Host": "evil.example"})[0] == 400
     assert raw(inbox, "GET", "/", headers={"Host": f"localhost:{inbox.port}"})[0] == 200
+    for host in ("[::1]", f"[::1]:{inbox.port}", "127.0.0.1", "LOCALHOST"):
+        assert raw(inbox, "GET", "/", headers={"Host": host})[0] == 200, host
+    for host in ("[::2]:80", "127.0.0.1.evil.example", "evil.example:80", "[::1"):
+        assert raw(inbox, "GET", "/healthz", headers={"Host": host})[0] == 400, host
 
 
 # -- chats submit and wait ----------------------------------------------------------------------------
@@ -139,6 +150,32 @@ def test_the_card_carries_agent_prompt_conversation_and_the_policys_risk(inbox):
     assert cards[risky]["conversation"] == conversation
     assert cards[risky]["risk"]["level"] == "high" and cards[risky]["risk"]["reasons"]
     assert cards[calm]["risk"]["level"] == "low"
+
+
+@pytest.mark.parametrize(
+    "prompt, given, expected",
+    [
+        ("Please give feedback to assistant. Press enter or type 'exit' to stop the conversation: ", None, "end"),
+        (
+            "Replying as user_proxy. Provide feedback to assistant. Press enter to skip and use auto-reply, "
+            "or type 'exit' to end the conversation: ",
+            None,
+            "auto-reply",
+        ),
+        ("Replying as user_proxy. ... Press enter to skip and use auto-reply ...", "end", "end"),
+        ("Run this code? (yes/no)", None, "proceed"),
+    ],
+)
+def test_each_card_says_what_approve_does(inbox, prompt, given, expected):
+    prompt_id = new_id()
+    body = {"agent": "user_proxy", "prompt": prompt, "timeout": 60, **({"approve": given} if given else {})}
+    assert http_request("PUT", f"{inbox.url}/api/prompts/{prompt_id}", body=body, token=inbox.agent_token).status == 201
+    card = next(p for p in listing(inbox).body["pending"] if p["id"] == prompt_id)
+    assert card["approve"] == expected
+    decide(inbox, prompt_id, "approve")
+    done = next(p for p in listing(inbox).body["recent"] if p["id"] == prompt_id)
+    assert (done["approve"], done["agent"], done["prompt"]) == (expected, "user_proxy", prompt)
+    assert done["decided_at"].endswith("+00:00"), "the page shows when it was decided"
 
 
 def test_a_chat_polling_its_prompt_sees_the_decision_but_not_the_content(inbox):
@@ -191,6 +228,48 @@ def test_deciding_and_listing_need_the_token(inbox, token):
     assert decide(inbox, new_id(), "approve", token=token).status == 401
 
 
+@pytest.mark.parametrize("who", ["nobody", "empty", "wrong", "the reviewer"])
+def test_chats_need_the_agent_token_and_a_refused_request_changes_nothing(inbox, who):
+    """Only the inbox's own chats may put a card in front of the reviewer, or poll and expire one."""
+    token = {"nobody": None, "empty": "", "wrong": "not-the-agent-token-at-all", "the reviewer": inbox.token}[who]
+    pending_before = listing(inbox).body["pending"]
+    refused_id = new_id()
+    answer = http_request(
+        "PUT",
+        f"{inbox.url}/api/prompts/{refused_id}",
+        body={"agent": "deployer", "prompt": "Approve the deploy?", "timeout": 60},
+        token=token,
+    )
+    assert answer.status == 401 and "agent token" in answer.body["error"]
+    assert answer.headers["www-authenticate"] == "Bearer"
+    assert listing(inbox).body["pending"] == pending_before, "no card appeared"
+    prompt_id, _ = submit(inbox)
+    assert status(inbox, prompt_id, token=token).status == 401
+    assert status(inbox, new_id(), token=token).status == 401, "ids cannot be probed: 401, not 404"
+    assert expire(inbox, prompt_id, token=token).status == 401
+    assert status(inbox, prompt_id).body["status"] == "pending", "a refused expire changes nothing"
+    # Bad bodies without the token are refused for the token first: nothing about the body leaks.
+    code, _, _ = raw(inbox, "PUT", "/api/prompts/short", b"nope", {"Content-Type": "application/json"})
+    assert code == 401
+
+
+def test_the_agent_token_cannot_list_decide_or_read_the_audit(inbox):
+    prompt_id, _ = submit(inbox)
+    assert decide(inbox, prompt_id, "approve", token=inbox.agent_token).status == 401
+    assert listing(inbox, token=inbox.agent_token).status == 401
+    assert http_request("GET", f"{inbox.url}/api/audit", token=inbox.agent_token).status == 401
+    assert status(inbox, prompt_id).body["status"] == "pending", "a chat cannot approve its own prompt"
+
+
+def test_the_session_endpoint_says_which_token_was_sent(inbox):
+    session = f"{inbox.url}/api/session"
+    assert http_request("GET", session, token=inbox.token).body == {"role": "reviewer"}
+    assert http_request("GET", session, token=inbox.agent_token).body == {"role": "agent"}
+    for token in (None, "", "x" * 32, inbox.token + "x"):
+        assert http_request("GET", session, token=token).status == 401
+    assert raw(inbox, "POST", "/api/session")[0] == 405
+
+
 def test_unknown_prompt_is_404(inbox):
     answer = decide(inbox, new_id(), "approve")
     assert answer.status == 404 and "no prompt" in answer.body["error"]
@@ -234,7 +313,7 @@ def test_simultaneous_clicks_apply_exactly_one_decision(inbox):
 
 def test_the_chat_giving_up_times_the_prompt_out_unless_a_decision_won(inbox):
     prompt_id, _ = submit(inbox)
-    expired = http_request("POST", f"{inbox.url}/api/prompts/{prompt_id}/expire", body={})
+    expired = expire(inbox, prompt_id)
     assert expired.status == 200 and expired.body["status"] == "timed-out"
     late = decide(inbox, prompt_id, "approve")
     assert late.status == 409 and "timed-out" in late.body["error"]
@@ -242,9 +321,9 @@ def test_the_chat_giving_up_times_the_prompt_out_unless_a_decision_won(inbox):
 
     raced, _ = submit(inbox)
     assert decide(inbox, raced, "stop").status == 200
-    answer = http_request("POST", f"{inbox.url}/api/prompts/{raced}/expire", body={})
+    answer = expire(inbox, raced)
     assert answer.body["status"] == "decided" and answer.body["response"] == "exit", "the decision won the race"
-    assert http_request("POST", f"{inbox.url}/api/prompts/{new_id()}/expire", body={}).status == 404
+    assert expire(inbox, new_id()).status == 404
 
 
 def test_the_inbox_times_out_prompts_whose_chat_stopped_waiting(inbox):
@@ -306,7 +385,7 @@ def test_malformed_and_oversized_bodies_are_4xx_and_change_nothing(inbox):
 
 def test_bad_submissions_are_4xx_and_create_nothing(inbox):
     before = len(listing(inbox).body["pending"])
-    json_headers = {"Content-Type": "application/json"}
+    json_headers = {"Content-Type": "application/json", "Authorization": f"Bearer {inbox.agent_token}"}
     good = {"agent": "a", "prompt": "p", "timeout": 10}
     cases = [
         ({**good, "timeout": -1}, 422),
@@ -320,11 +399,18 @@ def test_bad_submissions_are_4xx_and_create_nothing(inbox):
         ({**good, "conversation": [{"name": 1}]}, 422),
         ({**good, "conversation": [{"name": "a", "role": "user", "content": "c"}] * 51}, 422),
         ({**good, "prompt": "x" * (MAX_BODY_BYTES + 1)}, 413),
+        ({**good, "approve": "maybe"}, 422),
+        ({**good, "approve": 3}, 422),
     ]
     for body, expected in cases:
         code, _, payload = raw(inbox, "PUT", f"/api/prompts/{new_id()}", json.dumps(body).encode(), json_headers)
         assert code == expected, f"{body!r:.120}: expected {expected}, got {code}: {payload[:200]!r}"
     assert raw(inbox, "PUT", "/api/prompts/short", json.dumps(good).encode(), json_headers)[0] == 422
+    agent = {"Authorization": f"Bearer {inbox.agent_token}"}
+    assert raw(inbox, "GET", "/api/prompts/bad%20id%21", headers=agent)[0] == 422
+    assert raw(inbox, "GET", f"/api/prompts/{new_id()}?wait=soon", headers=agent)[0] == 422
+    assert raw(inbox, "POST", "/api/prompts/bad%20id%21/expire", b"{}", {**json_headers})[0] == 422
+    assert raw(inbox, "DELETE", f"/api/prompts/{new_id()}", headers=agent)[0] == 405
     assert raw(inbox, "PUT", f"/api/prompts/{new_id()}", b"nope", json_headers)[0] == 400
     assert len(listing(inbox).body["pending"]) == before
 
@@ -376,4 +462,4 @@ def test_the_printed_link_works_as_the_inbox_url(inbox, suffix):
     from hitl_modes.inbox.client import InboxClient, base_url
 
     assert base_url(inbox.url + suffix) == inbox.url
-    InboxClient(inbox.url + suffix).check()  # no 404 from a doubled slash
+    InboxClient(inbox.url + suffix, agent_token=inbox.agent_token).check()  # no 404 from a doubled slash

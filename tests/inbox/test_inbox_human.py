@@ -4,6 +4,7 @@ loopback port); a scripted person answers over HTTP as the page would."""
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from hitl_modes import InboxHuman, InboxReviewer, InboxServer, ScriptedLLM, Scri
 from hitl_modes.agents.queue_human import QueueHuman, QueueHumanProxy, while_answering
 from hitl_modes.approvals.audit import read_audit_log
 from hitl_modes.course.lesson import Lesson
-from hitl_modes.inbox.client import InboxError, InboxUnavailableError
+from hitl_modes.errors import InboxError, InboxUnavailableError
 from hitl_modes.inbox.human import inbox_answers
 
 DELETE = "I will clean up:\n```sh\nrm -rf /var/lib/app/data\n```"
@@ -50,14 +51,14 @@ def test_a_chat_waits_for_the_inbox_and_gets_each_decision(inbox, tmp_path):
     llm, assistant, user_proxy = agents([DELETE, LIST, "Done. TERMINATE"])
     audit = tmp_path / "audit.jsonl"
     with (
-        InboxHuman(inbox.url, timeout=60, audit_log=audit, echo=False) as human,
+        InboxHuman(inbox.agent_url, timeout=60, audit_log=audit, echo=False) as human,
         ScriptedReviewer(inbox.url, inbox.token, ["Only build/, please.", "", "exit"]) as person,
     ):
         run = record_chat(user_proxy, assistant, "Free some disk space.", quiet=True)
 
     assert run.result.human_input == ["Only build/, please.", "", "exit"]
     assert run.stop_reason == "human_exit"
-    assert llm.requests[1].messages[-1]["content"] == "Only build/, please.", "the model got the feedback"
+    assert llm.calls[1].messages[-1]["content"] == "Only build/, please.", "the model got the feedback"
     assert [a.status for a in person.answers] == [200, 200, 200]
     first, second, _ = person.cards
     assert first["agent"] == "user_proxy" and first["prompt"] == human.prompts[0]
@@ -79,7 +80,7 @@ def test_a_chat_waits_for_the_inbox_and_gets_each_decision(inbox, tmp_path):
 def test_nobody_answering_stops_the_chat_with_the_safe_default(inbox, tmp_path):
     _, assistant, user_proxy = agents([DELETE])
     audit = tmp_path / "audit.jsonl"
-    with InboxHuman(inbox.url, timeout=1.0, audit_log=audit, echo=False) as human:
+    with InboxHuman(inbox.agent_url, timeout=1.0, audit_log=audit, echo=False) as human:
         run = record_chat(user_proxy, assistant, "Free some disk space.", quiet=True)
     assert run.result.human_input == ["exit"] and run.stop_reason == "human_exit"
     assert [d.decision for d in human.decisions] == ["timed-out"]
@@ -92,15 +93,15 @@ def test_nobody_answering_stops_the_chat_with_the_safe_default(inbox, tmp_path):
 
 def test_the_timeout_reply_may_deny_but_never_approve(inbox):
     with pytest.raises(ValueError, match="never approve"):
-        InboxHuman(inbox.url, timeout_reply="")
+        InboxHuman(inbox.agent_url, timeout_reply="")
     for bad in (0, -1, float("inf"), float("nan")):
         with pytest.raises(ValueError, match="positive number"):
-            InboxHuman(inbox.url, timeout=bad)
+            InboxHuman(inbox.agent_url, timeout=bad)
     llm, assistant, user_proxy = agents([DELETE, "Understood, nothing deleted."])
-    with InboxHuman(inbox.url, timeout=0.5, timeout_reply="Denied: nobody approved this.", echo=False) as human:
+    with InboxHuman(inbox.agent_url, timeout=0.5, timeout_reply="Denied: nobody approved this.", echo=False) as human:
         run = record_chat(user_proxy, assistant, "Free some disk space.", max_turns=2, quiet=True)
     assert run.result.human_input == ["Denied: nobody approved this."]
-    assert llm.requests[-1].messages[-1]["content"] == "Denied: nobody approved this."
+    assert llm.calls[-1].messages[-1]["content"] == "Denied: nobody approved this."
     assert human.decisions[0].decision == "timed-out"
 
 
@@ -119,7 +120,7 @@ def test_a_bad_url_names_the_flag():
 
 
 def test_a_refused_prompt_is_a_clear_error_not_an_endless_retry(inbox):
-    human = InboxHuman(inbox.url, timeout=60, echo=False)
+    human = InboxHuman(inbox.agent_url, timeout=60, echo=False)
     with pytest.raises(InboxError, match="413"):
         human.ask("x" * 300_000)
     inbox.store.submit(
@@ -131,7 +132,7 @@ def test_a_refused_prompt_is_a_clear_error_not_an_endless_retry(inbox):
 
 def test_asking_again_with_the_same_id_returns_the_recorded_decision_once(inbox):
     """Client-chosen ids: a retry of the same question finds the decision already made."""
-    human = InboxHuman(inbox.url, timeout=30, echo=False)
+    human = InboxHuman(inbox.agent_url, timeout=30, echo=False)
     with ScriptedReviewer(inbox.url, inbox.token, ["Use staging."]):
         first = human.ask("Deploy?", agent="ops", prompt_id="deploy-question-1")
     again = human.ask("Deploy?", agent="ops", prompt_id="deploy-question-1")
@@ -139,11 +140,25 @@ def test_asking_again_with_the_same_id_returns_the_recorded_decision_once(inbox)
     assert [e["event"] for e in inbox.store.audit_trail("deploy-question-1")] == ["asked", "feedback"]
 
 
+def test_the_chat_tells_the_card_what_approve_does_even_in_always_mode(inbox):
+    """ALWAYS mode words every prompt "Press enter to skip and use auto-reply", but at a termination
+    message AutoGen ends the chat on Enter: the chat knows, and says so on the card."""
+    _, assistant, user_proxy = agents([LIST, "Done. TERMINATE"])
+    with (
+        InboxHuman(inbox.agent_url, timeout=60, echo=False),
+        ScriptedReviewer(inbox.url, inbox.token, ["", ""]) as person,
+    ):
+        run = record_chat(user_proxy, assistant, "Free some disk space.", quiet=True)
+    assert [c["approve"] for c in person.cards] == ["auto-reply", "end"]
+    assert all("auto-reply" in c["prompt"] for c in person.cards), "the same wording both times"
+    assert run.stop_reason == "termination_msg"
+
+
 def test_the_async_chat_path_asks_the_inbox_too(inbox):
     """a_initiate_chat: AutoGen runs get_human_input in a worker thread; the stream still knows the agent."""
     _, assistant, user_proxy = agents([LIST, "Done. TERMINATE"])
     with (
-        InboxHuman(inbox.url, timeout=60, echo=False),
+        InboxHuman(inbox.agent_url, timeout=60, echo=False),
         ScriptedReviewer(inbox.url, inbox.token, ["", "exit"]) as person,
     ):
         run = asyncio.run(a_record_chat(user_proxy, assistant, "Free some disk space.", quiet=True))
@@ -153,7 +168,7 @@ def test_the_async_chat_path_asks_the_inbox_too(inbox):
 
 
 def test_any_lesson_can_use_the_inbox(inbox, monkeypatch):
-    lesson = Lesson.setup(99, "inbox", argv=["--human", "inbox", "--inbox-url", inbox.url, "--quiet"])
+    lesson = Lesson.setup(99, "inbox", argv=["--human", "inbox", "--inbox-url", inbox.agent_url, "--quiet"])
     assert lesson.human_kind == "inbox" and not lesson.scripted
     _, assistant, user_proxy = agents(["6 x 7 = 42. TERMINATE"], mode="TERMINATE")
     with lesson.human(["exit"]) as human, ScriptedReviewer(inbox.url, inbox.token, ["exit"]):
@@ -161,7 +176,7 @@ def test_any_lesson_can_use_the_inbox(inbox, monkeypatch):
     assert isinstance(human, InboxHuman) and human.url == inbox.url
     assert run.result.human_input == ["exit"]
 
-    monkeypatch.setenv("HITL_INBOX_URL", inbox.url)
+    monkeypatch.setenv("HITL_INBOX_URL", inbox.agent_url)
     from_env = Lesson.setup(99, "inbox", argv=["--human", "inbox"])
     assert from_env.human([]).url == inbox.url
 
@@ -179,7 +194,7 @@ def test_lesson_09s_queue_human_can_be_answered_in_the_inbox(inbox, tmp_path):
         )
         result = await while_answering(
             proxy.a_initiate_chat(assistant, message="Free some disk space.", silent=True),
-            inbox_answers(human, inbox.url),
+            inbox_answers(human, inbox.agent_url),
         )
         return result, human
 
@@ -225,6 +240,7 @@ def test_a_whole_lesson_runs_with_its_human_in_the_inbox(inbox):
             capture_output=True,
             text=True,
             timeout=600,
+            env={**os.environ, "HITL_INBOX_AGENT_TOKEN": inbox.agent_token},  # what `hitl-modes inbox` says to set
         )
     finally:
         stop.set()

@@ -32,13 +32,13 @@ def test_a_chat_waiting_through_an_inbox_crash_gets_its_decision_exactly_once(tm
     db, audit = tmp_path / "inbox.sqlite", tmp_path / "audit.jsonl"
     first = InboxProcess(db).start()
     try:
-        chat = ChatInThread(first.url, audit).start()
+        chat = ChatInThread(first.agent_url, audit).start()
         before = wait_for_card(InboxReviewer(first.url, first.token))
         first.kill()  # SIGKILL while the chat long-polls
         time.sleep(1.0)  # the chat notices and retries against nothing
 
         with InboxProcess(db, port=first.port) as second:
-            assert second.token != first.token
+            assert (second.token, second.agent_token) == (first.token, first.agent_token), "the tokens survive"
             person = InboxReviewer(second.url, second.token)
             after = wait_for_card(person)
             assert after["id"] == before["id"] and after["prompt"] == before["prompt"]
@@ -53,7 +53,7 @@ def test_a_chat_waiting_through_an_inbox_crash_gets_its_decision_exactly_once(tm
 
     assert run.result.human_input == [FEEDBACK, ""]
     assert run.stop_reason == "termination_msg", "Approve (Enter) on a termination message ends the chat"
-    sent_to_model = [m["content"] for m in chat.llm.requests[-1].messages]
+    sent_to_model = [m["content"] for m in chat.llm.calls[-1].messages]
     assert sent_to_model.count(FEEDBACK) == 1, "the decision reached the model exactly once"
     assert chat.human.client.retries >= 1, "the chat really rode out the crash"
     assert [(x["decision"], x["response"]) for x in read_audit_log(audit)] == [("feedback", FEEDBACK), ("approved", "")]
@@ -64,7 +64,7 @@ def test_a_prompt_asked_while_the_inbox_is_down_arrives_once_it_is_back(tmp_path
     db, audit = tmp_path / "inbox.sqlite", tmp_path / "audit.jsonl"
     gone = InboxProcess(db).start()
     gone.kill()
-    chat = ChatInThread(gone.url, audit, check=False).start()
+    chat = ChatInThread(gone.agent_url, audit, check=False).start()
     time.sleep(1.5)  # the chat asks into the void and keeps retrying
     assert chat.thread.is_alive()
     with InboxProcess(db, port=gone.port) as back:

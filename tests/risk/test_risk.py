@@ -9,9 +9,12 @@ import json
 import pytest
 
 from hitl_modes import RiskPolicy, Rule
+from hitl_modes.chat.messages import message_text
 from hitl_modes.risk.code_text import code_language, command_strings, readable_code
-from hitl_modes.risk.policy import CATEGORIES, RiskAssessment, message_as_text
-from hitl_modes.risk.shell import find_command_risks, split_statements
+from hitl_modes.risk.policy import RiskAssessment
+from hitl_modes.risk.rule import CATEGORIES
+from hitl_modes.risk.shell import find_command_risks
+from hitl_modes.risk.shell_parse import split_statements
 
 POLICY = RiskPolicy()
 
@@ -861,7 +864,7 @@ def test_tool_calls_are_read_as_calls():
             }
         ],
     }
-    assert "send_email(to='all@example.com', body='hi')" in message_as_text(message)
+    assert "send_email(to='all@example.com', body='hi')" in message_text(message, calls=True)
     assert POLICY.assess_message(message).high
     shell_tool = {
         "content": "",

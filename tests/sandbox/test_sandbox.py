@@ -88,8 +88,14 @@ def no_engine(monkeypatch) -> Iterator[str]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _sandbox_containers(client: docker.DockerClient) -> List[str]:
-    return [c.id for c in client.containers.list(all=True, filters={"label": SANDBOX_LABEL})]
+def _sandbox_containers(client: docker.DockerClient, work_dir: Path) -> List[str]:
+    """This test's sandbox containers: other tests (other workers) run sandboxes at the same time."""
+    source = str(Path(work_dir).resolve())
+    return [
+        c.id
+        for c in client.containers.list(all=True, filters={"label": SANDBOX_LABEL})
+        if any(m.get("Source") == source for m in c.attrs.get("Mounts", []))
+    ]
 
 
 # -- isolation ------------------------------------------------------------------------------------
@@ -227,14 +233,13 @@ def test_the_container_is_removed_when_the_executor_stops(engine, work_dir):
 
 
 def test_no_container_is_left_after_a_timeout_and_a_stop(engine, work_dir):
-    before = set(_sandbox_containers(engine))
     executor = make_executor("docker", work_dir, timeout=1)
     ids = {executor.container_id}
     run(executor, "while True: pass")
     ids.add(executor.container_id)
     executor.stop()
     assert len(ids) == 2
-    assert not (set(_sandbox_containers(engine)) - before), "no sandbox container outlives its executor"
+    assert _sandbox_containers(engine, work_dir) == [], "no sandbox container outlives its executor"
 
 
 # -- the "auto" choice and the local fallback -----------------------------------------------------
@@ -328,10 +333,9 @@ def test_docker_without_the_image_says_how_to_build_it(engine, work_dir):
 
 
 def test_a_container_the_engine_refuses_is_a_clear_error_and_leaves_nothing(engine, work_dir):
-    before = set(_sandbox_containers(engine))
     with pytest.raises(SandboxUnavailableError, match="would not start a sandbox container"):
         DockerSandboxExecutor(work_dir, 3, memory="1k")  # below the engine's minimum memory limit
-    assert set(_sandbox_containers(engine)) == before
+    assert _sandbox_containers(engine, work_dir) == []
 
 
 @pytest.mark.parametrize("kind", ["Docker", "sandbox", "", None])
@@ -380,6 +384,6 @@ def test_a_user_proxy_runs_approved_code_in_the_sandbox(engine, work_dir, script
         )
         human = scripted_human([""], echo=False)
         proxy.initiate_chat(assistant, message="Where does your code run?", silent=True)
-    code_result = llm.requests[-1].messages[-1]["content"]
+    code_result = llm.calls[-1].messages[-1]["content"]
     assert f"ran on {SANDBOX_HOSTNAME}" in code_result
     assert "print('ran on'" in human.prompts[0]

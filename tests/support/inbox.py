@@ -17,17 +17,22 @@ import autogen
 from hitl_modes import InboxHuman, ScriptedLLM, record_chat
 
 _LINK = re.compile(r"(http://[^\s/]+)/#token=(\S+)")
+_AGENT_TOKEN = re.compile(r"HITL_INBOX_AGENT_TOKEN=(\S{16,})")
 
 
 class InboxProcess:
-    """`python -m hitl_modes inbox` in a subprocess; reads the URL and token it prints."""
+    """`python -m hitl_modes inbox` in a subprocess; reads the URL and the tokens it prints."""
 
-    def __init__(self, db: Path, port: int = 0, extra_args: Optional[List[str]] = None) -> None:
+    def __init__(
+        self, db: Path, port: int = 0, extra_args: Optional[List[str]] = None, env: Optional[dict] = None
+    ) -> None:
         self.db = Path(db)
         self.port = port
         self.extra_args = extra_args or []
+        self.env = env
         self.url = ""
         self.token = ""
+        self.agent_token = ""
         self.output: List[str] = []
         self.proc: Optional[subprocess.Popen] = None
         self._lines: queue.Queue[Optional[str]] = queue.Queue()
@@ -35,6 +40,11 @@ class InboxProcess:
     @property
     def link(self) -> str:
         return f"{self.url}/#token={self.token}"
+
+    @property
+    def agent_url(self) -> str:
+        """The URL a chat uses: the agent token after `#agent=`."""
+        return f"{self.url}/#agent={self.agent_token}"
 
     def start(self, timeout: float = 30.0) -> InboxProcess:
         cmd = [
@@ -49,11 +59,18 @@ class InboxProcess:
             *self.extra_args,
         ]
         self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+            env=self.env,
         )
         threading.Thread(target=self._drain, daemon=True).start()
         deadline = time.monotonic() + timeout
-        while not (self.token and "--inbox-url" in self.output[-1]):  # the announcement's last line
+        line: Optional[str] = ""
+        while not (self.token and self.agent_token and "--inbox-url" in line):  # the announcement's last line
             try:
                 line = self._lines.get(timeout=max(0.01, deadline - time.monotonic()))
             except queue.Empty:
@@ -64,6 +81,9 @@ class InboxProcess:
             match = _LINK.search(line)
             if match:
                 self.url, self.token = match.group(1), match.group(2)
+            agent = _AGENT_TOKEN.search(line)
+            if agent:
+                self.agent_token = agent.group(1)
         self.port = int(self.url.rsplit(":", 1)[1])
         return self
 

@@ -1,5 +1,6 @@
 """Checks a learner runs on their own exercise answers. Each lesson has a module here
-(``hitl_modes.course.exercises.lesson01`` ...); this one holds what they share.
+(``hitl_modes.course.exercises.lesson01`` ...); this one holds what they share, and
+``chats`` the scripted chats the checks for lessons 02 and 03 run.
 
 A check never raises on a wrong answer: it returns a :class:`CheckResult` that says what to fix,
 so a notebook with an unfinished exercise still runs from top to bottom.
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, List
 
-__all__ = ["CheckResult", "Checker"]
+__all__ = ["CheckResult", "Checker", "RAISED"]
 
 
 @dataclass
@@ -56,7 +57,8 @@ class Checker:
         except Exception as e:  # the learner's code: report, don't crash the notebook
             self.result.checks += 1
             self.result.failures.append(f"{explanation}: raised {type(e).__name__}: {e}")
-            return _RAISED
+            return RAISED
 
 
-_RAISED = object()
+#: What :meth:`Checker.call` returns when the learner's code raised (the failure is already recorded).
+RAISED = object()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict
 
-from . import _RAISED, Checker, CheckResult
+from . import RAISED, Checker, CheckResult
 
 __all__ = ["check_is_termination_msg"]
 
@@ -36,6 +36,6 @@ def check_is_termination_msg(fn: Callable[[Dict[str, Any]], Any]) -> CheckResult
     ]
     for message, expected, explanation in cases:
         got = c.call(fn, message, explanation=explanation)
-        if got is not _RAISED:
+        if got is not RAISED:
             c.expect(bool(got) == expected, f"{explanation} (got {got!r} for {message!r})")
     return c.result

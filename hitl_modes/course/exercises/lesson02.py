@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from . import Checker, CheckResult
-from ._chat import Outcome, Scenario, play, play_answer, show_replies
+from .chats import Outcome, Scenario, play, play_answer, show_replies
 
 __all__ = ["FEEDBACK_SCENARIO", "PREDICT_SCENARIO", "REASONS", "check_feedback_once", "check_predicted_prompts"]
 
@@ -66,8 +66,10 @@ def check_feedback_once(replies: Any) -> CheckResult:
             outcome.model_saw(feedback[0]), f"the model never received your feedback {feedback[0]!r} as a user message"
         )
     c.expect(
-        outcome.error is None and outcome.stop_reason in ("termination_msg", "human_exit") and outcome.llm.calls == 2,
-        f"the chat should end at the second draft; it made {outcome.llm.calls} model call(s) and {outcome.ending}",
+        outcome.error is None
+        and outcome.stop_reason in ("termination_msg", "human_exit")
+        and outcome.llm.call_count == 2,
+        f"the chat should end at the second draft; it made {outcome.llm.call_count} model call(s) and {outcome.ending}",
     )
     outcome.expect_all_replies_used(c)
     return c.result

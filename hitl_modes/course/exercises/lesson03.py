@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ...chat.human import mode_can_ask_human
-from . import _RAISED, Checker, CheckResult
-from ._chat import Scenario, play_answer
+from . import RAISED, Checker, CheckResult
+from .chats import Scenario, play_answer
 
 __all__ = ["ALWAYS_SCENARIO", "check_always_replies", "check_headless_mode"]
 
@@ -73,17 +73,17 @@ def check_headless_mode(choose_mode: Callable[[bool], Any]) -> CheckResult:
     with_person = c.call(choose_mode, True, explanation="choose_mode(True)")
     without = c.call(choose_mode, False, explanation="choose_mode(False)")
     for interactive, got in ((True, with_person), (False, without)):
-        if got is not _RAISED:
+        if got is not RAISED:
             c.expect(
                 got in _MODES,
                 f"choose_mode({interactive}) returned {got!r}, which is not a "
                 f"human_input_mode: use one of {', '.join(map(repr, _MODES))}",
             )
-    if with_person is not _RAISED:
+    if with_person is not RAISED:
         c.expect(
             with_person == "ALWAYS", f"choose_mode(True) returned {with_person!r}: a person on every turn is 'ALWAYS'"
         )
-    if without is not _RAISED and without in _MODES:
+    if without is not RAISED and without in _MODES:
         c.expect(
             not mode_can_ask_human(without),
             f"choose_mode(False) returned {without!r}, which still asks a person (TERMINATE asks at "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
-from . import _RAISED, Checker, CheckResult
+from . import RAISED, Checker, CheckResult
 
 __all__ = ["check_last_reply", "check_stages", "HANDOFF_CASES"]
 
@@ -72,7 +72,7 @@ def check_last_reply(fn: Callable[[Sequence[Dict[str, Any]]], Optional[str]]) ->
     c = Checker("Exercise 1: the hand-off")
     for messages, expected, explanation in HANDOFF_CASES:
         got = c.call(fn, [dict(m) for m in messages], explanation=explanation)
-        if got is not _RAISED:
+        if got is not RAISED:
             got_text = got.strip() if isinstance(got, str) else got
             c.expect(got_text == expected, f"{explanation}: expected {expected!r}, got {got!r}")
     return c.result
@@ -100,7 +100,7 @@ def check_stages(build: Callable[..., Any]) -> CheckResult:
     stages = c.call(
         build, agents["researcher"], agents["coder"], agents["writer"], explanation="build(researcher, coder, writer)"
     )
-    if stages is _RAISED:
+    if stages is RAISED:
         return c.result
     if not c.expect(
         isinstance(stages, (list, tuple)) and all(isinstance(s, Stage) for s in stages),
@@ -131,5 +131,5 @@ def check_stages(build: Callable[..., Any]) -> CheckResult:
         asked.get("docs", 1) == 0 and result.completed,
         f"docs runs without asking the human (NEVER mode): asked {asked}, workflow {result.reason}",
     )
-    c.expect(models["writer"].calls == 1, f"the writer's model runs once, got {models['writer'].calls} calls")
+    c.expect(models["writer"].call_count == 1, f"the writer's model runs once, got {models['writer'].call_count} calls")
     return c.result

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from . import _RAISED, Checker, CheckResult
+from . import RAISED, Checker, CheckResult
 
-__all__ = ["check_review_decision", "REVIEW_DECISIONS"]
-
-#: What a reply can decide (the audit log's words).
-REVIEW_DECISIONS = ("approved", "feedback", "rejected", "exit", "timed-out")
+__all__ = ["check_review_decision"]
 
 _CASES = [
     ("APPROVE", "approved", "the plain approval sends"),
@@ -29,12 +26,13 @@ _CASES = [
 
 
 def check_review_decision(fn: Callable[[Optional[str]], str]) -> CheckResult:
-    """Exercise 1: ``fn(reply)`` returns one of ``REVIEW_DECISIONS``; only an unqualified APPROVE
-    gives ``"approved"``, and nothing ambiguous, empty or missing ever does."""
+    """Exercise 1: ``fn(reply)`` returns one of ``REVIEW_DECISIONS``
+    (:mod:`hitl_modes.approvals.vocabulary`); only an unqualified APPROVE gives ``"approved"``, and
+    nothing ambiguous, empty or missing ever does."""
     c = Checker("Exercise 1: only a clear APPROVE sends")
     for reply, expected, why in _CASES:
         got = c.call(fn, reply, explanation=f"{why} (reply {reply!r})")
-        if got is _RAISED:
+        if got is RAISED:
             continue
         c.expect(got == expected, f"{why}: for {reply!r} expected {expected!r}, got {got!r}")
     return c.result

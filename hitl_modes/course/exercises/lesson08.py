@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _RAISED, Checker, CheckResult
+from . import RAISED, Checker, CheckResult
 
 __all__ = ["check_permissions_rule"]
 
@@ -33,7 +33,7 @@ def check_permissions_rule(policy: Any) -> CheckResult:
     for text, why in _HIGH + _LOW:
         expected = "high" if (text, why) in _HIGH else "low"
         got = c.call(policy.assess, text, explanation=why)
-        if got is _RAISED:
+        if got is RAISED:
             continue
         level = getattr(got, "level", got)
         c.expect(level == expected, f"{why}: expected {expected}, got {level!r} for {text.strip()!r}")

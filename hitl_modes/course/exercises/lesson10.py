@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from . import _RAISED, Checker, CheckResult
+from . import RAISED, Checker, CheckResult
 
 __all__ = ["check_reply_approves"]
 
@@ -31,6 +31,6 @@ def check_reply_approves(fn: Callable[[Optional[str]], object]) -> CheckResult:
     ]
     for reply, expected, explanation in cases:
         got = c.call(fn, reply, explanation=explanation)
-        if got is not _RAISED:
+        if got is not RAISED:
             c.expect(bool(got) == expected, f"{explanation} (got {got!r} for {reply!r})")
     return c.result

@@ -53,6 +53,7 @@ def _triage_three_cards(c: Checker, triage: Triage, inbox: InboxServer) -> None:
                 "timeout": 120,
                 "conversation": [{"name": "assistant", "role": "user", "content": text}],
             },
+            token=inbox.agent_token,
         )
     cards = {card["id"]: card for card in reviewer.pending()}
     reviewer.stop(ids[2])  # a colleague was quicker: the learner's copy of this card is stale

@@ -27,6 +27,22 @@
     return fetch(path, Object.assign({}, options, { headers: headers, cache: "no-store" }));
   }
 
+  // What Approve (an empty reply: AutoGen's Enter) does for this prompt, as the chat reported it.
+  const APPROVE_EFFECTS = {
+    "end": "Approve = Enter: this is a termination message, so the chat ends here.",
+    "auto-reply": "Approve = Enter: no feedback; the agent auto-replies and the chat goes on.",
+    "proceed": "Approve = Enter (an empty reply): the step that asks goes ahead.",
+  };
+
+  function setState(state) {
+    document.body.dataset.state = state; // loading, ready or error: the page never shows stale zeros
+    document.getElementById("loading").hidden = state !== "loading";
+    if (state === "error") {
+      document.getElementById("empty").hidden = true;
+      document.getElementById("pending-count").textContent = "?";
+    }
+  }
+
   function buildCard(p) {
     const card = el("article", "card risk-" + p.risk.level);
     card.dataset.promptId = p.id;
@@ -55,11 +71,14 @@
     text.placeholder = "Feedback for Reply (Approve and Stop ignore it)";
     text.setAttribute("aria-label", "reply text");
     card.appendChild(text);
+    const effect = APPROVE_EFFECTS[p.approve] || APPROVE_EFFECTS.proceed;
+    card.appendChild(el("p", "approve-effect effect-" + (p.approve || "proceed"), effect));
     const actions = el("div", "actions");
     const status = el("span", "status");
     for (const [label, action] of [["Approve", "approve"], ["Reply", "reply"], ["Stop", "stop"]]) {
       const button = el("button", action, label);
       button.type = "button";
+      if (action === "approve") button.title = effect;
       button.addEventListener("click", () => decide(p.id, action, text.value, card, status));
       actions.appendChild(button);
     }
@@ -101,8 +120,17 @@
         : p.decision + (p.decision === "feedback" ? ": " + p.response : "");
       const item = el("li", "recent-item");
       item.dataset.promptId = p.id;
-      item.appendChild(el("span", "who", p.agent + ": "));
-      item.appendChild(el("span", null, what));
+      const when = p.decided_at ? new Date(p.decided_at) : null;
+      const time = el("time", "when", when ? when.toLocaleString() : "");
+      if (when) time.dateTime = p.decided_at;
+      item.appendChild(time);
+      item.appendChild(el("span", "who", " " + p.agent + ": "));
+      item.appendChild(el("span", "what", what));
+      const firstLine = (p.prompt || "").split("\n")[0];
+      const prompt = el("q", "asked", firstLine.length > 100 ? firstLine.slice(0, 99) + "…" : firstLine);
+      prompt.title = p.prompt || "";
+      item.appendChild(el("span", null, " — asked "));
+      item.appendChild(prompt);
       list.appendChild(item);
     }
   }
@@ -112,17 +140,21 @@
     refreshing = true;
     try {
       if (!token) {
+        setState("error");
         notice("This link has no token. Open the link `hitl-modes inbox` printed (it ends in #token=…).");
         return;
       }
       const response = await api("/api/prompts");
       if (response.status === 401) {
-        notice("The inbox refused this link's token. Was it restarted? Open the new link it printed.");
+        setState("error");
+        notice("The inbox refused this link's token: nothing is shown. Open the link `hitl-modes inbox` " +
+          "printed (the token is kept in the database's .tokens file, so it survives restarts).");
         return;
       }
       if (!response.ok) { notice("The inbox answered " + response.status + "."); return; }
       notice("");
       const data = await response.json();
+      setState("ready");
       const container = document.getElementById("pending");
       const seen = new Set();
       for (const p of data.pending) {

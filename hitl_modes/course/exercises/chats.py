@@ -1,8 +1,9 @@
 """Scripted chats for exercise checks: a learner's human replies go in, an outcome comes out.
 
 The checks for lessons 02 and 03 run a small chat on AutoGen's real agents with the learner's
-replies. A wrong answer must become a report, never an exception, so this runs the chat with a
-lenient human and turns a script that ran out into an :class:`Outcome` with ``error`` set.
+replies (through :func:`~hitl_modes.course.scripted_chat.run_scripted_chat`). A wrong answer must
+become a report, never an exception, so this runs the chat with a lenient human and turns a script
+that ran out into an :class:`Outcome` with ``error`` set.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Any, List, Optional, Sequence, Tuple
 
 from ...chat.human import ScriptedHuman
 from ...chat.llm import ScriptedLLM
-from ...chat.record import RecordedRun, record_chat
+from ...chat.record import RecordedRun
 from ...chat.trace import Trace
 from ...errors import ScriptExhaustedError
 from ..limits import ends_with_terminate
+from ..scripted_chat import run_scripted_chat
 from . import Checker
 
 __all__ = ["Scenario", "Outcome", "play", "play_answer", "replies_are_strings", "show_replies"]
@@ -78,25 +80,18 @@ class Outcome:
 
 def play(scenario: Scenario, human_replies: Sequence[str]) -> Outcome:
     """Run ``scenario`` with ``human_replies``, quietly. Never raises on a script that runs out."""
-    import autogen
-
-    user_proxy = autogen.UserProxyAgent(
-        "user_proxy",
+    human = ScriptedHuman(list(human_replies), strict=False, echo=False)
+    chat = run_scripted_chat(
+        scenario.llm_replies,
+        human,
+        scenario.task,
         human_input_mode=scenario.mode,
         is_termination_msg=ends_with_terminate,
         max_consecutive_auto_reply=scenario.limit,
         default_auto_reply="Please continue.",
-        code_execution_config=False,
+        report_exhausted=("llm", "human"),
     )
-    llm = ScriptedLLM(list(scenario.llm_replies))
-    assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
-    human = ScriptedHuman(list(human_replies), strict=False, echo=False)
-    with human:
-        try:
-            run = record_chat(user_proxy, assistant, scenario.task, quiet=True, silent=True)
-        except ScriptExhaustedError as e:
-            return Outcome(getattr(e, "trace", Trace()), llm, human, error=e)
-    return Outcome(run.trace, llm, human, run=run)
+    return Outcome(chat.trace, chat.llm, human, run=chat.run, error=chat.error)
 
 
 def play_answer(c: Checker, scenario: Scenario, replies: Any, *, example: str, when_out: str) -> Optional[Outcome]:
@@ -120,5 +115,5 @@ def replies_are_strings(c: Checker, replies: Any, example: str) -> bool:
     return c.expect(ok, f"the replies must be a list of strings, like {example}; got {replies!r}")
 
 
-def show_replies(replies: Sequence[str]) -> str:
+def show_replies(replies: Sequence[object]) -> str:
     return ", ".join("'' (Enter)" if r == "" else repr(r) for r in replies)
