@@ -36,8 +36,8 @@
 # A scripted human answers by default, so every claim is checked. To type the human's part yourself,
 # add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
 # above the setup cell below, then run the notebook from that cell on. Each time AutoGen asks, it
-# waits for your answer (in a box under the cell in a notebook): press Enter, type feedback, or
-# type `exit`.
+# waits for your answer (in a box under the cell in a notebook): press Enter, type feedback (or,
+# when it asks who speaks next, a speaker's number), or type `exit`.
 #
 # - After an Enter, AutoGen prints `>>>>>>>> NO HUMAN INPUT RECEIVED.` in red. It is not an error: it
 #   notes that you typed nothing, and AutoGen then does what Enter means at that prompt.
