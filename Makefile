@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv system demo test notebooks sandbox-engine sandbox-image compat bench inbox
+.PHONY: venv system demo test notebooks lab sandbox-engine sandbox-image compat bench inbox
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,9 +42,13 @@ test: $(STAMP) system
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -n auto
 
-## notebooks: regenerate notebooks/ from the lesson scripts (the one source)
+## notebooks: regenerate notebooks/ from the lesson scripts (the one source); restores used notebooks
 notebooks: $(STAMP)
 	$(PY) -m hitl_modes notebooks
+
+## lab: JupyterLab on notebooks/, from .venv (kernel "Python 3 (ipykernel)"); adds --allow-root as root
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
 ## inbox: serve the approval inbox on 127.0.0.1:8765 (lesson 11); open the link it prints
 inbox: $(STAMP)

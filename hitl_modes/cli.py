@@ -207,13 +207,16 @@ def _exercise(args: argparse.Namespace, rest: List[str]) -> int:
 
 
 def _notebooks(args: argparse.Namespace) -> int:
-    from .course.notebooks import drifted_notebooks, sync_notebooks
+    from .course.notebooks import notebook_statuses, sync_notebooks
 
     if args.check:
-        problems = drifted_notebooks()
-        for p in problems:
-            print(p, file=sys.stderr)
-        return 1 if problems else EXIT_OK
+        statuses = notebook_statuses()
+        for s in statuses:
+            if s.problem:
+                print(s.message, file=sys.stderr)
+            elif s.state != "fresh":
+                print(f"note: {s.message}")
+        return 1 if any(s.problem for s in statuses) else EXIT_OK
     for path in sync_notebooks():
         print(f"wrote {path}")
     return EXIT_OK
@@ -274,7 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exercise.add_argument("number", help="the lesson's number")
     exercise.set_defaults(func=None)
-    nbs = sub.add_parser("notebooks", help="regenerate notebooks/ from lessons/ (--check: fail on drift)")
+    nbs = sub.add_parser(
+        "notebooks", help="regenerate notebooks/ from lessons/, restoring used ones (--check: fail on drift)"
+    )
     nbs.add_argument("--check", action="store_true")
     nbs.set_defaults(func=_notebooks)
     inbox = sub.add_parser("inbox", help="serve the approval inbox: a web page where people decide chats' prompts")

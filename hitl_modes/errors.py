@@ -6,6 +6,7 @@ The tree (``class (bases)``: where it is raised)::
     ├── ScriptExhaustedError            chat.llm, chat.human: a script ran out of replies
     ├── UnusedScriptError               chat.llm, chat.human: a strict script had replies left over
     ├── NoHumanAvailableError           chat.human: a console human was needed, nobody can type
+    │   └── HumanInterruptedError       chat.human: interrupted (Ctrl-C, stop button) at a prompt
     ├── ScenarioError (ValueError)      course.scenario: a simulate scenario is invalid
     ├── LiveConfigError                 chat.live: a live model without credentials
     ├── UnknownModelError               chat.server: a request for a model with no route
@@ -44,6 +45,7 @@ __all__ = [
     "ScriptExhaustedError",
     "UnusedScriptError",
     "NoHumanAvailableError",
+    "HumanInterruptedError",
     "ScenarioError",
     "LiveConfigError",
     "UnknownModelError",
@@ -98,6 +100,11 @@ class UnusedScriptError(HitlModesError):
 
 class NoHumanAvailableError(HitlModesError):
     """A console human was needed, but nobody can type: stdin is not interactive."""
+
+
+class HumanInterruptedError(NoHumanAvailableError):
+    """The person interrupted (Ctrl-C, or a notebook's stop button) while a chat waited for their
+    reply: no reply is coming, so the chat stops, as it does when stdin closes."""
 
 
 class ScenarioError(HitlModesError, ValueError):

@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: notebooks//ipynb,lessons//py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -29,6 +28,15 @@
 # under it ("the same chat as text"); when you type as the human, AutoGen's printout stays in view,
 # since you answer from it. In a terminal you see AutoGen's printout as it happens, then the text
 # timeline.
+
+# %% [markdown]
+# ### Running this lesson
+#
+# In a terminal: `.venv/bin/hitl-modes lesson 1`. As a notebook: in JupyterLab started with
+# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
+# `hitl_modes` and `pyautogen==0.2.35`).
+#
+# NEVER never asks a person, so there is nothing to type here: lesson 02 shows how to be the human.
 
 # %%
 import autogen

@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: notebooks//ipynb,lessons//py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -30,8 +29,28 @@
 # | the auto-reply limit | the proxy auto-replies, the chat goes on | sent as feedback | ends the chat |
 #
 # Every cell of that table is run below on AutoGen's real agents, with a scripted model and a
-# scripted human, and asserted. Run with `--human console` to be the human yourself, or `--live`
-# for a real model.
+# scripted human, and asserted. To be the human yourself, in a terminal or in this notebook, see
+# *Running this lesson* below; for a real model, add `--live` (in a notebook, `%env HITL_LIVE=1`).
+
+# %% [markdown]
+# ### Running this lesson, and being the human
+#
+# In a terminal: `.venv/bin/hitl-modes lesson 2`. As a notebook: in JupyterLab started with
+# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
+# `hitl_modes` and `pyautogen==0.2.35`).
+#
+# A scripted human answers by default, so every claim is checked. To type the human's part yourself,
+# add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
+# above the setup cell below, then run the notebook from that cell on. Each time AutoGen asks, it
+# waits for your answer (in a box under the cell in a notebook): press Enter, type feedback, or
+# type `exit`.
+#
+# - After an Enter, AutoGen prints `>>>>>>>> NO HUMAN INPUT RECEIVED.` in red. It is not an error: it
+#   notes that you typed nothing, and AutoGen then does what Enter means at that prompt.
+# - To stop a chat that waits for you, type `exit`: the chat ends and the lesson goes on. To stop the
+#   whole lesson, interrupt it (the notebook's ■ *Interrupt the kernel* button, or Ctrl-C in a
+#   terminal): it stops with one line saying so, and sends no reply. `%env HITL_HUMAN=script`, then
+#   the setup cell again, brings the scripted human back.
 
 # %%
 import autogen

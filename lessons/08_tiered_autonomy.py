@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: notebooks//ipynb,lessons//py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -26,8 +25,28 @@
 # - `hitl_modes.AuditLog` keeps one JSON line per decision, on disk before the agent acts.
 #
 # The code in this lesson really runs, in a temporary folder on this machine (lesson 10 shows how to
-# sandbox it). Only the model is scripted. `--human console` makes you the approver; `--audit-log
-# PATH` keeps the decisions.
+# sandbox it). Only the model is scripted. `--human console` (in a notebook, `%env HITL_HUMAN=console`)
+# makes you the approver; `--audit-log PATH` keeps the decisions.
+
+# %% [markdown]
+# ### Running this lesson, and being the human
+#
+# In a terminal: `.venv/bin/hitl-modes lesson 8`. As a notebook: in JupyterLab started with
+# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
+# `hitl_modes` and `pyautogen==0.2.35`).
+#
+# A scripted human answers by default, so every claim is checked. To type the human's part yourself,
+# add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
+# above the setup cell below, then run the notebook from that cell on. Each time AutoGen asks, it
+# waits for your answer (in a box under the cell in a notebook): press Enter, type feedback, or
+# type `exit`.
+#
+# - After an Enter, AutoGen prints `>>>>>>>> NO HUMAN INPUT RECEIVED.` in red. It is not an error: it
+#   notes that you typed nothing, and AutoGen then does what Enter means at that prompt.
+# - To stop a chat that waits for you, type `exit`: the chat ends and the lesson goes on. To stop the
+#   whole lesson, interrupt it (the notebook's ■ *Interrupt the kernel* button, or Ctrl-C in a
+#   terminal): it stops with one line saying so, and sends no reply. `%env HITL_HUMAN=script`, then
+#   the setup cell again, brings the scripted human back.
 
 # %%
 import tempfile

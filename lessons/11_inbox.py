@@ -1,7 +1,6 @@
 # ---
 # jupyter:
 #   jupytext:
-#     formats: notebooks//ipynb,lessons//py:percent
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -36,7 +35,27 @@
 #
 # Offline, this lesson starts an inbox on a free loopback port in a background thread, and a
 # scripted person answers **over HTTP, exactly as the page's buttons do**. Run it with
-# `--human console` and you are the person: open the printed link in your browser.
+# `--human console` (in a notebook, `%env HITL_HUMAN=console`) and you are the person: open the
+# printed link in your browser.
+
+# %% [markdown]
+# ### Running this lesson, and being the human
+#
+# In a terminal: `.venv/bin/hitl-modes lesson 11`. As a notebook: in JupyterLab started with
+# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
+# `hitl_modes` and `pyautogen==0.2.35`).
+#
+# A scripted human answers by default, so every claim is checked. To type the human's part yourself,
+# add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
+# above the setup cell below, then run the notebook from that cell on. The lesson then prints the
+# inbox's link: open it in your browser and decide each prompt there.
+#
+# - After **Approve** (an empty reply, as Enter is), AutoGen prints `>>>>>>>> NO HUMAN INPUT RECEIVED.`
+#   in red. It is not an error: it notes an empty reply, and AutoGen then does what Enter means there.
+# - To stop a chat that waits for you, press **Stop** on its card (it sends `exit`): the chat ends and
+#   the lesson goes on. Interrupting (the notebook's ■ *Interrupt the kernel* button, or Ctrl-C in a
+#   terminal) stops the whole lesson. `%env HITL_HUMAN=script`, then the setup cell again, brings the
+#   scripted human back.
 
 # %%
 import shutil

@@ -17,7 +17,7 @@ from typing import Any, List, Optional, Sequence, Union
 
 from autogen.io import IOConsole
 
-from ..errors import NoHumanAvailableError
+from ..errors import HumanInterruptedError, NoHumanAvailableError
 from .script import ScriptedReplies, replies_phrase, times_phrase
 from .stream import InstallableStream
 
@@ -214,6 +214,12 @@ class ConsoleHuman(InstallableStream):
             raise NoHumanAvailableError(
                 "stdin was closed while waiting for the human's reply; nothing more can be typed. "
                 "Run it in a terminal, or script the human (ScriptedHuman([...]))."
+            ) from None
+        except KeyboardInterrupt:
+            # from None: the person asked to stop; AutoGen's and the toolkit's frames explain nothing.
+            raise HumanInterruptedError(
+                "interrupted while the chat waited for your reply, so it stops here and no reply was sent. "
+                "To end only the chat and go on, type 'exit' at the prompt instead."
             ) from None
         self.replies.append(reply)
         return reply

@@ -38,7 +38,14 @@ def run_lesson_script(script: Path, args: List[str], *, quiet: bool = False, std
     if quiet:
         env["HITL_QUIET"] = "1"
         env["HITL_NO_LEGEND"] = "1"  # the demo prints the legend once, on top
-    return subprocess.call([sys.executable, str(script), *args], env=env, stdin=stdin)
+    with subprocess.Popen([sys.executable, str(script), *args], env=env, stdin=stdin) as proc:
+        while True:
+            try:
+                return proc.wait()
+            except KeyboardInterrupt:
+                # Ctrl-C reaches the lesson too (one foreground process group): it says what the
+                # interrupt stopped, in one line, so this process waits for it instead of a traceback.
+                continue
 
 
 def run_demo() -> int:

@@ -131,15 +131,35 @@ def _env_flag(name: str) -> bool:
 
 
 def _install_clear_errors(number: int) -> None:
-    """In a terminal, the toolkit's own errors (no human, no credentials, a script that ran out)
-    already say what is wrong and how to fix it: print that, not a traceback."""
+    """The toolkit's own errors (no human, an interrupted prompt, no credentials, a script that ran
+    out) already say what is wrong and how to fix it: show that one line, not a traceback, in a
+    terminal and in a notebook (where the cell still fails, so "Run All" stops there)."""
     from ..errors import HitlModesError
+
+    def one_line(exc: BaseException) -> str:
+        return f"lesson {number:02d} stopped: {exc}"
+
+    shell = None
+    if in_notebook():
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    if shell is not None:
+
+        def notebook_handler(shell: Any, exc_type: Any, exc: BaseException, tb: Any, tb_offset: Any = None) -> Any:
+            # IPython does not display what a handler returns for an error raised by the cell's
+            # code; the line goes to the cell's stderr, and the cell still counts as failed.
+            print(one_line(exc), file=sys.stderr)
+            return []
+
+        shell.set_custom_exc((HitlModesError,), notebook_handler)
+        return
 
     previous = sys.excepthook
 
     def hook(exc_type: Any, exc: BaseException, tb: Any) -> None:
         if isinstance(exc, HitlModesError):
-            print(f"lesson {number:02d} stopped: {exc}", file=sys.stderr)
+            print(one_line(exc), file=sys.stderr)
         else:
             previous(exc_type, exc, tb)
 
@@ -236,8 +256,7 @@ class Lesson:
             quiet=args.quiet,
             extra={k: v for k, v in vars(args).items() if k not in known},
         )
-        if not in_notebook():
-            _install_clear_errors(number)
+        _install_clear_errors(number)
         if lesson.live:
             LiveLLM()  # fail now, with the variable to set, rather than mid-lesson
         print(

@@ -1,5 +1,6 @@
 """Every lesson runs as a script with no stdin and no key, and as a notebook in a real Jupyter
-kernel with stdin disabled (nbclient); notebooks never drift from their scripts."""
+kernel with stdin disabled (nbclient); notebooks never drift from their scripts, and a notebook run
+and saved as JupyterLab saves it changes neither lessons/ nor the drift check."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from hitl_modes.course.lesson import list_lessons
-from hitl_modes.course.notebooks import drifted_notebooks, notebook_path
+from hitl_modes.course.lesson import lessons_dir, list_lessons
+from hitl_modes.course.notebooks import drifted_notebooks, notebook_path, notebook_statuses
+from tests.support.jupyter import copy_course, same_files, save_like_jupyterlab
 
 LESSONS = list_lessons()
 IDS = [p.stem for p in LESSONS]
@@ -67,6 +69,16 @@ def test_notebook_executes_headlessly(script, tmp_path, monkeypatch):
     assert "How to read it" in pictures[0] and all("How to read it" not in p for p in pictures[1:])
     text = "".join(o.get("text", "") for o in outputs)
     assert "✓" in text
+
+    # Save it, outputs and all, as JupyterLab's save and autosave do, in a copy of the course.
+    course = copy_course(tmp_path / "course")
+    saved = course / "notebooks" / notebook_path(script).name
+    save_like_jupyterlab(course, f"notebooks/{saved.name}", nb)
+    saved_cells = nbformat.read(saved, as_version=4).cells
+    assert any(c.get("execution_count") and c.get("outputs") for c in saved_cells), "saved with its outputs"
+    assert same_files(course / "lessons", lessons_dir()), "saving a notebook rewrote a lesson script"
+    assert [s.state for s in notebook_statuses(course / "notebooks") if s.name == saved.name] == ["fresh"]
+    assert drifted_notebooks(course / "notebooks") == []
 
 
 def test_each_lesson_ends_with_exercises_and_a_check():
