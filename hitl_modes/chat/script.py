@@ -26,7 +26,7 @@ from typing import Any, Callable, Generic, List, Optional, Sequence, TypeVar
 
 from ..errors import ScriptExhaustedError, UnusedScriptError
 
-__all__ = ["ScriptedReplies", "replies_phrase", "times_phrase"]
+__all__ = ["CallLog", "ScriptedReplies", "replies_phrase", "times_phrase"]
 
 R = TypeVar("R")  # a scripted reply
 C = TypeVar("C")  # the record of one call
@@ -43,7 +43,26 @@ def times_phrase(n: int) -> str:
     return "1 time" if n == 1 else f"{n} times"
 
 
-class ScriptedReplies(Generic[R, C]):
+class CallLog(Generic[C]):
+    """The recorded half of the vocabulary: ``calls``, ``call_count``, ``called``, ``last``. The
+    scripted model, the scripted human and the scripted model server all keep one."""
+
+    calls: List[C]
+
+    @property
+    def call_count(self) -> int:
+        return len(self.calls)
+
+    @property
+    def called(self) -> bool:
+        return bool(self.calls)
+
+    @property
+    def last(self) -> Optional[C]:
+        return self.calls[-1] if self.calls else None
+
+
+class ScriptedReplies(CallLog[C], Generic[R, C]):
     """The script and the call log behind ``ScriptedLLM`` and ``ScriptedHuman``.
 
     A subclass says what it is (``kind``, ``"llm"`` or ``"human"``), answers through
@@ -58,19 +77,7 @@ class ScriptedReplies(Generic[R, C]):
         self.calls: List[C] = []
         self._lock = threading.Lock()
 
-    # -- the vocabulary ---------------------------------------------------------------------------
-    @property
-    def call_count(self) -> int:
-        return len(self.calls)
-
-    @property
-    def called(self) -> bool:
-        return bool(self.calls)
-
-    @property
-    def last(self) -> Optional[C]:
-        return self.calls[-1] if self.calls else None
-
+    # -- the vocabulary (calls, call_count, called, last: CallLog) ---------------------------------
     @property
     def remaining(self) -> List[R]:
         return self._replies[min(self.call_count, len(self._replies)) :]

@@ -37,6 +37,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 from ..errors import HitlModesError, ScriptExhaustedError, UnknownModelError
 from .llm import Reply, ScriptedLLM
+from .script import CallLog
 
 __all__ = ["ScriptedModelServer", "ServerRequest", "SCRIPTED_API_KEY", "AnswerListener", "give_partial_trace"]
 
@@ -72,7 +73,7 @@ def give_partial_trace(trace: Any) -> None:
                 error.trace = trace
 
 
-class ScriptedModelServer:
+class ScriptedModelServer(CallLog[ServerRequest]):
     """An OpenAI-compatible ``/v1/chat/completions`` endpoint whose replies are scripted per model name.
 
     ``routes`` maps a model name to its script (a :class:`ScriptedLLM` or a list of replies).
@@ -161,19 +162,7 @@ class ScriptedModelServer:
         if exc is not None and not isinstance(exc, HitlModesError) and self.errors:
             raise self.errors[0] from exc
 
-    # -- the script ---------------------------------------------------------------------------
-    @property
-    def call_count(self) -> int:
-        return len(self.calls)
-
-    @property
-    def called(self) -> bool:
-        return bool(self.calls)
-
-    @property
-    def last(self) -> Optional[ServerRequest]:
-        return self.calls[-1] if self.calls else None
-
+    # -- the script (calls, call_count, called, last: CallLog) ------------------------------------
     def assert_all_used(self) -> None:
         """Fail if any route (or the default) has replies no request asked for."""
         for llm in [*self._routes.values(), *([self.default] if self.default else [])]:
