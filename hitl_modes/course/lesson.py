@@ -334,6 +334,11 @@ class Lesson:
         once; not when a person types, who must read it as it happens."""
         return in_notebook() and not self.quiet and self.human_kind == "script"
 
+    def _recording_options(self, kwargs: Dict[str, Any]) -> Dict[str, Any]:
+        """How every lesson chat is recorded (quiet, folded in a notebook), plus the chat's own arguments."""
+        silent = self.quiet or kwargs.pop("silent", False)
+        return {"quiet": self.quiet, "capture": self._fold_output, "silent": silent, **kwargs}
+
     def run(
         self,
         initiator: Any,
@@ -351,10 +356,7 @@ class Lesson:
             recipient,
             message,
             max_turns=max_turns,
-            quiet=self.quiet,
-            capture=self._fold_output,
-            silent=self.quiet or kwargs.pop("silent", False),
-            **kwargs,
+            **self._recording_options(kwargs),
         )
         return self._keep(run, title)
 
@@ -375,10 +377,7 @@ class Lesson:
             recipient,
             message,
             max_turns=max_turns,
-            quiet=self.quiet,
-            capture=self._fold_output,
-            silent=self.quiet or kwargs.pop("silent", False),
-            **kwargs,
+            **self._recording_options(kwargs),
         )
         return self._keep(run, title)
 
@@ -392,10 +391,7 @@ class Lesson:
             initiator,
             manager,
             message,
-            quiet=self.quiet,
-            capture=self._fold_output,
-            silent=self.quiet or kwargs.pop("silent", False),
-            **kwargs,
+            **self._recording_options(kwargs),
         )
         return self._keep(run, title)
 
