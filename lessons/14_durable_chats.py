@@ -67,6 +67,7 @@ import autogen
 import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 from hitl_modes import DurableChat, InboxReviewer, InboxServer, ScriptedHuman, ScriptedReviewer
 from hitl_modes.approvals.audit import read_audit_log
+from hitl_modes.chat.compat import resume_skips_own_messages
 from hitl_modes.course.durable_demo import FEEDBACK, REPLIES, TASK, build_agents
 from hitl_modes.course.exercises.lesson14 import STOPPED, check_load_chat, check_reviewer_summary
 from hitl_modes.course.lesson import Lesson
@@ -228,9 +229,11 @@ lesson.claim(
 # the new process `manager.resume(messages)` loads it into freshly built agents and returns the
 # last speaker and the last message. You continue with
 # `last_agent.initiate_chat(manager, message=last_message, clear_history=False)`. Speakers here are
-# chosen round robin, so no model picks them: human, planner, writer. One surprise in 0.2.35:
-# `resume` gives each agent every saved message *except its own*, so a resumed agent's model does
-# not see what it said before the pause (in an uninterrupted group chat it does).
+# chosen round robin, so no model picks them: human, planner, writer. One surprise in pyautogen
+# 0.2.35: `resume` gives each agent every saved message *except its own*, so a resumed agent's model
+# does not see what it said before the pause (in an uninterrupted group chat it does).
+# autogen-agentchat 0.2.40 and ag2 0.14 fixed this: every agent gets every message
+# (`hitl_modes.chat.compat.resume_skips_own_messages()` says which applies here).
 
 
 # %%
@@ -266,14 +269,24 @@ lesson.claim(
     last_agent is writer
     and [m["name"] for m in group.messages] == ["human", "planner", "writer", "human", "planner", "writer"],
 )
-lesson.claim(
-    "the new planner's model saw the others' saved messages and the human's feedback, but not its own "
-    "earlier plan: resume gives each agent every message except its own",
-    lambda: (
-        contents(planner.hitl_llm.calls[0].messages[1:])
-        == ["Write the release notes.", "Draft v1.", "Shorter, please."]
-    ),
-)
+if resume_skips_own_messages():  # pyautogen 0.2.35
+    lesson.claim(
+        "the new planner's model saw the others' saved messages and the human's feedback, but not its own "
+        "earlier plan: resume gives each agent every message except its own",
+        lambda: (
+            contents(planner.hitl_llm.calls[0].messages[1:])
+            == ["Write the release notes.", "Draft v1.", "Shorter, please."]
+        ),
+    )
+else:  # autogen-agentchat 0.2.40, ag2 0.14
+    lesson.claim(
+        "the new planner's model saw every saved message, its own earlier plan included, and the human's "
+        "feedback: resume gives each agent every message",
+        lambda: (
+            contents(planner.hitl_llm.calls[0].messages[1:])
+            == ["Write the release notes.", "Plan: 3 steps.", "Draft v1.", "Shorter, please."]
+        ),
+    )
 
 # %% [markdown]
 # **A saved last message that is a termination message.** The chat above ended on

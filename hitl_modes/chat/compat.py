@@ -9,6 +9,9 @@
 - ``ag2`` 0.14 ends a ``max_turns`` chat once the assistant reaches its own
   ``max_consecutive_auto_reply``; pyautogen 0.2.35 and autogen-agentchat 0.2.40 only skip the
   assistant's turn, so the proxy speaks twice in a row (ag2ai/ag2 issue 600; lesson 16).
+- ``GroupChatManager.resume`` in pyautogen 0.2.35 gives each agent every saved message *except its
+  own*, so a resumed agent's model never sees what it said before the pause; autogen-agentchat
+  0.2.40 and ag2 0.14 give every agent every message (lesson 14).
 - ``ag2`` (0.8 and later) prints through ``IOStream.send(event)`` with structured event objects,
   not only ``IOStream.print``. Every stream the toolkit installs implements ``send``; the text of an
   event is what its own ``event.print()`` would write.
@@ -29,6 +32,7 @@ __all__ = [
     "caches_by_default",
     "disk_cache_replays",
     "skips_assistant_turn_under_max_turns",
+    "resume_skips_own_messages",
 ]
 
 
@@ -75,6 +79,12 @@ def skips_assistant_turn_under_max_turns() -> bool:
     its turn (the proxy then speaks twice in a row): true for pyautogen 0.2.x and autogen-agentchat
     0.2.x; ag2 (checked on 0.14) ends the chat there instead."""
     return classic_distribution().name != "ag2"
+
+
+def resume_skips_own_messages() -> bool:
+    """True where ``GroupChatManager.resume`` does not give an agent its own saved messages
+    (pyautogen 0.2.35; autogen-agentchat 0.2.40 and ag2 0.14 give it all of them). Lesson 14."""
+    return classic_distribution().name == "pyautogen"
 
 
 def in_notebook() -> bool:

@@ -193,3 +193,31 @@ def test_a_script_that_runs_out_behind_the_server_carries_the_partial_trace():
         run({"writer": ["d1"], "critic": ["c1"]}, [], human_input_mode="NEVER")
     assert caught.value.kind == "llm" and caught.value.call == 2
     assert [m.agent for m in caught.value.trace.messages] == ["boss", "writer", "critic", "boss"]
+
+
+def test_resume_gives_an_agent_its_own_saved_messages_only_where_compat_says_so():
+    """GroupChatManager.resume (lesson 14): pyautogen 0.2.35 leaves out an agent's own messages."""
+    from hitl_modes import ScriptedLLM
+    from hitl_modes.chat.compat import resume_skips_own_messages
+
+    def build(planner_replies, writer_replies):
+        planner_llm, writer_llm = ScriptedLLM(planner_replies), ScriptedLLM(writer_replies)
+        planner = planner_llm.register(autogen.AssistantAgent("planner", llm_config=planner_llm.llm_config))
+        writer = writer_llm.register(autogen.AssistantAgent("writer", llm_config=writer_llm.llm_config))
+        human = autogen.UserProxyAgent("human", human_input_mode="ALWAYS", code_execution_config=False)
+        group = autogen.GroupChat(
+            [human, planner, writer], messages=[], max_round=6, speaker_selection_method="round_robin"
+        )
+        return human, group, autogen.GroupChatManager(group, llm_config=False), planner_llm
+
+    human, group, manager, _ = build(["Plan: 3 steps."], ["Draft v1."])
+    with ScriptedHuman(["exit"], echo=False):
+        human.initiate_chat(manager, message="Write the release notes.", silent=True)
+    saved = manager.messages_to_string(group.messages)
+    _, group, manager, planner_llm = build(["Plan revised."], ["Final notes."])
+    last_agent, last_message = manager.resume(messages=saved, silent=True)
+    with ScriptedHuman(["Shorter, please.", "exit"], echo=False):
+        last_agent.initiate_chat(manager, message=last_message, clear_history=False, silent=True)
+    seen = [m.get("content") for m in planner_llm.calls[0].messages[1:]]
+    own = ["Plan: 3 steps."] if not resume_skips_own_messages() else []
+    assert seen == ["Write the release notes.", *own, "Draft v1.", "Shorter, please."]
