@@ -245,6 +245,10 @@ def execute_notebook(
                     except (CellExecutionError, CellTimeoutError):
                         return client.failure
                     except DeadKernelError:
+                        if getattr(client, "_async_cleanup_kernel_future", None) is not None:
+                            # Ctrl-C: nbclient's SIGINT handler shut the kernel down while a cell ran
+                            # (it sets this future); which error the cell then sees depends on timing.
+                            return CellFailure(timeline.cell, _INTERRUPTED, "")
                         tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]
                         return CellFailure(timeline.cell, "DeadKernelError: the kernel died. " + " | ".join(tail), "")
                     except AssertionError:
