@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
@@ -57,6 +57,8 @@ class ServerRequest:
     call: int
     model: str
     body: Dict[str, Any]
+    #: The request's HTTP headers (``Authorization`` shows which key the client sent).
+    headers: Dict[str, str] = field(default_factory=dict)
 
 
 #: Servers between start() and stop(): see :func:`give_partial_trace`.
@@ -168,11 +170,11 @@ class ScriptedModelServer(CallLog[ServerRequest]):
         for llm in [*self._routes.values(), *([self.default] if self.default else [])]:
             llm.assert_all_used()
 
-    def answer(self, body: Dict[str, Any]) -> Dict[str, Any]:
+    def answer(self, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
         """The chat-completion response for one request ``body``; raises the route's error when it cannot."""
         model = str(body.get("model") or "")
         with self._lock:
-            request = ServerRequest(len(self.calls) + 1, model, body)
+            request = ServerRequest(len(self.calls) + 1, model, body, dict(headers or {}))
             self.calls.append(request)
         try:
             reply = self.reply_for(body)
@@ -259,7 +261,7 @@ def _handler_for(server: ScriptedModelServer) -> type:
                 self._error(400, f"ScriptedModelServer: the request body is not valid JSON ({e})", "invalid_request")
                 return
             try:
-                payload = server.answer(body)
+                payload = server.answer(body, dict(self.headers))
             except HitlModesError as e:
                 kind = "script_exhausted" if isinstance(e, ScriptExhaustedError) else "refused"
                 self._error(400, str(e), kind)

@@ -11,10 +11,9 @@ import sys
 import autogen
 import pytest
 
-from hitl_modes import LiveConfigError, ScriptedHuman, record_chat
+from hitl_modes import LiveConfigError, ScriptedHuman, ScriptedLLM, ScriptedModelServer, record_chat
 from hitl_modes.chat.live import LiveLLM, live_config_list
 from hitl_modes.course.lesson import lessons_dir
-from tests.support.fake_openai_server import FakeOpenAIServer
 
 LESSON_01 = lessons_dir() / "01_never.py"
 
@@ -30,7 +29,7 @@ def env_without_model(**extra):
 
 
 def test_live_llm_over_a_socket_in_process():
-    with FakeOpenAIServer(["Hello from the server. TERMINATE"]) as server:
+    with ScriptedModelServer(default=["Hello from the server. TERMINATE"]) as server:
         llm = LiveLLM(
             {"OPENAI_API_KEY": "sk-local-test", "OPENAI_BASE_URL": server.base_url, "OPENAI_MODEL": "local-model"}
         )
@@ -45,13 +44,13 @@ def test_live_llm_over_a_socket_in_process():
             run = record_chat(user_proxy, assistant, "Say hello.", quiet=True, silent=True)
     assert run.result.chat_history[-1]["content"] == "Hello from the server. TERMINATE"
     assert run.trace.messages[1].source == "llm"
-    assert server.requests[0]["model"] == "local-model"
-    assert server.requests[0]["messages"][-1]["content"] == "Say hello."
-    assert server.headers[0]["Authorization"] == "Bearer sk-local-test"
+    assert server.calls[0].model == "local-model"
+    assert server.calls[0].body["messages"][-1]["content"] == "Say hello."
+    assert server.calls[0].headers["Authorization"] == "Bearer sk-local-test"
 
 
 def test_lesson_runs_live_against_a_local_server():
-    with FakeOpenAIServer([], default="Here you go. TERMINATE") as server:
+    with ScriptedModelServer(default=ScriptedLLM([], exhausted_reply="Here you go. TERMINATE")) as server:
         proc = subprocess.run(
             [sys.executable, str(LESSON_01), "--live"],
             stdin=subprocess.DEVNULL,
@@ -67,12 +66,12 @@ def test_lesson_runs_live_against_a_local_server():
     assert "✓ NEVER stops when the assistant says TERMINATE  (checked on the live model's run)" in proc.stdout
     assert "(not in the live model's run: the chat stopped: " in proc.stdout
     assert "not checked" not in proc.stdout
-    assert len(server.requests) >= 3
-    assert any(m.get("content") == "What is 6 x 7?" for m in server.requests[0]["messages"])
+    assert server.call_count >= 3
+    assert any(m.get("content") == "What is 6 x 7?" for m in server.calls[0].body["messages"])
 
 
 def test_lesson_runs_live_from_oai_config_list_file(tmp_path):
-    with FakeOpenAIServer([], default="Done. TERMINATE") as server:
+    with ScriptedModelServer(default=ScriptedLLM([], exhausted_reply="Done. TERMINATE")) as server:
         config = tmp_path / "OAI_CONFIG_LIST.json"
         config.write_text(json.dumps([{"model": "from-file", "api_key": "sk-file", "base_url": server.base_url}]))
         proc = subprocess.run(
@@ -84,7 +83,7 @@ def test_lesson_runs_live_from_oai_config_list_file(tmp_path):
             env=env_without_model(OAI_CONFIG_LIST=str(config)),
         )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert {r["model"] for r in server.requests} == {"from-file"}
+    assert {r.model for r in server.calls} == {"from-file"}
 
 
 def test_live_without_credentials_names_the_variable_to_set():

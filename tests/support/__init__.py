@@ -1,3 +1,4 @@
-"""Helpers the tests share: a fake OpenAI-compatible server, running lessons from the command line,
-writing small notebooks and replay scripts (run-notebook), a copy of the course saved into as
-JupyterLab saves, a kernel and a JupyterLab to drive (jupyter)."""
+"""Helpers the tests share: running lessons from the command line (lessons_cli), a real inbox process
+and a chat waiting on it (inbox), a chat process to SIGKILL and resume (durable), small notebooks and
+replay scripts for run-notebook (notebooks), a kernel and a JupyterLab to drive (jupyter). The scripted
+model server they use is the package's own ``hitl_modes.ScriptedModelServer``."""
