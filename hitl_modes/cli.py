@@ -159,9 +159,10 @@ def _lessons(args: argparse.Namespace) -> int:
     from .course.lesson import list_lessons
     from .course.outline import read_outline
 
-    for script in list_lessons():
-        outline = read_outline(script)
-        print(f"{outline.number:>2}  {outline.title:<62} lessons/{script.name}")
+    outlines = [(script, read_outline(script)) for script in list_lessons()]
+    width = max((len(outline.title) for _, outline in outlines), default=0)
+    for script, outline in outlines:
+        print(f"{outline.number:>2}  {outline.title:<{width}}  lessons/{script.name}")
     print("\nRun one: hitl-modes lesson N   (hitl-modes lesson N --help lists its options)")
     print("Solve its exercises in your own copy: hitl-modes exercise N")
     return EXIT_OK
