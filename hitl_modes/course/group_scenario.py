@@ -20,7 +20,6 @@ The contract (lesson 12, README "simulate")::
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,8 @@ from ..chat.llm import ScriptedLLM
 from ..chat.record import RecordedRun, record_group_chat
 from ..chat.server import ScriptedModelServer
 from ..errors import ScenarioError, ScriptExhaustedError
+from .scenario import MODES, check_scenario_fields, read_scenario_file
+from .scripted_chat import AUTOGEN_DEFAULT
 
 __all__ = [
     "GroupMember",
@@ -47,10 +48,8 @@ __all__ = [
 
 SELECTION_METHODS = ("auto", "round_robin", "manual")
 MEMBER_KINDS = ("assistant", "human")
-MODES = ("NEVER", "TERMINATE", "ALWAYS")
 #: The model name the manager's speaker selector is routed by (members' routes are ``agent:NAME``).
 SELECTOR_MODEL = "selector"
-_OMITTED: Any = object()
 _FIELDS = (
     "task",
     "agents",
@@ -74,7 +73,7 @@ class GroupMember:
     llm: List[str] = field(default_factory=list)
     mode: Optional[str] = None
     max_consecutive_auto_reply: Optional[int] = None
-    default_auto_reply: Any = _OMITTED
+    default_auto_reply: Any = AUTOGEN_DEFAULT
 
     @property
     def model(self) -> str:
@@ -152,11 +151,7 @@ def _parse_member(i: int, data: Any) -> GroupMember:
 
 def parse_group_scenario(data: Any) -> GroupScenario:
     """Validate a decoded group scenario. Raises :class:`ScenarioError` naming the field."""
-    if not isinstance(data, dict):
-        raise ScenarioError("<root>", f"a scenario is a JSON object, got {type(data).__name__}")
-    unknown = sorted(set(data) - set(_FIELDS))
-    if unknown:
-        raise ScenarioError(unknown[0], f"unknown field for a group chat; allowed fields are {', '.join(_FIELDS)}")
+    data = check_scenario_fields(data, _FIELDS, " for a group chat")
     agents = data.get("agents")
     if not isinstance(agents, list) or len(agents) < 2:
         raise ScenarioError("agents", f"must be a list of at least 2 agents (a group chat), got {agents!r}")
@@ -196,30 +191,18 @@ def parse_group_scenario(data: Any) -> GroupScenario:
     return GroupScenario(members, task, method, list(selector), max_round, repeat, human, termination)
 
 
-def _read_json(path: Union[str, Path]) -> Any:
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ScenarioError("<file>", f"cannot read {str(p)!r}: {e.strerror or e}") from e
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ScenarioError("<file>", f"{str(p)!r} is not valid JSON: {e}") from e
-
-
 def is_group_scenario(path: Union[str, Path]) -> bool:
     """True when the file holds a JSON object with an ``agents`` field; False otherwise (including
     when it cannot be read, so the two-agent loader reports that)."""
     try:
-        data = _read_json(path)
+        data = read_scenario_file(path)
     except ScenarioError:
         return False
     return isinstance(data, dict) and "agents" in data
 
 
 def load_group_scenario(path: Union[str, Path]) -> GroupScenario:
-    return parse_group_scenario(_read_json(path))
+    return parse_group_scenario(read_scenario_file(path))
 
 
 def build_group(s: GroupScenario, server: ScriptedModelServer) -> Tuple[List[Any], Any, Any]:
@@ -233,7 +216,7 @@ def build_group(s: GroupScenario, server: ScriptedModelServer) -> Tuple[List[Any
         kwargs: Dict[str, Any] = {}
         if m.max_consecutive_auto_reply is not None:
             kwargs["max_consecutive_auto_reply"] = m.max_consecutive_auto_reply
-        if m.default_auto_reply is not _OMITTED:
+        if m.default_auto_reply is not AUTOGEN_DEFAULT:
             kwargs["default_auto_reply"] = m.default_auto_reply
         if m.kind == "assistant":
             agents.append(autogen.AssistantAgent(m.name, llm_config=server.llm_config(m.model), **kwargs))

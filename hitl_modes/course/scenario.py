@@ -13,7 +13,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from ..chat.human import ConsoleHuman, ScriptedHuman
 from ..chat.llm import Reply, ScriptedLLM
@@ -25,6 +25,8 @@ __all__ = [
     "Scenario",
     "parse_scenario",
     "load_scenario",
+    "read_scenario_file",
+    "check_scenario_fields",
     "run_scenario",
     "simulation_report",
     "MODES",
@@ -82,11 +84,7 @@ def _is_int(v: Any) -> bool:
 
 def parse_scenario(data: Any) -> Scenario:
     """Validate a decoded scenario. Raises :class:`ScenarioError` naming the field and what is allowed."""
-    if not isinstance(data, dict):
-        raise ScenarioError("<root>", f"a scenario is a JSON object, got {type(data).__name__}")
-    unknown = sorted(set(data) - set(_FIELDS))
-    if unknown:
-        raise ScenarioError(unknown[0], f"unknown field; allowed fields are {', '.join(_FIELDS)}")
+    data = check_scenario_fields(data, _FIELDS)
     mode = data.get("mode")
     if mode is not None and mode not in MODES:
         raise ScenarioError(
@@ -132,17 +130,33 @@ def parse_scenario(data: Any) -> Scenario:
     )
 
 
-def load_scenario(path: Union[str, Path]) -> Scenario:
+def read_scenario_file(path: Union[str, Path]) -> Any:
+    """The decoded JSON of a scenario file (either shape); a file that cannot be read or decoded is a
+    :class:`ScenarioError` on the ``<file>`` field."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as e:
         raise ScenarioError("<file>", f"cannot read {str(p)!r}: {e.strerror or e}") from e
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as e:
         raise ScenarioError("<file>", f"{str(p)!r} is not valid JSON: {e}") from e
-    return parse_scenario(data)
+
+
+def check_scenario_fields(data: Any, fields: Sequence[str], kind: str = "") -> Dict[str, Any]:
+    """``data`` is a JSON object whose fields are all in ``fields``; else a :class:`ScenarioError`
+    naming the first unknown one and listing the allowed ones."""
+    if not isinstance(data, dict):
+        raise ScenarioError("<root>", f"a scenario is a JSON object, got {type(data).__name__}")
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ScenarioError(unknown[0], f"unknown field{kind}; allowed fields are {', '.join(fields)}")
+    return data
+
+
+def load_scenario(path: Union[str, Path]) -> Scenario:
+    return parse_scenario(read_scenario_file(path))
 
 
 def run_scenario(s: Scenario, *, quiet: bool = False) -> Tuple[RecordedRun, ScriptedLLM, Any]:
