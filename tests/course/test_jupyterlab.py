@@ -13,26 +13,16 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-from pathlib import Path
 
 import nbformat
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from hitl_modes.course.lesson import lessons_dir, list_lessons
 from hitl_modes.course.notebooks import drifted_notebooks, notebook_path, notebook_statuses
+from tests.support.browser import chromium
 from tests.support.jupyter import JupyterLabProcess, copy_course, git_commit_all
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SWITCHES = ("OPENAI_API_KEY", "OAI_CONFIG_LIST", "HITL_LIVE", "HITL_HUMAN", "HITL_QUIET", "OPENAI_BASE_URL")
 LESSON = next(s for s in list_lessons() if s.name.startswith("02_"))
 NOTEBOOK = notebook_path(LESSON).name
@@ -80,12 +70,8 @@ def _lessons_snapshot():
 
 @pytest.fixture
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 class LabPage:

@@ -4,38 +4,24 @@ browser). A chat waits; a person clicks Approve; the chat completes with that de
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from hitl_modes.approvals.audit import read_audit_log
 from hitl_modes.course.durable_demo import FEEDBACK, REPLIES
 from hitl_modes.inbox.client import http_request
+from tests.support.browser import chromium
 from tests.support.durable import Chat, uninterrupted_history
 from tests.support.inbox import DELETE, ChatInThread, InboxProcess
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 XSS = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
