@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from abc import ABC, abstractmethod
 from typing import Any, Callable, Generic, List, Optional, Sequence, TypeVar
 
 from ..errors import ScriptExhaustedError, UnusedScriptError
@@ -62,7 +63,7 @@ class CallLog(Generic[C]):
         return self.calls[-1] if self.calls else None
 
 
-class ScriptedReplies(CallLog[C], Generic[R, C]):
+class ScriptedReplies(CallLog[C], ABC, Generic[R, C]):
     """The script and the call log behind ``ScriptedLLM`` and ``ScriptedHuman``.
 
     A subclass says what it is (``kind``, ``"llm"`` or ``"human"``), answers through
@@ -122,6 +123,6 @@ class ScriptedReplies(CallLog[C], Generic[R, C]):
     def _count_phrase(self) -> str:
         return f"called {times_phrase(self.call_count)}"
 
+    @abstractmethod
     def _exhausted_message(self, call: int, asked: str) -> str:
         """What went wrong, naming the double, the call number and ``asked``; then the remedy."""
-        raise NotImplementedError(f"{type(self).__name__} must say how its script ran out")
