@@ -4,12 +4,6 @@ history equals an uninterrupted run's. No decision is lost or applied twice."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import threading
-import time
-
 import pytest
 
 from hitl_modes import InboxReviewer
@@ -18,7 +12,7 @@ from hitl_modes.course.durable_demo import FEEDBACK, REPLIES, TASK, build_agents
 from hitl_modes.inbox.durable import DurableChat, DurableChatError, load_checkpoint, save_checkpoint
 from hitl_modes.inbox.store import InboxStore
 from tests.support.durable import Chat, uninterrupted_history
-from tests.support.inbox import InboxProcess
+from tests.support.inbox import InboxProcess, run_lesson_stopping_every_card
 
 
 def assert_each_card_asked_once_and_decided_once(db, decisions):
@@ -143,31 +137,9 @@ def test_lesson_14_runs_with_its_human_in_the_inbox(tmp_path):
     """`hitl-modes lesson 14 --human inbox`: every prompt, the durable chat's included, is a card in
     the person's inbox; here the person clicks Stop on each, and the lesson runs to its end."""
     with InboxProcess(tmp_path / "inbox.sqlite") as inbox:
-        person = InboxReviewer(inbox.url, inbox.token)
-        stop = threading.Event()
-        cards = []
-
-        def stop_everything():
-            while not stop.is_set():
-                for card in person.pending():
-                    cards.append(card)
-                    person.stop(card["id"])
-                time.sleep(0.05)
-
-        clicker = threading.Thread(target=stop_everything, daemon=True)
-        clicker.start()
-        try:
-            proc = subprocess.run(
-                [sys.executable, "-m", "hitl_modes", "lesson", "14", "--human", "inbox", "--inbox-url", inbox.url],
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                timeout=900,
-                env={**os.environ, "HITL_INBOX_AGENT_TOKEN": inbox.agent_token, "HITL_QUIET": "1"},
-            )
-        finally:
-            stop.set()
-            clicker.join(10)
+        proc, cards = run_lesson_stopping_every_card(
+            14, inbox.url, inbox.token, inbox.agent_token, env={"HITL_QUIET": "1"}
+        )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "resumed: True" in proc.stdout, "the durable chat resumed in a new process"
     assert {c["agent"] for c in cards} >= {"user_proxy", "human", "reviewer"}

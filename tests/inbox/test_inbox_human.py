@@ -4,22 +4,18 @@ loopback port); a scripted person answers over HTTP as the page would."""
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
-import subprocess
-import sys
-import threading
-import time
 
 import autogen
 import pytest
 
-from hitl_modes import InboxHuman, InboxReviewer, InboxServer, ScriptedLLM, ScriptedReviewer, a_record_chat, record_chat
+from hitl_modes import InboxHuman, InboxServer, ScriptedLLM, ScriptedReviewer, a_record_chat, record_chat
 from hitl_modes.agents.queue_human import QueueHuman, QueueHumanProxy, while_answering
 from hitl_modes.approvals.audit import read_audit_log
 from hitl_modes.course.lesson import Lesson
 from hitl_modes.errors import InboxError, InboxUnavailableError
 from hitl_modes.inbox.human import inbox_answers
+from tests.support.inbox import run_lesson_stopping_every_card
 
 DELETE = "I will clean up:\n```sh\nrm -rf /var/lib/app/data\n```"
 LIST = "Safer: look first.\n```sh\nls -la build/\n```"
@@ -212,42 +208,7 @@ def test_lesson_09s_queue_human_can_be_answered_in_the_inbox(inbox, tmp_path):
 def test_a_whole_lesson_runs_with_its_human_in_the_inbox(inbox):
     """`hitl-modes lesson 2 --human inbox --inbox-url URL`: every prompt becomes a card; here a person
     clicks Stop on each, and the lesson still runs to its end."""
-    stop = threading.Event()
-    cards = []
-    person = InboxReviewer(inbox.url, inbox.token)
-
-    def stop_everything():
-        while not stop.is_set():
-            for card in person.pending():
-                cards.append(card)
-                person.stop(card["id"])
-            time.sleep(0.05)
-
-    clicker = threading.Thread(target=stop_everything, daemon=True)
-    clicker.start()
-    try:
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "hitl_modes",
-                "lesson",
-                "2",
-                "--human",
-                "inbox",
-                "--inbox-url",
-                inbox.url,
-                "--quiet",
-            ],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env={**os.environ, "HITL_INBOX_AGENT_TOKEN": inbox.agent_token},  # what `hitl-modes inbox` says to set
-        )
-    finally:
-        stop.set()
-        clicker.join(10)
+    proc, cards = run_lesson_stopping_every_card(2, inbox.url, inbox.token, inbox.agent_token, "--quiet")
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "human: inbox" in proc.stdout
     assert cards and all(c["agent"] == "user_proxy" for c in cards)

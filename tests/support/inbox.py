@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import signal
@@ -150,3 +151,39 @@ class ChatInThread:
         assert not self.thread.is_alive(), "the chat is still waiting"
         assert self.error is None, f"the chat failed: {self.error!r}"
         return self.run
+
+
+def run_lesson_stopping_every_card(
+    number: int, url: str, reviewer_token: str, agent_token: str, *args: str, env: Optional[dict] = None
+):
+    """``hitl-modes lesson N --human inbox --inbox-url URL``, while a person clicks Stop on every card the
+    lesson puts in the inbox. Returns the finished process and the cards the person saw."""
+    from hitl_modes import InboxReviewer
+
+    person = InboxReviewer(url, reviewer_token)
+    stop = threading.Event()
+    cards: List[dict] = []
+
+    def stop_everything() -> None:
+        while not stop.is_set():
+            for card in person.pending():
+                cards.append(card)
+                person.stop(card["id"])
+            time.sleep(0.05)
+
+    clicker = threading.Thread(target=stop_everything, daemon=True)
+    clicker.start()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "hitl_modes", "lesson", str(number), "--human", "inbox", "--inbox-url", url, *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            # what `hitl-modes inbox` says to set
+            env={**os.environ, **(env or {}), "HITL_INBOX_AGENT_TOKEN": agent_token},
+        )
+    finally:
+        stop.set()
+        clicker.join(10)
+    return proc, cards
