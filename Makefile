@@ -33,6 +33,10 @@ system:
 		echo "make system: missing Debian packages:$$missing (install them as root: apt-get install$$missing)"; \
 	fi
 
+# Two pytest workers per core: about half of a test's time is spent waiting on the real processes it
+# starts (kernels, servers, browsers, containers), and worksteal keeps every worker busy to the end.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * (os.cpu_count() or 1))')
+
 ## test: the whole pytest suite (no API key, no stdin, no network beyond this machine). On a fresh
 ## machine it first installs what the real-part tests use and builds the sandbox image (once).
 test: $(STAMP) system
@@ -40,7 +44,7 @@ test: $(STAMP) system
 	-@$(MAKE) --no-print-directory sandbox-image
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 ## notebooks: regenerate notebooks/ from the lesson scripts (the one source); restores used notebooks
 notebooks: $(STAMP)

@@ -54,6 +54,16 @@ def test_a_lesson_loads_only_what_it_uses():
     assert not unused & loaded, unused & loaded
 
 
+def test_reading_a_notebook_builds_no_parser_at_import():
+    # jsonschema 4.24+ pulls in rfc3987-syntax, which builds a Lark grammar when imported: 0.8 s of
+    # CPU in every run-notebook and every test worker. requirements.txt pins the version without it.
+    loaded = modules_after("import nbformat, nbclient")
+    assert "nbformat" in loaded
+    assert not {"rfc3987_syntax", "lark"} & loaded, (
+        "an older .venv keeps rfc3987-syntax: `.venv/bin/pip uninstall -y rfc3987-syntax lark`, or recreate it"
+    )
+
+
 def test_the_inbox_human_kind_is_available_without_importing_the_inbox():
     from hitl_modes.course.lesson import HUMAN_KINDS
 

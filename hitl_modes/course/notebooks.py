@@ -13,6 +13,7 @@ reported as a local edit. Notebooks are committed without outputs: CI runs every
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 from dataclasses import dataclass
@@ -47,9 +48,16 @@ def notebook_path(script: Path, directory: Optional[Path] = None) -> Path:
 
 def render_notebook(script: Path) -> str:
     """The notebook text a lesson script produces: no outputs and no jupytext pairing metadata."""
+    return _render(script.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=64)
+def _render(source: str) -> str:
+    """Rendering is a pure function of the script's text: each text is converted once per process
+    (a drift check renders every lesson; the tests check the course many times)."""
     import jupytext
 
-    nb = jupytext.read(script, fmt="py:percent")
+    nb = jupytext.reads(source, fmt="py:percent")
     # Without "formats" metadata jupytext's Jupyter extension does not pair the notebook with its
     # script, so saving the notebook in Jupyter can never rewrite the lesson.
     nb.metadata.pop("jupytext", None)

@@ -108,6 +108,10 @@ def test_ctrl_c_at_a_terminal_prompt_stops_the_lesson_with_one_line(tmp_path):
         cwd=tmp_path,
         env={**_env(), "PYTHONUNBUFFERED": "1"},
         start_new_session=True,  # its own process group, as a terminal's foreground job has
+        # and Ctrl-C's default action, as a shell gives a foreground job, even when this test runs
+        # in the background of a shell that ignores SIGINT (`make test &`): Python then never raises
+        # KeyboardInterrupt.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     os.close(follower)
     try:

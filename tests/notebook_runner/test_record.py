@@ -45,6 +45,7 @@ class Terminal:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: the pty is its controlling terminal, as for a person
             os.chdir(cwd)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C as a shell's foreground job has it
             os.execve(sys.executable, argv, env)
         self.seen = b""  # what it showed since the last read_until
         self.transcript = b""  # everything it showed
