@@ -113,8 +113,9 @@ def _explain_test_time(env: Dict[str, str], workers: str) -> None:
     print(f"  of wall time and {in_tests:.0f} s of CPU (the test processes and the processes they waited for).")
     if busy_before is not None and busy_after is not None:
         print(
-            f"  The machine was busy {busy_after - busy_before:.0f} s of CPU in that run: the rest is pytest's"
-            " own start-up and collection per worker, and daemons (Docker's)."
+            f"  The machine was busy {busy_after - busy_before:.0f} s of CPU in that run; the rest is each worker's"
+            " start-up and collection,\n  and processes no test waited for (servers stopped by a signal, Docker's"
+            " daemons)."
         )
     print(f"  {'CPU s':>7} {'wall s':>7}  the files that use the most CPU")
     for cost in sorted(files.values(), key=lambda c: -c.cpu)[:8]:
