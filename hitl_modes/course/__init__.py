@@ -3,6 +3,7 @@
 One concept: teaching machinery, not part of what a learner's own code imports.
 
 Modules:
+    catalog     where the lessons are: list and find lessons/NN_*.py without importing AutoGen
     lesson      Lesson: offline by default, ``--live``, ``--human console|inbox``, claims
     outline     a lesson's title, section headings and leads, read from its markdown; Narrator
     exercises/  checks a learner runs on their own answers, one module per lesson

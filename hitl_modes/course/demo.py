@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from ..chat.trace import legend_text
-from .lesson import list_lessons
+from .catalog import list_lessons
 
 __all__ = ["run_demo", "run_builtin_scenario", "run_lesson_script"]
 

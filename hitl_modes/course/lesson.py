@@ -32,9 +32,6 @@ __all__ = [
     "Lesson",
     "HUMAN_KINDS",
     "register_human_kind",
-    "lessons_dir",
-    "list_lessons",
-    "find_lesson",
     "catch_up",
 ]
 
@@ -83,24 +80,6 @@ def _inbox(lesson: Lesson, replies: Sequence[str], mode: str) -> Any:
 register_human_kind("script", _scripted)
 register_human_kind("console", _console)
 register_human_kind("inbox", _inbox)
-
-
-def lessons_dir() -> Path:
-    """The lessons/ folder of this checkout."""
-    return Path(__file__).resolve().parents[2] / "lessons"
-
-
-def list_lessons() -> List[Path]:
-    return sorted(p for p in lessons_dir().glob("[0-9][0-9]_*.py"))
-
-
-def find_lesson(number: Union[int, str]) -> Optional[Path]:
-    """``lessons/NN_*.py`` for lesson ``number`` (3, "3" or "03"), or None."""
-    wanted = str(number).strip().lstrip("0") or "0"
-    for script in list_lessons():
-        if script.stem.split("_", 1)[0].lstrip("0") == wanted:
-            return script
-    return None
 
 
 PERSON_INTRO = (

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-from .lesson import lessons_dir, list_lessons
+from .catalog import lessons_dir, list_lessons
 
 __all__ = [
     "notebook_path",

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import List, Tuple
 
-from .lesson import lessons_dir
+from .catalog import lessons_dir
 
 __all__ = ["exercises_dir", "working_copy"]
 

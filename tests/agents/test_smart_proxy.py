@@ -31,7 +31,7 @@ from hitl_modes.agents.smart_proxy import (
     has_code,
 )
 from hitl_modes.chat.messages import message_text
-from hitl_modes.course.lesson import lessons_dir
+from hitl_modes.course.catalog import lessons_dir
 from hitl_modes.course.limits import ends_with_terminate
 from hitl_modes.errors import AutoReplyRuleError
 

@@ -13,7 +13,7 @@ import pytest
 
 from hitl_modes import LiveConfigError, ScriptedHuman, ScriptedLLM, ScriptedModelServer, record_chat
 from hitl_modes.chat.live import LiveLLM, live_config_list
-from hitl_modes.course.lesson import lessons_dir
+from hitl_modes.course.catalog import lessons_dir
 
 LESSON_01 = lessons_dir() / "01_never.py"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from hitl_modes.course.lesson import list_lessons
+from hitl_modes.course.catalog import list_lessons
 from hitl_modes.course.notebooks import notebook_path
 from tests.support.jupyter import Kernel
 

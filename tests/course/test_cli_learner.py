@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from hitl_modes.cli import main
-from hitl_modes.course.lesson import find_lesson, list_lessons
+from hitl_modes.course.catalog import find_lesson, list_lessons
 from hitl_modes.course.notebooks import drifted_notebooks
 from hitl_modes.course.outline import read_outline
 

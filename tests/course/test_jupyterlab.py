@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from playwright.sync_api import expect
 
-from hitl_modes.course.lesson import lessons_dir, list_lessons
+from hitl_modes.course.catalog import lessons_dir, list_lessons
 from hitl_modes.course.notebooks import drifted_notebooks, notebook_path, notebook_statuses
 from tests.support.browser import chromium
 from tests.support.jupyter import JupyterLabProcess, copy_course, git_commit_all

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from hitl_modes.course.lesson import lessons_dir, list_lessons
+from hitl_modes.course.catalog import lessons_dir, list_lessons
 from hitl_modes.course.notebooks import drifted_notebooks, notebook_path, notebook_statuses
 from tests.support.jupyter import copy_course, same_files, save_like_jupyterlab
 

@@ -12,7 +12,7 @@ import sys
 
 import nbformat
 
-from hitl_modes.course.lesson import lessons_dir, list_lessons
+from hitl_modes.course.catalog import lessons_dir, list_lessons
 from hitl_modes.course.notebooks import (
     drifted_notebooks,
     notebook_cells,

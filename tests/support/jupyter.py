@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
-from hitl_modes.course.lesson import lessons_dir
+from hitl_modes.course.catalog import lessons_dir
 from hitl_modes.course.notebooks import notebooks_dir
 
 __all__ = [

@@ -24,7 +24,7 @@ __all__ = ["CheckResult", "Checker", "RAISED", "running_course_copy"]
 def running_course_copy() -> Optional[Path]:
     """The lesson file running now when it is the course's own copy (``lessons/NN_*.py``, or its
     notebook in ``notebooks/``), where exercises hold their starters; None in a working copy."""
-    from ..lesson import lessons_dir
+    from ..catalog import lessons_dir
 
     lessons = lessons_dir()
     candidates = [getattr(sys.modules.get("__main__"), "__file__", None), os.environ.get("JPY_SESSION_NAME")]
