@@ -103,6 +103,9 @@ class ScriptedHuman(InstallableStream, ScriptedReplies[HumanReply, HumanCall]):
     """
 
     kind = "human"
+    reply_types = (str, BaseException)
+    reply_words = "a str (or an exception to raise)"
+    example = "ScriptedHuman(['', 'exit'])"
 
     def __init__(
         self,
@@ -112,19 +115,8 @@ class ScriptedHuman(InstallableStream, ScriptedReplies[HumanReply, HumanCall]):
         echo: bool = True,
         exhausted_reply: Optional[str] = None,
     ) -> None:
-        if isinstance(replies, str) or not isinstance(replies, Sequence):
-            raise TypeError(
-                "ScriptedHuman needs a list of replies, e.g. ScriptedHuman(['', 'exit']); "
-                f"got {type(replies).__name__}: {replies!r}"
-            )
-        for i, r in enumerate(replies):
-            if not isinstance(r, (str, BaseException)):
-                raise TypeError(
-                    f"ScriptedHuman reply #{i + 1} must be a str (or an exception to raise), "
-                    f"got {type(r).__name__}: {r!r}"
-                )
-        InstallableStream.__init__(self)
         ScriptedReplies.__init__(self, replies, strict=strict, exhausted_reply=exhausted_reply)
+        InstallableStream.__init__(self)
         self.echo = echo
 
     # -- IOStream -----------------------------------------------------------------------------

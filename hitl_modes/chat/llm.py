@@ -129,6 +129,9 @@ class ScriptedLLM(ScriptedReplies[Reply, LLMCall]):
     """
 
     kind = "llm"
+    reply_types = (str, dict)
+    reply_words = "a str or a tool_call(...) dict"
+    example = "ScriptedLLM(['Hello', 'TERMINATE'])"
 
     def __init__(
         self,
@@ -140,17 +143,6 @@ class ScriptedLLM(ScriptedReplies[Reply, LLMCall]):
     ) -> None:
         """``exhausted_reply`` answers calls past the script instead of raising: for interactive
         exploration, where a person's replies may need more turns than were scripted."""
-        if isinstance(replies, (str, bytes)) or not isinstance(replies, Sequence):
-            raise TypeError(
-                "ScriptedLLM needs a list of replies, e.g. ScriptedLLM(['Hello', 'TERMINATE']); "
-                f"got {type(replies).__name__}"
-            )
-        for i, reply in enumerate(replies):
-            if not isinstance(reply, (str, dict)):
-                raise TypeError(
-                    f"ScriptedLLM reply #{i + 1} must be a str or a tool_call(...) dict, "
-                    f"got {type(reply).__name__}: {reply!r}"
-                )
         super().__init__(replies, strict=strict, exhausted_reply=exhausted_reply)
         self.agent_name = name
         self.script_id = f"scripted-{next(_ids)}"

@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 import threading
 from abc import ABC, abstractmethod
-from typing import Any, Callable, Generic, List, Optional, Sequence, TypeVar
+from typing import Any, Callable, ClassVar, Generic, List, Optional, Sequence, Tuple, TypeVar
 
 from ..errors import ScriptExhaustedError, UnusedScriptError
 
@@ -70,8 +70,23 @@ class ScriptedReplies(CallLog[C], ABC, Generic[R, C]):
     :meth:`_answer`, and describes an exhausted call and leftovers in its own words."""
 
     kind: str = ""
+    #: What one scripted reply may be (checked on construction), in types and in words, and an
+    #: example script for the error message: every subclass sets all three.
+    reply_types: ClassVar[Tuple[type, ...]] = ()
+    reply_words: ClassVar[str] = ""
+    example: ClassVar[str] = ""
 
     def __init__(self, replies: Sequence[R], *, strict: bool, exhausted_reply: Optional[R]) -> None:
+        name = type(self).__name__
+        if isinstance(replies, (str, bytes)) or not isinstance(replies, Sequence):
+            raise TypeError(
+                f"{name} needs a list of replies, e.g. {self.example}; got {type(replies).__name__}: {replies!r}"
+            )
+        for i, reply in enumerate(replies):
+            if not isinstance(reply, self.reply_types):
+                raise TypeError(
+                    f"{name} reply #{i + 1} must be {self.reply_words}, got {type(reply).__name__}: {reply!r}"
+                )
         self._replies: List[R] = list(replies)
         self.strict = strict
         self.exhausted_reply = exhausted_reply

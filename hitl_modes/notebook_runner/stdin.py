@@ -52,6 +52,9 @@ class ScriptedAnswers(ScriptedReplies[str, HumanPrompt]):
     ``called``, ``last``, ``remaining``, ``assert_all_used()``."""
 
     kind = "human"
+    reply_types = (str,)
+    reply_words = "a str"
+    example = "ScriptedAnswers(['yes', ''])"
 
     def __init__(self, answers: Sequence[str], on_prompt: Optional[Callable[[HumanPrompt], None]] = None) -> None:
         super().__init__(answers, strict=True, exhausted_reply=None)
