@@ -101,6 +101,7 @@ def build_workflow(research, code, docs):
             Stage("docs", writer, "Document the function for its users.", human_input_mode="NEVER"),
         ],
         quiet=lesson.quiet,
+        capture=lesson.folds_output,  # in a notebook, AutoGen's printing is folded under each stage's picture
     )
 
 
@@ -111,7 +112,8 @@ def models(workflow):
 def show_stages(result, label):
     print(result)
     for stage in result:
-        lesson.show(stage.trace, f"{label}: {stage.name} ({stage.stage.human_input_mode}) {stage.status}")
+        title = f"{label}: {stage.name} ({stage.stage.human_input_mode}) {stage.status}"
+        lesson.show(stage.trace, title, printed=stage.printed)
 
 
 # %% [markdown]

@@ -155,7 +155,8 @@ class StageResult:
     what was rejected); ``output`` is what was handed on: ``reply`` when the stage passed, else None.
     ``result`` is AutoGen's ``ChatResult`` (None when the human cancelled mid-chat); ``trace`` is
     the recorded chat, whose timeline shows where the human was asked; ``message`` is the opening
-    message the stage's assistant got.
+    message the stage's assistant got; ``printed`` is AutoGen's printing of the chat when the
+    Workflow was built with ``capture=True``.
     """
 
     stage: Stage
@@ -165,6 +166,7 @@ class StageResult:
     result: Any = None
     reply: Optional[str] = None
     message: str = ""
+    printed: str = ""  # AutoGen's printing of the stage's chat, when the Workflow captures it
 
     @property
     def name(self) -> str:
@@ -278,7 +280,9 @@ class Workflow:
     code. A factory must return an agent whose ``human_input_mode`` is the stage's. There is one proxy
     per stage, not one shared proxy, because the mode is a per-stage decision.
 
-    ``quiet=True`` hides AutoGen's printing (the traces still record everything).
+    ``quiet=True`` hides AutoGen's printing (the traces still record everything); ``capture=True``
+    keeps it in each :class:`StageResult`'s ``printed`` instead of the screen (a notebook folds it
+    under the stage's picture). A stage the human cancels keeps its trace, not its printing.
     """
 
     def __init__(
@@ -288,6 +292,7 @@ class Workflow:
         proxy_factory: Optional[ProxyFactory] = None,
         marker: str = "TERMINATE",
         quiet: bool = False,
+        capture: bool = False,
     ) -> None:
         if isinstance(stages, Stage) or not isinstance(stages, Sequence):
             raise WorkflowError(
@@ -315,6 +320,7 @@ class Workflow:
         self.proxy_factory: ProxyFactory = proxy_factory or self.make_proxy
         self.marker = marker
         self.quiet = quiet
+        self.capture = capture
         self._tail = _marker_tail(marker)
 
     # -- the pieces a subclass or a custom factory reuses ---------------------------------------
@@ -396,6 +402,7 @@ class Workflow:
                 max_turns=stage.max_turns,
                 quiet=self.quiet,
                 trace=trace,
+                capture=self.capture,
                 silent=self.quiet,
                 clear_history=True,
                 summary_method=hand_off,
@@ -419,7 +426,7 @@ class Workflow:
         else:
             status = "passed"
             detail = ("the human approved" if stage.has_checkpoint else "the assistant finished") + f" {stage.name}"
-        return StageResult(stage, status, detail, run.trace, run.result, reply, message)
+        return StageResult(stage, status, detail, run.trace, run.result, reply, message, run.printed)
 
     def _reply(self, assistant: ConversableAgent, proxy: ConversableAgent) -> Optional[str]:
         return last_reply(assistant.chat_messages.get(proxy, []), marker=self.marker)

@@ -308,7 +308,7 @@ class Lesson:
 
     # -- runs -----------------------------------------------------------------------------------
     @property
-    def _fold_output(self) -> bool:
+    def folds_output(self) -> bool:
         """In a notebook AutoGen's printing is folded under the picture, so each chat is shown
         once; not when a person types, who must read it as it happens."""
         return in_notebook() and not self.quiet and self.human_kind == "script"
@@ -316,7 +316,7 @@ class Lesson:
     def _recording_options(self, kwargs: Dict[str, Any]) -> Dict[str, Any]:
         """How every lesson chat is recorded (quiet, folded in a notebook), plus the chat's own arguments."""
         silent = self.quiet or kwargs.pop("silent", False)
-        return {"quiet": self.quiet, "capture": self._fold_output, "silent": silent, **kwargs}
+        return {"quiet": self.quiet, "capture": self.folds_output, "silent": silent, **kwargs}
 
     def run(
         self,
@@ -381,14 +381,13 @@ class Lesson:
         self.show(run, title)
         return run
 
-    def show(self, trace: Union[Trace, RecordedRun], title: str = "") -> None:
+    def show(self, trace: Union[Trace, RecordedRun], title: str = "", *, printed: str = "") -> None:
         """Show one chat once. In a terminal: the text timeline (with the legend under the first
         one, unless ``HITL_NO_LEGEND=1``, which ``make demo`` sets as it prints it once on top). In
         a notebook: the picture (the legend under the first one), with the text timeline and
-        AutoGen's own printing folded under it."""
-        printed = trace.printed if isinstance(trace, RecordedRun) else ""
+        AutoGen's own printing (a RecordedRun's, or ``printed``) folded under it."""
         if isinstance(trace, RecordedRun):
-            trace = trace.trace
+            printed, trace = trace.printed, trace.trace
         first = not self._shown
         self._shown += 1
         if not in_notebook():

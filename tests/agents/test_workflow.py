@@ -438,3 +438,19 @@ def test_a_proxy_factory_must_honour_the_stage_mode():
         with pytest.raises(WorkflowError, match="own assistant"):
             Workflow([stage], proxy_factory=lambda s: s.assistant).run(TASK)
     assert llm.call_count == 0
+
+
+def test_capture_keeps_autogens_printing_in_each_stage_instead_of_the_screen(capsys):
+    researcher, _ = assistant("researcher", ["findings TERMINATE"])
+    writer, _ = assistant("writer", ["docs TERMINATE"])
+    stages = [Stage("research", researcher, "Research."), Stage("docs", writer, "Write.", human_input_mode="NEVER")]
+    with ScriptedHuman([""]):
+        result = Workflow(stages, capture=True).run(TASK)
+    assert result.completed
+    assert "user_proxy (to researcher)" in result["research"].printed and "findings" in result["research"].printed
+    assert "user_proxy (to writer)" in result["docs"].printed and "researcher" not in result["docs"].printed
+    assert "(to researcher)" not in capsys.readouterr().out, "nothing reached the screen"
+
+    with ScriptedHuman([""]):
+        shown = Workflow([Stage("research", assistant("researcher", ["findings TERMINATE"])[0], "Research.")]).run(TASK)
+    assert shown["research"].printed == "" and "user_proxy (to researcher)" in capsys.readouterr().out
