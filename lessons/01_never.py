@@ -20,40 +20,42 @@
 # 1. the assistant's message passes the proxy's `is_termination_msg`, or
 # 2. the proxy has auto-replied `max_consecutive_auto_reply` times in a row.
 #
-# Everything below runs on AutoGen's real agents. Only the model is scripted, so the lesson runs
-# offline and every claim is checked. Run it with `--live` to use a real model instead.
-#
-# Each chat is shown once. In a notebook you see its picture (hover over a mark for the full text;
-# the legend is under the first picture), with the text timeline and AutoGen's own printout folded
-# under it ("the same chat as text"); when you type as the human, AutoGen's printout stays in view,
-# since you answer from it. In a terminal you see AutoGen's printout as it happens, then the text
-# timeline.
+# Every chat cell below is plain AutoGen: copy it into your own project and it runs against your
+# model. The lines that start with `course.` are this course's, not AutoGen's: `course.script(...)`
+# says what the offline model answers (so the lesson runs with no API key), `course.show(...)` draws
+# the chat, and `course.check(...)` checks what the lesson says about it. Delete them and the cell
+# still runs.
 
 # %% [markdown]
 # ### Running this lesson
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 1`. As a notebook: in JupyterLab started with
-# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
-# `hitl_modes` and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 1` (add `--live` for a real model: it reads the same
+# `OPENAI_API_KEY` as the cell below). As a notebook: in JupyterLab started with `make lab`, kernel
+# **Python 3 (ipykernel)**. Offline, the course points `OPENAI_API_KEY` and `OPENAI_BASE_URL` at a
+# scripted model server on your own machine, so the `config_list` below is the one you would write.
 #
 # NEVER never asks a person, so there is nothing to type here: lesson 02 shows how to be the human.
 
 # %%
+from hitl_modes.course.session import Course  # the course's (first: it quiets flaml's "automl" warning)
+
+import os
+
 import autogen
 
-import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
-from hitl_modes import tool_call
 from hitl_modes.course.exercises.lesson01 import check_is_termination_msg
-from hitl_modes.course.lesson import Lesson
 
-lesson = Lesson.setup(1, "NEVER: fully automated")
+course = Course.setup(1, "NEVER: fully automated")
+
+config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
+llm_config = {"config_list": config_list, "cache_seed": None}  # cache_seed=None: ask the model every time
 
 # %% [markdown]
 # ## 1. It runs to completion when the assistant says TERMINATE
 #
-# The termination check below reads `message.get("content") or ""`: we will see in section 3 why
-# the `or ""` matters. It looks for TERMINATE anywhere in the text, which is enough here; exercise 1
-# asks you for a stricter one.
+# The termination check reads `message.get("content") or ""`: section 3 shows why the `or ""`
+# matters. It looks for TERMINATE anywhere in the text, which is enough here; exercise 1 asks you
+# for a stricter one.
 
 
 # %%
@@ -61,9 +63,11 @@ def is_termination_msg(message):
     return "TERMINATE" in (message.get("content") or "")
 
 
-assistant = lesson.assistant(
+course.script(model=["6 x 7: let me work it out step by step.", "6 x 7 = 42. TERMINATE"])
+
+assistant = autogen.AssistantAgent(
     "assistant",
-    ["6 x 7: let me work it out step by step.", "6 x 7 = 42. TERMINATE"],
+    llm_config=llm_config,
     system_message="Answer briefly. Say TERMINATE at the end of your final answer.",
 )
 user_proxy = autogen.UserProxyAgent(
@@ -73,11 +77,18 @@ user_proxy = autogen.UserProxyAgent(
     max_consecutive_auto_reply=10,
     code_execution_config=False,
 )
-with lesson.human([], mode="NEVER"):
-    run = lesson.run(user_proxy, assistant, "What is 6 x 7?", title="NEVER with a termination check")
+result = user_proxy.initiate_chat(assistant, message="What is 6 x 7?")
+course.show(result)
 
-lesson.claim("NEVER stops when the assistant says TERMINATE", run.stop_reason == "termination_msg")
-lesson.claim("NEVER never asks the human", run.trace.human_prompts == [])
+# %% [markdown]
+# AutoGen's `ChatResult` holds what happened: `chat_history` (every message, from the initiator's
+# side), `human_input` (every answer a person typed), `summary` (by default the last message, with
+# "TERMINATE" taken out) and `cost`.
+
+# %%
+print(f"{len(result.chat_history)} messages; human_input={result.human_input}; summary={result.summary!r}")
+course.check("NEVER stopped at the assistant's TERMINATE", "TERMINATE" in result.chat_history[-1]["content"])
+course.check("NEVER never asked the human", result.human_input == [])
 
 # %% [markdown]
 # ## 2. Without a termination check, only `max_consecutive_auto_reply` stops it
@@ -87,29 +98,31 @@ lesson.claim("NEVER never asks the human", run.trace.human_prompts == [])
 
 # %%
 LIMIT = 3
-assistant = lesson.assistant("assistant", [f"Still thinking (round {i})." for i in range(1, LIMIT + 2)])
+course.script(model=[f"Still thinking (round {i})." for i in range(1, LIMIT + 2)])
+
+assistant = autogen.AssistantAgent("assistant", llm_config=llm_config)
 user_proxy = autogen.UserProxyAgent(
     "user_proxy",
     human_input_mode="NEVER",
-    is_termination_msg=lambda m: False,
+    is_termination_msg=lambda message: False,
     max_consecutive_auto_reply=LIMIT,
     code_execution_config=False,
 )
-with lesson.human([], mode="NEVER"):
-    run = lesson.run(user_proxy, assistant, "Think about it.", title="NEVER without a termination check")
+result = user_proxy.initiate_chat(assistant, message="Think about it.")
+course.show(result)
 
-auto_replies = [m for m in run.trace.messages if m.agent == "user_proxy" and m.source == "auto_reply"]
-print(f"user_proxy auto-replied {len(auto_replies)} times; the model was called {assistant.hitl_llm.call_count} times")
-lesson.claim(f"it stops at max_consecutive_auto_reply={LIMIT}", run.stop_reason == "max_consecutive_auto_reply")
-lesson.claim(f"the proxy auto-replied exactly {LIMIT} times", len(auto_replies) == LIMIT)
-lesson.claim("the model answered once more than the proxy auto-replied", assistant.hitl_llm.call_count == LIMIT + 1)
+# %%
+said = [m["name"] for m in result.chat_history]
+print(f"who spoke: {said}")
+course.check(f"the proxy auto-replied exactly {LIMIT} times after its task", said.count("user_proxy") == 1 + LIMIT)
+course.check("the model answered once more than the proxy auto-replied", said.count("assistant") == LIMIT + 1)
 
 # %% [markdown]
 # ## 3. A termination check must be safe when `content` is `None`
 #
 # When the model calls a tool, its message has `tool_calls` and **no text**: `content` is `None`.
 # AutoGen runs the proxy's `is_termination_msg` on that message too. A check written as
-# `m["content"].endswith("TERMINATE")` crashes the whole chat.
+# `message["content"].endswith("TERMINATE")` crashes the whole chat.
 
 
 # %%
@@ -122,8 +135,8 @@ def get_time() -> str:
     return "12:00"
 
 
-def tool_chat(check, title):
-    assistant = lesson.assistant("assistant", [tool_call("get_time"), "It is 12:00. TERMINATE"])
+def tool_chat(check):
+    assistant = autogen.AssistantAgent("assistant", llm_config=llm_config)
     user_proxy = autogen.UserProxyAgent(
         "user_proxy",
         human_input_mode="NEVER",
@@ -132,25 +145,48 @@ def tool_chat(check, title):
         code_execution_config=False,
     )
     autogen.register_function(get_time, caller=assistant, executor=user_proxy, description="The current time.")
-    assistant.hitl_llm.register(assistant)  # adding a tool rebuilt the assistant's model client
-    with lesson.human([], mode="NEVER"):
-        return lesson.run(user_proxy, assistant, "What time is it?", title=title)
+    return user_proxy.initiate_chat(assistant, message="What time is it?")
 
 
+course.script(model=[course.tool_call("get_time"), "It is 12:00. TERMINATE"])
 try:
-    tool_chat(naive_is_termination_msg, "a tool call, with the naive check")
+    tool_chat(naive_is_termination_msg)
     crashed = None
 except (AttributeError, TypeError) as e:
     crashed = e
     print(f"The naive check crashed the chat: {type(e).__name__}: {e}")
 
-run = tool_chat(is_termination_msg, "a tool call, with the None-safe check")
-lesson.claim("the naive check crashes on a tool call (content is None)", crashed is not None)
-lesson.claim("the None-safe check lets the tool run and the chat finish", run.stop_reason == "termination_msg")
-lesson.claim(
-    "the tool's result went back to the model",
-    any(m.source == "tool_result" and "12:00" in m.content for m in run.trace.messages),
+course.script(model=[course.tool_call("get_time"), "It is 12:00. TERMINATE"])
+result = tool_chat(is_termination_msg)
+course.show(result)
+
+# %%
+course.check("the naive check crashes on a tool call (content is None)", crashed is not None)
+course.check("the None-safe check lets the tool run", any(m.get("tool_responses") for m in result.chat_history))
+course.check("and the chat finished at TERMINATE", result.chat_history[-1]["content"].endswith("TERMINATE"))
+
+# %% [markdown]
+# ## 4. AutoGen's default check matches exactly "TERMINATE"
+#
+# Without `is_termination_msg`, an agent ends the chat only on a message whose whole text is
+# `TERMINATE` (AutoGen's default is `content == "TERMINATE"`). "Done. TERMINATE" does not end it:
+# a NEVER proxy then runs on to its auto-reply limit.
+
+# %%
+course.script(model=["Done. TERMINATE", "TERMINATE"])
+
+assistant = autogen.AssistantAgent("assistant", llm_config=llm_config)
+user_proxy = autogen.UserProxyAgent(
+    "user_proxy", human_input_mode="NEVER", max_consecutive_auto_reply=5, code_execution_config=False
 )
+result = user_proxy.initiate_chat(assistant, message="Say you are done.")
+course.show(result)
+
+# %%
+replies = [m["content"] for m in result.chat_history if m["name"] == "assistant"]
+print(f"the assistant said: {replies}")
+course.check("'Done. TERMINATE' did not end the chat", replies[0] == "Done. TERMINATE" and len(replies) == 2)
+course.check("the bare 'TERMINATE' did", result.chat_history[-1]["content"] == "TERMINATE")
 
 # %% [markdown]
 # ## Summary
@@ -158,14 +194,16 @@ lesson.claim(
 # - NEVER never asks a person; it stops on a termination message or at `max_consecutive_auto_reply`.
 # - Without a termination check, the limit is the only brake: set it on purpose.
 # - Write `is_termination_msg` on `message.get("content") or ""`: tool and function calls carry no text.
+# - AutoGen's default check is exact: only a message that is just `TERMINATE` ends the chat.
 #
 # ## Exercises
 #
 # 1. Write your own `my_is_termination_msg` below: true exactly when the text ends with
 #    `TERMINATE`, never crashing on a message without text. Run the check cell.
-# 2. In section 2, predict how many messages the chat holds with `LIMIT = 5`, then change it and run.
-# 3. Give the proxy `default_auto_reply="Please continue."` in section 2. What does the model see now?
-#    (Hint: `assistant.hitl_llm.calls[-1].messages`.)
+# 2. In section 2, predict how many messages `result.chat_history` holds with `LIMIT = 5`, then
+#    change it and run (change the model script's `range` with it).
+# 3. Give the proxy `default_auto_reply="Please continue."` in section 2. What does the assistant
+#    see now? (Hint: `assistant.chat_messages[user_proxy]`.)
 
 
 # %%

@@ -31,6 +31,7 @@ __all__ = [
     "record_human_exchange",
     "GroupRecorder",
     "record_group_chat",
+    "chat_recording",
     "record_human_timeout",
     "record_gate_decision",
     "record_executor_decision",
@@ -490,22 +491,26 @@ class GroupRecorder(Recorder):
             self._add(Event("stop", name, "no_eligible_speaker", detail=detail))
 
 
-def record_group_chat(
+@contextmanager
+def chat_recording(
     initiator: ConversableAgent,
-    manager: Any,
-    message: Any = None,
+    recipient: Any,
     *,
     quiet: bool = False,
     capture: bool = False,
-    **initiate_kwargs: Any,
-) -> RecordedRun:
-    """``initiator.initiate_chat(manager, ...)`` for a ``GroupChatManager``, recorded with a
-    :class:`GroupRecorder`. The ``RecordedRun``'s result is AutoGen's ``ChatResult``; the group's own
-    messages are ``manager.groupchat.messages``. Lesson 12."""
-    with GroupRecorder(manager, initiator, quiet=quiet, capture=capture) as rec:
+    max_turns: Optional[int] = None,
+) -> Iterator[Recorder]:
+    """Record the chat run inside the ``with`` block: a group chat when ``recipient`` is a
+    ``GroupChatManager`` (a :class:`GroupRecorder`), else a two-agent one. A script that runs out
+    carries the partial trace, also when it reaches the chat as a model server's HTTP error."""
+    if not hasattr(recipient, "groupchat"):
+        with _recording(initiator, recipient, quiet, max_turns, None, capture) as rec:
+            yield rec
+        return
+    with GroupRecorder(recipient, initiator, quiet=quiet, capture=capture) as rec:
         rec.begin_chat()
         try:
-            result = initiator.initiate_chat(manager, message=message, **initiate_kwargs)
+            yield rec
         except ScriptExhaustedError as exc:
             if exc.trace is None:
                 exc.trace = rec.trace
@@ -518,4 +523,20 @@ def record_group_chat(
             give_partial_trace(rec.trace)
             raise
         rec.end_chat()
+
+
+def record_group_chat(
+    initiator: ConversableAgent,
+    manager: Any,
+    message: Any = None,
+    *,
+    quiet: bool = False,
+    capture: bool = False,
+    **initiate_kwargs: Any,
+) -> RecordedRun:
+    """``initiator.initiate_chat(manager, ...)`` for a ``GroupChatManager``, recorded with a
+    :class:`GroupRecorder`. The ``RecordedRun``'s result is AutoGen's ``ChatResult``; the group's own
+    messages are ``manager.groupchat.messages``. Lesson 12."""
+    with chat_recording(initiator, manager, quiet=quiet, capture=capture) as rec:
+        result = initiator.initiate_chat(manager, message=message, **initiate_kwargs)
     return RecordedRun(result, rec.trace, "".join(rec.printed))

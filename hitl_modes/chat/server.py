@@ -7,7 +7,10 @@ the ``GroupChatManager``'s ``llm_config`` for every selection, and a notebook yo
 builds its agents its own way. A server on ``127.0.0.1`` reaches all of them: the real ``openai``
 client and AutoGen's own ``OpenAIWrapper`` send it real HTTP requests.
 
-Requests are routed by the ``model`` name in each agent's config, and each route is a
+Requests are routed by the ``model`` name in each agent's config (``route_by="model"``), or by the
+agent that asks (``route_by="agent"``: the ``X-Hitl-Agent`` header that
+:func:`~hitl_modes.course.instrument.instrument_autogen` adds to every request, so one plain
+``llm_config`` shared by every agent still gets each agent its own script). Each route is a
 :class:`ScriptedLLM` (strict, recorded, the same vocabulary)::
 
     with ScriptedModelServer({"writer": ["Draft. TERMINATE"], "selector": ["critic"]}) as server:
@@ -39,10 +42,20 @@ from ..errors import HitlModesError, ScriptExhaustedError, UnknownModelError
 from .llm import Reply, ScriptedLLM
 from .script import CallLog
 
-__all__ = ["ScriptedModelServer", "ServerRequest", "SCRIPTED_API_KEY", "AnswerListener", "give_partial_trace"]
+__all__ = [
+    "ScriptedModelServer",
+    "ServerRequest",
+    "SCRIPTED_API_KEY",
+    "ASKER_HEADER",
+    "AnswerListener",
+    "give_partial_trace",
+]
 
 #: The key every scripted config carries: the ``openai`` client insists on one; the server ignores it.
 SCRIPTED_API_KEY = "sk-scripted-no-key-needed"
+
+#: The request header that names the agent asking (``route_by="agent"``).
+ASKER_HEADER = "X-Hitl-Agent"
 
 Script = Union[ScriptedLLM, Sequence[Reply]]
 
@@ -59,6 +72,11 @@ class ServerRequest:
     body: Dict[str, Any]
     #: The request's HTTP headers (``Authorization`` shows which key the client sent).
     headers: Dict[str, str] = field(default_factory=dict)
+
+    @property
+    def asker(self) -> str:
+        """The agent that sent the request (its ``X-Hitl-Agent`` header), or ``""``."""
+        return next((v for k, v in self.headers.items() if k.lower() == ASKER_HEADER.lower()), "")
 
 
 #: Servers between start() and stop(): see :func:`give_partial_trace`.
@@ -91,7 +109,11 @@ class ScriptedModelServer(CallLog[ServerRequest]):
         default: Optional[Script] = None,
         host: str = "127.0.0.1",
         on_answer: Optional[AnswerListener] = None,
+        route_by: str = "model",
     ) -> None:
+        if route_by not in ("model", "agent"):
+            raise ValueError(f"route_by={route_by!r}: choose 'model' (the config's model name) or 'agent'")
+        self.route_by = route_by
         self._routes: Dict[str, ScriptedLLM] = {name: _as_llm(name, s) for name, s in (routes or {}).items()}
         self.default: Optional[ScriptedLLM] = _as_llm("default", default) if default is not None else None
         self.calls: List[ServerRequest] = []  # every request, across routes (as respx's router.calls)
@@ -124,12 +146,21 @@ class ScriptedModelServer(CallLog[ServerRequest]):
         return {"config_list": [self.config(model)], "cache_seed": None, **extra}
 
     def route(self, model: str) -> ScriptedLLM:
-        """The script that answers ``model`` (its recorded requests, what is left)."""
+        """The script that answers ``model`` (an agent's name with ``route_by="agent"``)."""
         if model in self._routes:
             return self._routes[model]
         if self.default is not None:
             return self.default
-        raise KeyError(f"ScriptedModelServer: no route for model {model!r}; routes: {sorted(self._routes)}")
+        raise KeyError(
+            f"ScriptedModelServer: no route for {'agent' if self.route_by == 'agent' else 'model'} {model!r}; "
+            f"routes: {sorted(self._routes)}"
+        )
+
+    def load(self, routes: Optional[Mapping[str, Script]] = None, *, default: Optional[Script] = None) -> None:
+        """Replace every route (and the default) with new scripts, for the next chat; the calls stay recorded."""
+        with self._lock:
+            self._routes = {name: _as_llm(name, s) for name, s in (routes or {}).items()}
+            self.default = _as_llm("default", default) if default is not None else None
 
     @property
     def routes(self) -> Dict[str, ScriptedLLM]:
@@ -177,7 +208,7 @@ class ScriptedModelServer(CallLog[ServerRequest]):
             request = ServerRequest(len(self.calls) + 1, model, body, dict(headers or {}))
             self.calls.append(request)
         try:
-            reply = self.reply_for(body)
+            reply = self.reply_for(body) if self.route_by == "model" else self.reply_to(request.asker, body)
         except HitlModesError as e:
             self.errors.append(e)
             if self.on_answer is not None:
@@ -191,9 +222,12 @@ class ScriptedModelServer(CallLog[ServerRequest]):
         """The reply to one request ``body``: the next one in the script of its ``model``'s route.
 
         A subclass may answer some other way (forward it to a real model, for recording)."""
-        model = str(body.get("model") or "")
+        return self.reply_to(str(body.get("model") or ""), body)
+
+    def reply_to(self, key: str, body: Dict[str, Any]) -> Reply:
+        """The next reply in the script of route ``key`` (a model name, or with ``route_by="agent"`` an agent's)."""
         try:
-            llm = self.route(model)
+            llm = self.route(key)
         except KeyError as e:
             raise UnknownModelError(
                 str(e.args[0]) + ". Add a route for it, or give the server a default script."

@@ -5,6 +5,9 @@ One concept: teaching machinery, not part of what a learner's own code imports.
 Modules:
     catalog     where the lessons are: list and find lessons/NN_*.py without importing AutoGen
     lesson      Lesson: offline by default, ``--live``, ``--human console|inbox``, claims
+    session     Course: a lesson of plain AutoGen chat cells, the offline run set up beside them
+    instrument  what the course adds to AutoGen in a lesson's process: chats recorded, the asker named
+    cells       a lesson run as a script runs cell by cell, each heading printed before its cell
     outline     a lesson's title, section headings and leads, read from its markdown; Narrator
     exercises/  checks a learner runs on their own answers, one module per lesson
     workspace   ``hitl-modes exercise N``: the learner's working copy, outside lessons/

@@ -12,7 +12,7 @@ from typing import List, Optional, Tuple
 
 __all__ = ["Section", "Outline", "read_outline", "Narrator"]
 
-_SETUP = re.compile(r"Lesson\.setup\(\s*(\d+)\s*,\s*\"([^\"]+)\"")
+_SETUP = re.compile(r"(?:Lesson|Course)\.setup\(\s*(\d+)\s*,\s*\"([^\"]+)\"")
 _SENTENCE = re.compile(r"(.{12,}?[.!?])(\s|$)")
 
 

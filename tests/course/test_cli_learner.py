@@ -84,9 +84,12 @@ def test_a_script_run_prints_its_section_headings_and_leads(tmp_path):
         elif section.lead:
             assert f"\n   {section.lead}\n" in out
     assert positions == sorted(positions), "headings come in the lesson's order"
-    first_timeline = out.index("--- timeline: ")
-    assert out.index(f"## {outline.sections[0].heading}") < first_timeline, "a heading comes before its chat"
-    assert "How to read a timeline:" in out and out.count("How to read a timeline:") == 1
+    # Each section's chat lands under its own heading (section 2's runaway chat between "## 2." and "## 3.").
+    heading = {s.heading.split(".")[0]: out.index(f"\n## {s.heading}\n") for s in outline.sections}
+    chat_2 = out.index("'Still thinking (round 1).'")
+    assert heading["2"] < chat_2 < heading["3"], "a section's output comes under its heading"
+    assert out.index("--- timeline") > heading["1"], "a heading comes before its chat"
+    assert out.count("   legend: ") == 1, "the one-line legend, once, under the first timeline"
 
 
 def test_the_course_copy_shows_exercises_as_not_solved_yet_with_where_to_solve_them(tmp_path):

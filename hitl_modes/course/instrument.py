@@ -1,0 +1,137 @@
+"""What the course adds to AutoGen in a lesson's process, so the learner's code stays plain AutoGen.
+
+A lesson's chat cells are the code a learner would write: ``llm_config``, the agents,
+``user_proxy.initiate_chat(...)``. Two things the course needs are not in that code, and
+:func:`instrument_autogen` adds them once, beside it:
+
+- **Every model request names the agent that asks** (the ``X-Hitl-Agent`` header), so the scripted
+  model server answers each agent from its own script although every agent shares one
+  ``llm_config``. Internal agents AutoGen builds (the group chat's ``speaker_selection_agent``) name
+  themselves too. The header is added only to requests: what the agents do is unchanged.
+- **Every chat a lesson starts is recorded** (the trace behind each picture): a top-level
+  ``initiate_chat``/``a_initiate_chat`` runs inside :func:`~hitl_modes.chat.record.chat_recording`
+  while a :class:`ChatWatch` is active. Chats AutoGen starts inside a chat (speaker selection, nested
+  chats) run as they are, unrecorded.
+
+Outside a lesson (``ChatWatch`` inactive) the wrapped methods call AutoGen's own at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+from typing import Any, Callable, Iterator, List, Optional
+
+__all__ = ["instrument_autogen", "ChatWatch", "active_watch"]
+
+_INSTALLED = False
+_WATCH: Optional[ChatWatch] = None
+#: Inside a recorded chat: chats started from it are AutoGen's own (speaker selection, nested chats).
+_INSIDE = contextvars.ContextVar("hitl_inside_recorded_chat", default=False)
+
+
+def active_watch() -> Optional[ChatWatch]:
+    return _WATCH
+
+
+class ChatWatch:
+    """Records the chats started while it is active; ``runs`` holds them, in order.
+
+    ``options()`` returns the recording options for each chat (quiet, capture); ``on_chat(initiator,
+    recipient)`` is told before each one starts (a lesson prints what a person should try)."""
+
+    def __init__(self, options: Callable[[], dict], on_chat: Optional[Callable[[Any, Any], None]] = None) -> None:
+        self.options = options
+        self.on_chat = on_chat
+        self.runs: List[Any] = []
+
+    def start(self) -> ChatWatch:
+        global _WATCH
+        instrument_autogen()
+        _WATCH = self
+        return self
+
+    def stop(self) -> None:
+        global _WATCH
+        if _WATCH is self:
+            _WATCH = None
+
+    def take(self) -> List[Any]:
+        """The runs recorded since the last ``take``."""
+        runs, self.runs = self.runs, []
+        return runs
+
+
+@contextlib.contextmanager
+def _watching(watch: ChatWatch, initiator: Any, recipient: Any, max_turns: Optional[int]) -> Iterator[List[Any]]:
+    """One recorded top-level chat: the ``with`` body runs AutoGen's own ``initiate_chat`` and puts
+    its ChatResult in the yielded list; the run is kept when it returns."""
+    from ..chat.record import RecordedRun, chat_recording
+
+    if watch.on_chat is not None:
+        watch.on_chat(initiator, recipient)
+    token = _INSIDE.set(True)
+    result: List[Any] = []
+    try:
+        with chat_recording(initiator, recipient, max_turns=max_turns, **watch.options()) as rec:
+            yield result
+    finally:
+        _INSIDE.reset(token)
+    watch.runs.append(RecordedRun(result[0] if result else None, rec.trace, "".join(rec.printed)))
+
+
+def _recorded(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def initiate_chat(self: Any, recipient: Any, *args: Any, **kwargs: Any) -> Any:
+        watch = _WATCH
+        if watch is None or _INSIDE.get():
+            return original(self, recipient, *args, **kwargs)
+        with _watching(watch, self, recipient, kwargs.get("max_turns")) as result:
+            result.append(original(self, recipient, *args, **kwargs))
+        return result[0]
+
+    return initiate_chat
+
+
+def _a_recorded(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    async def a_initiate_chat(self: Any, recipient: Any, *args: Any, **kwargs: Any) -> Any:
+        watch = _WATCH
+        if watch is None or _INSIDE.get():
+            return await original(self, recipient, *args, **kwargs)
+        with _watching(watch, self, recipient, kwargs.get("max_turns")) as result:
+            result.append(await original(self, recipient, *args, **kwargs))
+        return result[0]
+
+    return a_initiate_chat
+
+
+def _naming_the_asker(original: Callable[..., Any]) -> Callable[..., Any]:
+    from ..chat.server import ASKER_HEADER
+
+    @functools.wraps(original)
+    def create(self: Any, **config: Any) -> Any:
+        agent = config.get("agent")
+        name = getattr(agent, "name", None)
+        if name:
+            config["extra_headers"] = {**(config.get("extra_headers") or {}), ASKER_HEADER: str(name)}
+        return original(self, **config)
+
+    return create
+
+
+def instrument_autogen() -> None:
+    """Wrap ``ConversableAgent.initiate_chat``/``a_initiate_chat`` (recorded while a watch is
+    active) and ``OpenAIWrapper.create`` (names the asking agent). Idempotent."""
+    global _INSTALLED
+    if _INSTALLED:
+        return
+    import autogen
+
+    agent = autogen.ConversableAgent
+    agent.initiate_chat = _recorded(agent.initiate_chat)  # type: ignore[method-assign]
+    agent.a_initiate_chat = _a_recorded(agent.a_initiate_chat)  # type: ignore[method-assign]
+    wrapper = autogen.OpenAIWrapper
+    wrapper.create = _naming_the_asker(wrapper.create)  # type: ignore[method-assign]
+    _INSTALLED = True

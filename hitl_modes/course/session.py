@@ -1,0 +1,245 @@
+"""A lesson whose chat cells are plain AutoGen: the course sets up the offline run beside them.
+
+A lesson's setup cell makes one :class:`Course`; then every chat cell is the code a learner would
+copy, plus at most two labelled ``course.`` lines::
+
+    course = Course.setup(1, "NEVER: fully automated")
+    config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
+    llm_config = {"config_list": config_list, "cache_seed": None}
+
+    course.script(model=["6 x 7 = 42. TERMINATE"])  # offline: what the model answers
+    assistant = autogen.AssistantAgent("assistant", llm_config=llm_config)
+    user_proxy = autogen.UserProxyAgent("user_proxy", human_input_mode="NEVER", code_execution_config=False)
+    result = user_proxy.initiate_chat(assistant, message="What is 6 x 7?")
+    course.show(result)  # the chat's picture
+
+    course.check("it stopped at TERMINATE", result.chat_history[-1]["content"].endswith("TERMINATE"))
+
+Offline (the default) the setup starts a :class:`~hitl_modes.ScriptedModelServer` on loopback and
+points ``OPENAI_API_KEY``/``OPENAI_BASE_URL`` at it, so the plain ``config_list`` reaches it through
+the real ``openai`` client; ``course.script(model=...)`` loads the next chat's replies (a list, or one
+list per agent name), ``human=[...]`` what the scripted human types. With ``--live`` the same
+``config_list`` reaches the real model; with ``--human console`` you type. Remove the ``course.``
+lines and the cell still runs against any OpenAI-compatible server and a person at stdin (a test
+does exactly that, in a process that never imports ``hitl_modes``).
+
+Run as a script, a lesson is executed cell by cell (:mod:`.cells`), each section's heading printed
+before its code runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
+
+from ..chat.compat import in_notebook
+from ..chat.llm import Reply, ScriptedLLM
+from ..chat.trace import LEGEND
+from .instrument import ChatWatch
+from .lesson import HUMAN_KINDS, SCRIPT_ENDED_REPLY, Lesson, what_to_try
+
+__all__ = ["Course", "short_legend"]
+
+ModelScript = Union[Sequence[Reply], Mapping[str, Sequence[Reply]]]
+
+#: Where the scripted model's requests go (set by setup when offline).
+_OFFLINE_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL")
+
+
+#: Each timeline mark in a word or two (the full legend: ``hitl_modes.chat.trace.legend_text``).
+SHORT_MEANINGS = {
+    "N": "message",
+    "?": "asks the human",
+    "↵": "their answer",
+    "⧗": "nobody answered",
+    "⟳": "auto-reply",
+    "▶": "runs code",
+    "◆": "a gate decides",
+    "■": "why it stopped",
+}
+
+
+def short_legend() -> str:
+    """The timeline's marks on one line (a terminal run prints it under the first timeline)."""
+    return "   legend: " + "  ".join(f"{symbol} {SHORT_MEANINGS[symbol]}" for symbol, _ in LEGEND)
+
+
+def _asking_mode(initiator: Any, recipient: Any) -> str:
+    """The mode of the chat's agent that can ask a person most often: ALWAYS, TERMINATE or NEVER."""
+    agents = [initiator, recipient, *getattr(getattr(recipient, "groupchat", None), "agents", [])]
+    modes = {getattr(a, "human_input_mode", "NEVER") for a in agents}
+    return next((m for m in ("ALWAYS", "TERMINATE") if m in modes), "NEVER")
+
+
+class Course(Lesson):
+    """A lesson of plain AutoGen chat cells. Make it with :meth:`setup`; then per chat
+    :meth:`script` (offline replies), the learner's own AutoGen code, :meth:`show` and :meth:`check`."""
+
+    def __init__(self, *args: Any, printout: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.printout = printout
+        self.server: Any = None
+        self._watch = ChatWatch(self._chat_options, self._on_chat)
+        self._human_replies: Sequence[str] = ()
+        self._human_ctx: Any = None
+        self._started_human: Any = None
+
+    @classmethod
+    def setup(  # type: ignore[override]
+        cls,
+        number: int,
+        title: str,
+        argv: Optional[Sequence[str]] = None,
+        extra_args: Optional[Callable[[argparse.ArgumentParser], None]] = None,
+    ) -> Course:
+        """Read the switches (command line or environment), point the plain ``config_list`` at the
+        offline model or the live one, and record every chat the lesson starts. Run as a script,
+        the rest of the lesson then runs here, cell by cell, with its headings."""
+
+        def more_args(parser: argparse.ArgumentParser) -> None:
+            parser.add_argument(
+                "--printout",
+                action="store_true",
+                default=os.environ.get("HITL_PRINTOUT", "") not in ("", "0"),
+                help="show AutoGen's own printout of each chat instead of its timeline (HITL_PRINTOUT=1)",
+            )
+            if extra_args:
+                extra_args(parser)
+
+        course = super().setup(number, title, argv, more_args)
+        assert isinstance(course, Course)
+        course.printout = bool(course.extra.pop("printout", False))
+        course.narrator = None  # a script runs cell by cell: headings print before their cells
+        course._point_config_list()
+        course._watch.start()
+        caller = sys._getframe(1)
+        if not in_notebook() and caller.f_globals.get("__name__") == "__main__":
+            from .cells import run_rest_of_lesson
+
+            run_rest_of_lesson(Path(caller.f_code.co_filename), caller.f_lineno, caller.f_globals, course)
+        return course
+
+    # -- the model ------------------------------------------------------------------------------
+    def _point_config_list(self) -> None:
+        """Offline: a scripted server, and the OpenAI variables the lesson's config_list reads point
+        at it. Live: the variables stay yours (an ``OAI_CONFIG_LIST`` fills in the ones not set)."""
+        if self.live:
+            if not os.environ.get("OPENAI_API_KEY"):
+                from ..chat.live import live_config_list
+
+                first = live_config_list()[0]  # raises the clear LiveConfigError when nothing is set
+                for var, key in (("OPENAI_API_KEY", "api_key"), ("OPENAI_BASE_URL", "base_url"), ("OPENAI_MODEL", "model")):
+                    if first.get(key) and not os.environ.get(var):
+                        os.environ[var] = str(first[key])
+            return
+        from ..chat.server import SCRIPTED_API_KEY, ScriptedModelServer
+
+        self.server = ScriptedModelServer(route_by="agent").start()
+        os.environ.update(
+            {"OPENAI_API_KEY": SCRIPTED_API_KEY, "OPENAI_BASE_URL": self.server.base_url, "OPENAI_MODEL": "gpt-4o-mini"}
+        )
+
+    def script(self, model: Optional[ModelScript] = None, human: Sequence[str] = ()) -> None:
+        """What the next chat's scripted model answers (a list; or ``{agent name: list}``, where
+        AutoGen's own ``speaker_selection_agent`` answers a group's "auto" selection) and what the
+        scripted human types (``""`` is Enter). With ``--live`` the real model answers instead."""
+        self._end_human()
+        self._watch.take()
+        self._human_replies = list(human)
+        if self.server is None:
+            return
+        lenient = SCRIPT_ENDED_REPLY if self.person else None
+
+        def llm(name: str, replies: Sequence[Reply]) -> ScriptedLLM:
+            return ScriptedLLM(replies, name=name, exhausted_reply=lenient)
+
+        if isinstance(model, Mapping):
+            self.server.load({name: llm(name, r) for name, r in model.items()})
+        else:
+            self.server.load(default=llm("the model", list(model or [])))
+
+    @staticmethod
+    def tool_call(name: str, /, **arguments: Any) -> Dict[str, Any]:
+        """A scripted model reply that calls the tool ``name`` (for :meth:`script`)."""
+        from ..chat.llm import tool_call
+
+        return tool_call(name, **arguments)
+
+    # -- the human ------------------------------------------------------------------------------
+    def _on_chat(self, initiator: Any, recipient: Any) -> None:
+        """A chat starts: install its human (once per script), saying first what a person should try."""
+        if self._human_ctx is not None:
+            return
+        mode = _asking_mode(initiator, recipient)
+        if self.person:
+            print(what_to_try(self._human_replies, mode))
+        self._human_ctx = HUMAN_KINDS[self.human_kind](self, self._human_replies, mode)
+        self._started_human = self._human_ctx.__enter__()
+        if self.person:
+            self._latest_person = self._started_human
+
+    def _end_human(self, check: bool = False) -> None:
+        ctx, self._human_ctx = self._human_ctx, None
+        if ctx is None:
+            if check and self.scripted and self._human_replies:
+                raise AssertionError(
+                    f"Lesson {self.number:02d}: the scripted human's replies {list(self._human_replies)!r} were never "
+                    "asked for: no chat started since course.script(...)."
+                )
+            return
+        try:
+            ctx.__exit__(None, None, None) if check else ctx.stop()
+        finally:
+            self._started_human = None
+
+    # -- each chat ------------------------------------------------------------------------------
+    def _chat_options(self) -> Dict[str, Any]:
+        # One rendering per chat: a person reads AutoGen's printout as it happens; otherwise it is
+        # kept (folded under the picture in a notebook) and the timeline is shown.
+        capture = not self.person and not self.printout
+        return {"quiet": self.quiet, "capture": capture}
+
+    def show(self, result: Any = None, title: str = "") -> None:  # type: ignore[override]
+        """Show the chats run since :meth:`script` (one picture or timeline each), and check that the
+        scripted model and human were used up (offline)."""
+        runs = self._watch.take()
+        if not runs:
+            raise AssertionError("course.show: no chat ran since course.script(...); start one with initiate_chat")
+        results = result if isinstance(result, list) else [result]
+        if result is not None and not any(r is run.result for r in results for run in runs):
+            raise AssertionError("course.show: that ChatResult is not from the chat that just ran")
+        for run in runs:
+            self._keep_run(run, title)
+        self._end_human(check=True)
+        if self.server is not None and self.scripted:
+            self.server.assert_all_used()
+
+    def _keep_run(self, run: Any, title: str) -> None:
+        self.runs.append(run)
+        trace = run.trace
+        self._person_answered = self.person and bool(trace.human_replies or trace.of_kind("human_timeout"))
+        if self.person and not in_notebook():
+            # AutoGen's printout was the chat; one line says why it stopped.
+            print(f"  ■ {trace.stop}" if trace.stop else "  ■ (the chat did not stop on its own)")
+            return
+        first = not self._shown
+        if in_notebook() or self.printout:
+            super().show(run, title)
+            return
+        self._shown += 1
+        print(f"\n--- timeline{': ' + title if title else ''} ---\n{trace.timeline()}")
+        if first:
+            print(short_legend())
+
+    # -- what a run shows -------------------------------------------------------------------------
+    def check(self, statement: str, holds: Union[bool, Callable[[], bool]]) -> None:
+        """State what is true of the run and check it (see :meth:`Lesson.claim`)."""
+        self.claim(statement, holds)
+
+    @property
+    def model_calls(self) -> List[Any]:
+        """Every request the offline model received, in order (empty with --live)."""
+        return list(self.server.calls) if self.server is not None else []
