@@ -8,6 +8,7 @@ Modules:
     session     Course: a lesson of plain AutoGen chat cells, the offline run set up beside them
     instrument  what the course adds to AutoGen in a lesson's process: chats recorded, the asker named
     cells       a lesson run as a script runs cell by cell, each heading printed before its cell
+    plain       a lesson's code without the course's lines: what a learner copies (tested to run alone)
     outline     a lesson's title, section headings and leads, read from its markdown; Narrator
     exercises/  checks a learner runs on their own answers, one module per lesson
     workspace   ``hitl-modes exercise N``: the learner's working copy, outside lessons/

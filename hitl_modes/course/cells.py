@@ -23,7 +23,11 @@ __all__ = ["lesson_cells", "run_rest_of_lesson"]
 def lesson_cells(lines: List[str]) -> List[Tuple[str, int, int]]:
     """(kind, first line, last line) of each ``# %%`` cell, 1-based and inclusive; kind is
     ``"markdown"`` or ``"code"``. Lines before the first marker (the jupytext header) are no cell."""
-    starts = [(n, "markdown" if "[markdown]" in line else "code") for n, line in enumerate(lines, 1) if line.startswith("# %%")]
+    starts = [
+        (n, "markdown" if "[markdown]" in line else "code")
+        for n, line in enumerate(lines, 1)
+        if line.startswith("# %%")
+    ]
     cells = []
     for i, (n, kind) in enumerate(starts):
         end = starts[i + 1][0] - 1 if i + 1 < len(starts) else len(lines)

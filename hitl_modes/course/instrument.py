@@ -39,12 +39,21 @@ class ChatWatch:
     """Records the chats started while it is active; ``runs`` holds them, in order.
 
     ``options()`` returns the recording options for each chat (quiet, capture); ``on_chat(initiator,
-    recipient)`` is told before each one starts (a lesson prints what a person should try)."""
+    recipient)`` is told before each one starts (a lesson prints what a person should try), and
+    ``on_done(run)`` after each one returns, with its :class:`~hitl_modes.chat.record.RecordedRun`.
+    ``completed`` is False once a chat raised."""
 
-    def __init__(self, options: Callable[[], dict], on_chat: Optional[Callable[[Any, Any], None]] = None) -> None:
+    def __init__(
+        self,
+        options: Callable[[], dict],
+        on_chat: Optional[Callable[[Any, Any], None]] = None,
+        on_done: Optional[Callable[[Any], None]] = None,
+    ) -> None:
         self.options = options
         self.on_chat = on_chat
+        self.on_done = on_done
         self.runs: List[Any] = []
+        self.completed = True
 
     def start(self) -> ChatWatch:
         global _WATCH
@@ -73,12 +82,17 @@ def _watching(watch: ChatWatch, initiator: Any, recipient: Any, max_turns: Optio
         watch.on_chat(initiator, recipient)
     token = _INSIDE.set(True)
     result: List[Any] = []
+    watch.completed = False
     try:
         with chat_recording(initiator, recipient, max_turns=max_turns, **watch.options()) as rec:
             yield result
     finally:
         _INSIDE.reset(token)
-    watch.runs.append(RecordedRun(result[0] if result else None, rec.trace, "".join(rec.printed)))
+    watch.completed = True
+    run = RecordedRun(result[0] if result else None, rec.trace, "".join(rec.printed))
+    watch.runs.append(run)
+    if watch.on_done is not None:
+        watch.on_done(run)
 
 
 def _recorded(original: Callable[..., Any]) -> Callable[..., Any]:

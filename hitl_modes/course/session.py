@@ -10,8 +10,7 @@ copy, plus at most two labelled ``course.`` lines::
     course.script(model=["6 x 7 = 42. TERMINATE"])  # offline: what the model answers
     assistant = autogen.AssistantAgent("assistant", llm_config=llm_config)
     user_proxy = autogen.UserProxyAgent("user_proxy", human_input_mode="NEVER", code_execution_config=False)
-    result = user_proxy.initiate_chat(assistant, message="What is 6 x 7?")
-    course.show(result)  # the chat's picture
+    result = user_proxy.initiate_chat(assistant, message="What is 6 x 7?")  # the course draws it
 
     course.check("it stopped at TERMINATE", result.chat_history[-1]["content"].endswith("TERMINATE"))
 
@@ -30,6 +29,8 @@ before its code runs.
 from __future__ import annotations
 
 import argparse
+import atexit
+import json
 import os
 import sys
 from pathlib import Path
@@ -76,16 +77,20 @@ def _asking_mode(initiator: Any, recipient: Any) -> str:
 
 class Course(Lesson):
     """A lesson of plain AutoGen chat cells. Make it with :meth:`setup`; then per chat
-    :meth:`script` (offline replies), the learner's own AutoGen code, :meth:`show` and :meth:`check`."""
+    :meth:`script` (offline replies), the learner's own AutoGen code (each chat is drawn when it
+    ends), and :meth:`check`."""
 
     def __init__(self, *args: Any, printout: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.printout = printout
         self.server: Any = None
-        self._watch = ChatWatch(self._chat_options, self._on_chat)
+        self._watch = ChatWatch(self._chat_options, self._on_chat, self._keep_run)
         self._human_replies: Sequence[str] = ()
         self._human_ctx: Any = None
+        self._pending = False  # a script whose chats have not been settled yet
         self._started_human: Any = None
+        #: What the offline run's model answered and its human typed, in order (HITL_TRANSCRIPT).
+        self.transcript: Dict[str, List[Any]] = {"model": [], "human": []}
 
     @classmethod
     def setup(  # type: ignore[override]
@@ -115,6 +120,8 @@ class Course(Lesson):
         course.narrator = None  # a script runs cell by cell: headings print before their cells
         course._point_config_list()
         course._watch.start()
+        if os.environ.get("HITL_TRANSCRIPT"):
+            atexit.register(course._write_transcript, Path(os.environ["HITL_TRANSCRIPT"]))
         caller = sys._getframe(1)
         if not in_notebook() and caller.f_globals.get("__name__") == "__main__":
             from .cells import run_rest_of_lesson
@@ -131,13 +138,17 @@ class Course(Lesson):
                 from ..chat.live import live_config_list
 
                 first = live_config_list()[0]  # raises the clear LiveConfigError when nothing is set
-                for var, key in (("OPENAI_API_KEY", "api_key"), ("OPENAI_BASE_URL", "base_url"), ("OPENAI_MODEL", "model")):
+                for var, key in (
+                    ("OPENAI_API_KEY", "api_key"),
+                    ("OPENAI_BASE_URL", "base_url"),
+                    ("OPENAI_MODEL", "model"),
+                ):
                     if first.get(key) and not os.environ.get(var):
                         os.environ[var] = str(first[key])
             return
         from ..chat.server import SCRIPTED_API_KEY, ScriptedModelServer
 
-        self.server = ScriptedModelServer(route_by="agent").start()
+        self.server = ScriptedModelServer(route_by="agent", on_answer=self._transcribe_reply).start()
         os.environ.update(
             {"OPENAI_API_KEY": SCRIPTED_API_KEY, "OPENAI_BASE_URL": self.server.base_url, "OPENAI_MODEL": "gpt-4o-mini"}
         )
@@ -145,10 +156,13 @@ class Course(Lesson):
     def script(self, model: Optional[ModelScript] = None, human: Sequence[str] = ()) -> None:
         """What the next chat's scripted model answers (a list; or ``{agent name: list}``, where
         AutoGen's own ``speaker_selection_agent`` answers a group's "auto" selection) and what the
-        scripted human types (``""`` is Enter). With ``--live`` the real model answers instead."""
-        self._end_human()
-        self._watch.take()
+        scripted human types (``""`` is Enter). With ``--live`` the real model answers instead.
+
+        The previous script is settled first: offline, every reply it scripted must have been used
+        (unless its chat raised, as a lesson's deliberate crash does)."""
+        self._settle()
         self._human_replies = list(human)
+        self._pending = True
         if self.server is None:
             return
         lenient = SCRIPT_ENDED_REPLY if self.person else None
@@ -160,6 +174,16 @@ class Course(Lesson):
             self.server.load({name: llm(name, r) for name, r in model.items()})
         else:
             self.server.load(default=llm("the model", list(model or [])))
+
+    def _settle(self) -> None:
+        """The chats of the last script are over: check (offline) that its replies were all used."""
+        if not self._pending:
+            return
+        self._pending = False
+        completed = self._watch.completed
+        self._end_human(check=completed)
+        if completed and self.server is not None and self.scripted:
+            self.server.assert_all_used()
 
     @staticmethod
     def tool_call(name: str, /, **arguments: Any) -> Dict[str, Any]:
@@ -190,10 +214,15 @@ class Course(Lesson):
                     "asked for: no chat started since course.script(...)."
                 )
             return
+        self.transcript["human"] += [r for r in getattr(self._started_human, "replies", []) if isinstance(r, str)]
         try:
             ctx.__exit__(None, None, None) if check else ctx.stop()
         finally:
             self._started_human = None
+
+    def _transcribe_reply(self, request: Any, reply: Any, error: Any) -> None:
+        if error is None:
+            self.transcript["model"].append(reply)
 
     # -- each chat ------------------------------------------------------------------------------
     def _chat_options(self) -> Dict[str, Any]:
@@ -202,22 +231,8 @@ class Course(Lesson):
         capture = not self.person and not self.printout
         return {"quiet": self.quiet, "capture": capture}
 
-    def show(self, result: Any = None, title: str = "") -> None:  # type: ignore[override]
-        """Show the chats run since :meth:`script` (one picture or timeline each), and check that the
-        scripted model and human were used up (offline)."""
-        runs = self._watch.take()
-        if not runs:
-            raise AssertionError("course.show: no chat ran since course.script(...); start one with initiate_chat")
-        results = result if isinstance(result, list) else [result]
-        if result is not None and not any(r is run.result for r in results for run in runs):
-            raise AssertionError("course.show: that ChatResult is not from the chat that just ran")
-        for run in runs:
-            self._keep_run(run, title)
-        self._end_human(check=True)
-        if self.server is not None and self.scripted:
-            self.server.assert_all_used()
-
-    def _keep_run(self, run: Any, title: str) -> None:
+    def _keep_run(self, run: Any, title: str = "") -> None:
+        """A chat ended: show it once (its picture, its timeline, or its stop line)."""
         self.runs.append(run)
         trace = run.trace
         self._person_answered = self.person and bool(trace.human_replies or trace.of_kind("human_timeout"))
@@ -234,9 +249,15 @@ class Course(Lesson):
         if first:
             print(short_legend())
 
+    def _write_transcript(self, path: Path) -> None:
+        if self._pending:
+            self._end_human()
+        path.write_text(json.dumps(self.transcript, indent=1), encoding="utf-8")
+
     # -- what a run shows -------------------------------------------------------------------------
     def check(self, statement: str, holds: Union[bool, Callable[[], bool]]) -> None:
         """State what is true of the run and check it (see :meth:`Lesson.claim`)."""
+        self._settle()
         self.claim(statement, holds)
 
     @property

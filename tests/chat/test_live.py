@@ -63,7 +63,7 @@ def test_lesson_runs_live_against_a_local_server():
     assert "[model: live" in proc.stdout
     assert "Here you go. TERMINATE" in proc.stdout
     # A live model may rightly do something else: claims are checked on its run, never asserted.
-    assert "✓ NEVER stops when the assistant says TERMINATE  (checked on the live model's run)" in proc.stdout
+    assert "✓ NEVER stopped at the assistant's TERMINATE  (checked on the live model's run)" in proc.stdout
     assert "(not in the live model's run: the chat stopped: " in proc.stdout
     assert "not checked" not in proc.stdout
     assert server.call_count >= 3

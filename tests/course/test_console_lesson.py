@@ -66,7 +66,7 @@ def test_claims_the_person_cannot_change_are_still_asserted(tmp_path):
     out, prompts = press_enter_at_every_prompt(child)
     assert child.exitstatus == 0, out[-3000:]
     assert prompts == 0
-    assert "  ✓ NEVER never asks the human\r\n" in out, "asserted, as in the scripted run"
+    assert "  ✓ NEVER never asked the human\r\n" in out, "asserted, as in the scripted run"
     before_exercises = out.split("## Exercises")[0]
     assert "(checked on your run)" not in out
     assert not [line for line in before_exercises.splitlines() if line.lstrip().startswith("✗")]

@@ -16,9 +16,16 @@ from nbclient import NotebookClient
 from hitl_modes.course.catalog import lessons_dir, list_lessons
 from hitl_modes.course.notebooks import drifted_notebooks, notebook_path, notebook_statuses
 from tests.support.jupyter import copy_course, same_files, save_like_jupyterlab
+from tests.support.plain import assert_plain_autogen_runs
 
 LESSONS = list_lessons()
 IDS = [p.stem for p in LESSONS]
+
+
+def is_plain(script):
+    """A lesson of plain AutoGen chat cells (issue 20) sets up a ``Course``; the older lessons use
+    ``Lesson`` helpers (``lesson.run``, ``lesson.assistant``) and are rewritten one by one."""
+    return "Course.setup(" in script.read_text(encoding="utf-8")
 
 
 LIVE_SWITCHES = ("OPENAI_API_KEY", "OAI_CONFIG_LIST", "HITL_LIVE", "HITL_HUMAN", "OPENAI_BASE_URL")
@@ -40,18 +47,25 @@ def test_notebooks_are_generated_from_the_lesson_scripts():
 
 @pytest.mark.parametrize("script", LESSONS, ids=IDS)
 def test_lesson_script_runs_offline_without_stdin(script, tmp_path):
+    """And, for a lesson of plain AutoGen chat cells, those cells run without the course (the code is
+    copyable): see tests/support/plain.py."""
+    transcript = tmp_path / "transcript.json"
     proc = subprocess.run(
         [sys.executable, str(script)],
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env=_offline_env(),
+        env={**_offline_env(), "HITL_TRANSCRIPT": str(transcript)},
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "✓" in proc.stdout, "a lesson asserts its claims and reports them"
     assert "--- timeline" in proc.stdout
+    if not is_plain(script):
+        assert not transcript.exists(), f"{script.name} records a transcript but sets up no Course"
+        return
+    assert_plain_autogen_runs(script, transcript, tmp_path / "plain")
 
 
 FOLDED = "<details><summary>the same chat as text and AutoGen's own output</summary>"
