@@ -164,7 +164,7 @@ def _lessons(args: argparse.Namespace) -> int:
     for script, outline in outlines:
         print(f"{outline.number:>2}  {outline.title:<{width}}  lessons/{script.name}")
     print("\nRun one: hitl-modes lesson N   (hitl-modes lesson N --help lists its options)")
-    print("Solve its exercises in your own copy: hitl-modes exercise N")
+    print("Solve its exercises in your own copy: hitl-modes exercises N")
     return EXIT_OK
 
 
@@ -191,20 +191,48 @@ def _lesson(args: argparse.Namespace, rest: List[str]) -> int:
     return run_lesson_script(script, rest)  # the lesson parses its own switches, --help included
 
 
+#: ``hitl-modes exercises N``: 1 while an exercise is not solved; this when the copy itself fails to run.
+EXIT_COPY_FAILED = 5
+
+
 def _exercise(args: argparse.Namespace, rest: List[str]) -> int:
+    import json
+    import tempfile
+
     from .course.demo import run_lesson_script
     from .course.workspace import working_copy
 
-    script = _find("exercise", args.number)
+    script = _find("exercises", args.number)
     if script is None:
         return EXIT_INVALID
+    number = int(script.stem.split("_", 1)[0])
     copy, written = working_copy(script)
     where = copy.relative_to(Path.cwd()) if copy.is_relative_to(Path.cwd()) else copy
     if written:
-        print(f"Your copy of lesson {args.number}: {where} (and {where.with_suffix('.ipynb')} for Jupyter).")
+        print(f"Your copy of lesson {number}: {where} (and {where.with_suffix('.ipynb')} for Jupyter).")
         print("Edit the cells under '## Exercises' at its end; lessons/ stays the course's own copy.")
-    print(f"Running {where}: the lesson, then the checks of your answers.\n", flush=True)
-    return run_lesson_script(copy, rest)
+    whole = "--whole" in rest
+    rest = [a for a in rest if a != "--whole"]
+    print(
+        f"Running {where}"
+        + ("" if whole else " (the lesson's sections quietly; --whole shows them)")
+        + ", then checking your answers.\n",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        results_file = Path(tmp) / "results.json"
+        env = {"HITL_EXERCISE_RESULTS": str(results_file), "HITL_EXERCISE_RUN": "0" if whole else "1"}
+        code = run_lesson_script(copy, rest, env=env)
+        results = json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else []
+    solved = sum(r["passed"] for r in results)
+    if code:
+        print(f"\nYour copy stopped with an error (exit {code}) before every check ran: fix it and run this again.")
+        return EXIT_COPY_FAILED
+    if not results:
+        print(f"\nLesson {number}'s exercises have no check to run: compare your answers with the lesson's text.")
+        return EXIT_OK
+    print(f"\nLesson {number}: {solved} of {len(results)} checked exercises solved.")
+    return EXIT_OK if solved == len(results) else 1
 
 
 def _notebooks(args: argparse.Namespace) -> int:
@@ -272,9 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
     lesson.add_argument("number", help="the lesson's number (hitl-modes lessons lists them)")
     lesson.set_defaults(func=None)
     exercise = sub.add_parser(
-        "exercise",
+        "exercises",
+        aliases=["exercise"],
         add_help=False,
-        help="your own copy of a lesson to solve its exercises in: writes exercises/NN_*.py (once) and runs it",
+        help="lesson N's exercises, in your own copy: writes ./exercises/NN_*.py (once), runs it quietly and "
+        "checks your answers (exit 1 until all are solved; --whole shows the whole lesson)",
     )
     exercise.add_argument("number", help="the lesson's number")
     exercise.set_defaults(func=None)
@@ -304,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] in (["lesson"], ["exercise"]) and (len(argv) < 2 or argv[1].startswith("-")):
+    if argv[:1] in (["lesson"], ["exercise"], ["exercises"]) and (len(argv) < 2 or argv[1].startswith("-")):
         from .course.catalog import list_lessons
 
         print(
@@ -316,7 +346,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args, rest = parser.parse_known_args(argv)
     if args.command == "lesson":
         return _lesson(args, rest)  # the lesson parses its own switches (--live, --human, ...)
-    if args.command == "exercise":
+    if args.command in ("exercise", "exercises"):
         return _exercise(args, rest)
     if args.command == "sandbox":
         return _sandbox(rest)  # hitl_modes.sandbox.executors parses its own subcommands

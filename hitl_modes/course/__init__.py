@@ -11,7 +11,7 @@ Modules:
     plain       a lesson's code without the course's lines: what a learner copies (tested to run alone)
     outline     a lesson's title, section headings and leads, read from its markdown; Narrator
     exercises/  checks a learner runs on their own answers, one module per lesson
-    workspace   ``hitl-modes exercise N``: the learner's working copy, outside lessons/
+    workspace   ``hitl-modes exercises N``: the learner's working copy, outside lessons/
     scripted_chat  run_scripted_chat: the one scripted two-agent chat behind simulate, the exercise
                 checks and the limit experiments
     scenario    the scenario file behind ``hitl-modes simulate``

@@ -5,15 +5,22 @@ lead print before the section's code runs (and its output lands under it).
 the setup cell, then each ``# %%`` cell in order, compiled with the file's own name and line numbers
 (a traceback points at the lesson's line). A markdown cell prints its headings; at the end the
 process exits, so the file's code never runs twice.
+
+``hitl-modes exercises N`` sets ``HITL_EXERCISE_RUN=1``: the sections before ``## Exercises`` then
+run quietly (their output is shown only when a cell fails), so the learner sees the checks of their
+answers, not the whole lesson again. With a person as the human every section is shown.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
+import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any, Dict, List, NoReturn, Tuple
+from typing import Any, Dict, Iterator, List, NoReturn, Optional, Tuple
 
 from .outline import read_outline
 
@@ -55,8 +62,9 @@ def run_rest_of_lesson(path: Path, setup_line: int, namespace: Dict[str, Any], v
                 namespace[target.id] = value
     resume = (setup.end_lineno or setup.lineno) + 1
     sections = read_outline(path).sections
+    quiet = os.environ.get("HITL_EXERCISE_RUN") == "1" and not getattr(value, "person", False)
     for section in sections:  # the sections above the setup ("Running this lesson")
-        if section.line < setup.lineno:
+        if section.line < setup.lineno and not quiet:
             _print_heading(section)
     for kind, first, last in lesson_cells(lines):
         if last < resume:
@@ -64,17 +72,23 @@ def run_rest_of_lesson(path: Path, setup_line: int, namespace: Dict[str, Any], v
         if kind == "markdown":
             for section in sections:
                 if first <= section.line <= last:
-                    _print_heading(section)
+                    quiet = quiet and section.heading.lower() != "exercises"
+                    if not quiet:
+                        _print_heading(section)
             continue
         start = max(first, resume)
         code = "\n" * (start - 1) + "\n".join(lines[start - 1 : last]) + "\n"
+        shown = io.StringIO() if quiet else None
         try:
-            exec(compile(code, str(path), "exec"), namespace)
+            with _quietly(shown):
+                exec(compile(code, str(path), "exec"), namespace)
         except (SystemExit, KeyboardInterrupt):
             raise
         except BaseException as exc:
             from ..errors import HitlModesError
 
+            if shown is not None:
+                print(shown.getvalue(), end="")  # what led to the error
             if isinstance(exc, HitlModesError):
                 raise  # the lesson's hook prints it as one line
             _print_lesson_traceback(exc, path)
@@ -82,6 +96,16 @@ def run_rest_of_lesson(path: Path, setup_line: int, namespace: Dict[str, Any], v
             raise SystemExit(1) from None
     sys.stdout.flush()
     raise SystemExit(0)
+
+
+@contextlib.contextmanager
+def _quietly(buffer: Optional[io.StringIO]) -> Iterator[None]:
+    """Send a cell's output to ``buffer`` (None: to the screen as usual)."""
+    if buffer is None:
+        yield
+        return
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+        yield
 
 
 def _print_heading(section: Any) -> None:

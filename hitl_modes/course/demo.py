@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from ..chat.trace import legend_text
 from .catalog import list_lessons
@@ -31,8 +31,15 @@ def run_builtin_scenario() -> int:
     return 0
 
 
-def run_lesson_script(script: Path, args: List[str], *, quiet: bool = False, stdin: Optional[int] = None) -> int:
-    env = dict(os.environ)
+def run_lesson_script(
+    script: Path,
+    args: List[str],
+    *,
+    quiet: bool = False,
+    stdin: Optional[int] = None,
+    env: Optional[Dict[str, str]] = None,
+) -> int:
+    env = {**os.environ, **(env or {})}
     # flaml, which autogen imports, warns about an AutoML extra no lesson uses: not the learner's concern.
     env.setdefault("PYTHONWARNINGS", "ignore:flaml.automl is not available")
     if quiet:
@@ -61,7 +68,7 @@ def run_demo() -> int:
             failed.append(f"{script.name} (exit {code})")
     print(f"\n{len(lessons) - len(failed)} of {len(lessons)} lessons ran offline.")
     print(
-        "Exercises marked ○ are waiting for you: `hitl-modes exercise N` copies lesson N to exercises/, "
+        "Exercises marked ○ are waiting for you: `hitl-modes exercises N` copies lesson N to ./exercises/, "
         "where you solve them (README: Exercises)."
     )
     if failed:

@@ -1,8 +1,9 @@
-"""A learner's working copy of a lesson, outside ``lessons/``: ``hitl-modes exercise N``.
+"""A learner's working copy of a lesson, outside ``lessons/``: ``hitl-modes exercises N``.
 
 ``lessons/`` and ``notebooks/`` are the course's own copies (``make test`` checks that they match),
 so solving an exercise there would break the build. ``exercises/NN_*.py`` (and ``.ipynb``, for
-Jupyter) are the learner's: created once, never overwritten, ignored by git and by the checks.
+Jupyter) are the learner's: created once, never overwritten, in the folder the command runs in
+(not beside the installed package), ignored by git and by the checks.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ import os
 from pathlib import Path
 from typing import List, Tuple
 
-from .catalog import lessons_dir
-
 __all__ = ["exercises_dir", "working_copy"]
 
 
 def exercises_dir() -> Path:
-    """``exercises/`` next to ``lessons/``; ``HITL_EXERCISES_DIR`` puts the copies elsewhere."""
-    return Path(os.environ.get("HITL_EXERCISES_DIR") or lessons_dir().parent / "exercises")
+    """``exercises/`` in the current folder; ``HITL_EXERCISES_DIR`` puts the copies elsewhere."""
+    return Path(os.environ.get("HITL_EXERCISES_DIR") or Path.cwd() / "exercises")
 
 
 def _unpaired(text: str) -> str:

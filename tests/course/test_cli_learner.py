@@ -54,7 +54,7 @@ def test_lessons_lists_numbers_and_titles(capsys):
     for script in list_lessons():
         outline = read_outline(script)
         assert re.search(rf"^\s*{outline.number}\s+{re.escape(outline.title)}\s", out, re.M), out
-    assert "NEVER: fully automated" in out and "hitl-modes exercise N" in out
+    assert "NEVER: fully automated" in out and "hitl-modes exercises N" in out
 
 
 @pytest.mark.parametrize("args", [["lesson", "99"], ["lesson", "two"], ["exercise", "99"]])
@@ -96,22 +96,24 @@ def test_the_course_copy_shows_exercises_as_not_solved_yet_with_where_to_solve_t
     proc = cli("lesson", "1", "--quiet", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "✗" not in proc.stdout
-    line = next(x for x in proc.stdout.splitlines() if "Exercise 1" in x)
-    assert line.startswith("○ Exercise 1") and "not solved yet" in line and "hitl-modes exercise 1" in line
+    line = next(x for x in proc.stdout.splitlines() if "exercise 1:" in x)
+    assert line.startswith("○ Lesson 1, exercise 1") and "not solved yet" in line and "hitl-modes exercises 1" in line
 
 
-def test_exercise_gives_a_working_copy_outside_lessons_that_never_trips_the_drift_check(tmp_path):
-    workspace = tmp_path / "exercises"
-    env = {"HITL_EXERCISES_DIR": str(workspace), "HITL_QUIET": "1"}
-    proc = cli("exercise", "1", cwd=tmp_path, env=env)
-    assert proc.returncode == 0, proc.stderr
-    copy = workspace / find_lesson(1).name
-    assert copy.exists() and (workspace / (copy.stem + ".ipynb")).exists()
+def test_exercises_gives_a_working_copy_in_this_folder_that_never_trips_the_drift_check(tmp_path):
+    env = {"HITL_QUIET": "1"}
+    proc = cli("exercises", "1", cwd=tmp_path, env=env)
+    assert proc.returncode == 1, "an unsolved exercise is a failing command"
+    copy = tmp_path / "exercises" / find_lesson(1).name  # in the folder the command ran in
+    assert copy.exists() and copy.with_suffix(".ipynb").exists()
     assert "formats:" not in copy.read_text(), "the copy is not paired with lessons/ or notebooks/"
-    assert "✗ Exercise 1" in proc.stdout, "in the learner's own copy, a failing answer is a failure, with reasons"
+    assert "✗ Lesson 1, exercise 1: a None-safe is_termination_msg: not solved yet" in proc.stdout
     assert "  - trailing whitespace is ignored" in proc.stdout
+    assert "Lesson 1: 0 of 1 checked exercises solved." in proc.stdout
+    # The lesson's own sections run quietly: the learner reads the checks, not the lesson again.
+    assert "--- timeline" not in proc.stdout and "## 1." not in proc.stdout and "## Exercises" in proc.stdout
 
-    # Solve it in the copy: the check passes, and the course is untouched.
+    # Solve it in the copy: the check passes, the command succeeds, and the course is untouched.
     source = copy.read_text()
     starter = 'return message["content"].endswith("TERMINATE")\n\n\nprint(check_is_termination_msg'
     assert starter in source
@@ -121,11 +123,25 @@ def test_exercise_gives_a_working_copy_outside_lessons_that_never_trips_the_drif
             'return (message.get("content") or "").rstrip().endswith("TERMINATE")\n\n\nprint(check_is_termination_msg',
         )
     )
-    proc = cli("exercise", "1", cwd=tmp_path, env=env)
-    assert proc.returncode == 0, proc.stderr
-    assert "✓ Exercise 1: a None-safe is_termination_msg: all 7 checks passed" in proc.stdout
+    proc = cli("exercise", "1", "--whole", cwd=tmp_path, env=env)  # the singular still works
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
+    assert "✓ Lesson 1, exercise 1: a None-safe is_termination_msg: solved" in proc.stdout
+    assert "Lesson 1: 1 of 1 checked exercises solved." in proc.stdout
+    assert "--- timeline" in proc.stdout, "--whole shows the lesson's sections too"
     assert "Your copy" not in proc.stdout, "an existing copy is never overwritten"
     assert drifted_notebooks() == []
+
+
+def test_exercises_in_a_broken_copy_says_so_and_fails(tmp_path):
+    workspace = tmp_path / "elsewhere"
+    env = {"HITL_EXERCISES_DIR": str(workspace), "HITL_QUIET": "1"}
+    assert cli("exercises", "1", cwd=tmp_path, env=env).returncode == 1
+    copy = workspace / find_lesson(1).name
+    copy.write_text(copy.read_text().replace("LIMIT = 3", "LIMIT = undefined_name"))
+    proc = cli("exercises", "1", cwd=tmp_path, env=env)
+    assert proc.returncode == 5, proc.stdout[-2000:]
+    assert "NameError" in proc.stderr and "undefined_name" in proc.stderr
+    assert "stopped with an error" in proc.stdout
 
 
 def test_the_demo_prints_the_legend_once_on_top(tmp_path, monkeypatch, capsys):
@@ -153,7 +169,7 @@ def test_the_readme_is_a_newcomers_page_that_links_the_details():
         assert f"`{script.name}`" in table, f"{script.name} is missing from the lessons table"
     for link in re.findall(r"\]\((docs/[^)#]+)\)", readme):
         assert (root / link).is_file(), f"the README links {link}, which does not exist"
-    assert "hitl-modes exercise 1" in readme
+    assert "hitl-modes exercises 1" in readme
 
 
 def test_every_relative_link_in_the_docs_resolves():

@@ -5,20 +5,26 @@
 A check never raises on a wrong answer: it returns a :class:`CheckResult` that says what to fix,
 so a notebook with an unfinished exercise still runs from top to bottom.
 
-Exercises are solved in a working copy (``hitl-modes exercise N`` writes ``exercises/NN_*.py``);
+Exercises are solved in a working copy (``hitl-modes exercises N`` writes ``exercises/NN_*.py``);
 ``lessons/`` and ``notebooks/`` are the course's own copies and hold the starters, so there (and in
 ``make demo``, which runs them) a failing check reads "not solved yet", with where to solve it.
+
+Every check's result is kept in :data:`RESULTS`; with ``HITL_EXERCISE_RESULTS=PATH`` (set by
+``hitl-modes exercises N``) they are written there as JSON when the lesson's process ends, so the
+command can say which exercises are solved and exit non-zero when one is not.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, List, Optional
 
-__all__ = ["CheckResult", "Checker", "RAISED", "running_course_copy"]
+__all__ = ["CheckResult", "Checker", "RAISED", "RESULTS", "running_course_copy", "running_lesson_number"]
 
 
 def running_course_copy() -> Optional[Path]:
@@ -37,6 +43,15 @@ def running_course_copy() -> Optional[Path]:
     return None
 
 
+def running_lesson_number() -> Optional[int]:
+    """The number of the lesson file running now (the course's copy or a working copy), or None."""
+    for candidate in (getattr(sys.modules.get("__main__"), "__file__", None), os.environ.get("JPY_SESSION_NAME")):
+        name = Path(candidate).name if candidate else ""
+        if name[:2].isdigit() and name[2:3] == "_":
+            return int(name[:2])
+    return None
+
+
 @dataclass
 class CheckResult:
     exercise: str
@@ -50,23 +65,29 @@ class CheckResult:
     def __bool__(self) -> bool:
         return self.passed
 
+    @property
+    def title(self) -> str:
+        """"Lesson 2, exercise 1: …" when the lesson is known: ``hitl-modes exercises N`` takes the lesson's N."""
+        number = running_lesson_number()
+        if number is None or not self.exercise.startswith("Exercise "):
+            return self.exercise
+        return f"Lesson {number}, e{self.exercise[1:]}"
+
     def __str__(self) -> str:
         from ..lesson import catch_up
 
         catch_up()  # a script prints the Exercises heading before the first result
         if self.passed:
-            return f"✓ {self.exercise}: all {self.checks} checks passed"
+            return f"✓ {self.title}: solved"
         course = running_course_copy()
         if course is not None:
-            number = course.name[:2]
             lines = [
-                f"○ {self.exercise}: not solved yet (the starter misses {len(self.failures)} of {self.checks} "
-                f"checks). Solve it in your own copy: hitl-modes exercise {int(number)}"
+                f"○ {self.title}: not solved yet. Solve it in your own copy: hitl-modes exercises {int(course.name[:2])}"
             ]
             if os.environ.get("HITL_QUIET", "").strip().lower() not in ("1", "true", "yes", "on"):
                 lines += [f"  - what the starter gets wrong: {f}" for f in self.failures]
             return "\n".join(lines)
-        lines = [f"✗ {self.exercise}: {len(self.failures)} of {self.checks} checks failed"]
+        lines = [f"✗ {self.title}: not solved yet; what to fix:"]
         lines += [f"  - {f}" for f in self.failures]
         return "\n".join(lines)
 
@@ -79,6 +100,7 @@ class Checker:
 
     def __init__(self, exercise: str) -> None:
         self.result = CheckResult(exercise)
+        _keep(self.result)
 
     def expect(self, condition: bool, explanation: str) -> bool:
         self.result.checks += 1
@@ -98,3 +120,18 @@ class Checker:
 
 #: What :meth:`Checker.call` returns when the learner's code raised (the failure is already recorded).
 RAISED = object()
+
+
+#: Every exercise check made in this process, in order.
+RESULTS: List[CheckResult] = []
+
+
+def _keep(result: CheckResult) -> None:
+    if not RESULTS and os.environ.get("HITL_EXERCISE_RESULTS"):
+        atexit.register(_write_results, Path(os.environ["HITL_EXERCISE_RESULTS"]))
+    RESULTS.append(result)
+
+
+def _write_results(path: Path) -> None:
+    rows = [{**asdict(r), "title": r.title, "passed": r.passed} for r in RESULTS]
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
