@@ -45,6 +45,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ..approvals.vocabulary import reply_decision
 from .client import APPROVE_EFFECTS, approve_effect
 from .store import MAX_TIMEOUT_SECONDS, PROMPT_ID_PATTERN, ConversationTurn, InboxStore
+from .text import unsafe_field
 from .tokens import AGENT_TOKEN_ENV, InboxTokens
 
 __all__ = ["create_inbox_app", "RiskAssessor", "MAX_BODY_BYTES", "LOOPBACK_HOSTS"]
@@ -86,13 +87,15 @@ class HostCheckMiddleware:
 
     def __init__(self, app: ASGIApp, allowed_hosts: Sequence[str]) -> None:
         self.app = app
-        self.allowed = {host_of(h) for h in allowed_hosts} | {f"[{h}]" for h in allowed_hosts if ":" in h}
+        # A bare IPv6 literal ("::1") is written "[::1]" in a Host header; host_of("::1") would be "".
+        self.allowed = {f"[{h}]" if ":" in h and not h.startswith("[") else host_of(h) for h in allowed_hosts}
+        self.allowed.discard("")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
             headers = dict(scope.get("headers") or [])
             host = host_of(headers.get(b"host", b"").decode("latin-1"))
-            if host not in self.allowed:
+            if not host or host not in self.allowed:
                 await PlainTextResponse("Invalid host header", status_code=400)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -104,12 +107,20 @@ class RiskAssessor(Protocol):
     def assess(self, text: str) -> Any: ...
 
 
+class _AsciiJSONResponse(JSONResponse):
+    """JSON written in ASCII: text that is not valid UTF-8 (stored before :mod:`.text` made it safe)
+    is sent as its escape, so an answer can never fail after the database was written."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": message, **extra}, status_code=status, headers=_SECURITY_HEADERS)
+    return _AsciiJSONResponse({"error": message, **extra}, status_code=status, headers=_SECURITY_HEADERS)
 
 
 def _ok(data: Any, status: int = 200) -> JSONResponse:
-    return JSONResponse(data, status_code=status, headers=_SECURITY_HEADERS)
+    return _AsciiJSONResponse(data, status_code=status, headers=_SECURITY_HEADERS)
 
 
 async def _json_body(request: Request) -> Dict[str, Any]:
@@ -122,8 +133,17 @@ async def _json_body(request: Request) -> Dict[str, Any]:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise HTTPException(400, f"the body is not valid UTF-8 JSON: {e}") from None
+    except RecursionError:
+        raise HTTPException(400, "the body's JSON is nested too deeply: send a flat object") from None
     if not isinstance(data, dict):
         raise HTTPException(400, f"the body must be a JSON object, got {type(data).__name__}")
+    where = unsafe_field(data)
+    if where is not None:
+        raise HTTPException(
+            422,
+            f"{where} holds a lone surrogate (\\ud800-\\udfff), which is not text: send it escaped "
+            "(hitl_modes.inbox.text.make_safe does)",
+        )
     return data
 
 
@@ -132,6 +152,8 @@ def _field(data: Dict[str, Any], name: str, kind: type, *, required: bool = True
         if required:
             raise HTTPException(422, f"missing field {name!r}")
         return default
+    if required and kind is str and not str(data[name]).strip():
+        raise HTTPException(422, f"field {name!r} must not be empty")
     value = data[name]
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
@@ -232,7 +254,7 @@ def create_inbox_app(
 
     def prompt_id_of(request: Request) -> str:
         prompt_id = request.path_params["prompt_id"]
-        if not PROMPT_ID_PATTERN.match(prompt_id):
+        if not PROMPT_ID_PATTERN.fullmatch(prompt_id):
             raise HTTPException(422, "a prompt id is 8-64 letters, digits, '-' or '_'")
         return str(prompt_id)
 

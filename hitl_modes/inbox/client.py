@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from ..errors import InboxError, InboxUnavailableError
+from .text import make_safe
 from .tokens import AGENT_TOKEN_ENV, agent_token_from
 
 __all__ = [
@@ -75,7 +76,7 @@ def http_request(
     headers = {"Accept": "application/json"}
     data = None
     if body is not None:
-        data = json.dumps(body).encode("utf-8")
+        data = json.dumps(make_safe(body)).encode("utf-8")  # a lone surrogate becomes its visible escape
         headers["Content-Type"] = "application/json"
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"

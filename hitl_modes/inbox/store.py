@@ -12,6 +12,7 @@ The store knows nothing about HTTP; ``inbox_app`` maps its outcomes to status co
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import threading
@@ -36,7 +37,8 @@ __all__ = [
 MAX_TIMEOUT_SECONDS = 7 * 24 * 3600.0
 
 #: Prompt ids are chosen by the chat (so a retried submission is recognised, never duplicated).
-PROMPT_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+#: Use with ``fullmatch``: ``$`` would also match before a final newline ("abcdefgh\n").
+PROMPT_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS prompts (
@@ -130,6 +132,10 @@ class InboxStore:
     def __init__(self, path: Union[str, Path]) -> None:
         self.path = str(path)
         self._lock = threading.Lock()
+        if self.path != ":memory:" and not self.path.startswith("file:"):
+            # Prompts and replies are private: the file (and SQLite's -wal/-shm, which copy its mode) 0600.
+            os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+            os.chmod(self.path, 0o600)  # a file an older version made 0644 too
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         if self.path != ":memory:":
