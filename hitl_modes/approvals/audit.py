@@ -11,9 +11,13 @@ on the decision only after ``record`` returns, so whatever the agent did, its re
 disk. A killed process (``SIGKILL``) loses nothing that was acted on, since the data left the
 process with ``os.write``; ``fsync`` extends that to an operating-system crash or power loss.
 
-A crash in the middle of ``os.write`` can leave a torn last line. The reader reports it
-(:class:`TornAuditLogError`), never drops it silently; :func:`set_aside_torn_tail` moves it to a
-side file so the log can be appended to again.
+A crash in the middle of ``os.write`` can leave a torn last line: a record that was never
+acknowledged (``record`` had not returned). The reader reports it (:class:`TornAuditLogError`), never
+drops it silently. A writer checks for one under the log's exclusive lock before *every* append, not
+only when it opens the log (another process may have been killed mid-write since): it moves the
+fragment to ``PATH.torn`` with a :class:`TornAuditLogWarning` and appends on a fresh line, so an
+acknowledged record is never glued onto a fragment and a killed chat can always be resumed.
+:func:`set_aside_torn_tail` does the same on demand.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..errors import AuditLogError, CorruptAuditLogError, TornAuditLogError, TornAuditLogWarning
 from .vocabulary import DECISIONS
@@ -100,10 +104,11 @@ class AuditLog:
             )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         existed = self.path.exists()
-        self._fd: Optional[int] = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        # 0600: the prompts and answers are private; O_RDWR: the tail is read before each append.
+        self._fd: Optional[int] = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             with _locked(self._fd, exclusive=True):  # another process may be mid-write
-                _refuse_torn_tail(self.path)
+                _mend_tail(self._fd, self.path)
         except BaseException:
             os.close(self._fd)
             self._fd = None
@@ -166,6 +171,7 @@ class AuditLog:
             if self._fd is None:
                 raise AuditLogError(f"AuditLog {self.path} is closed; open a new AuditLog to record more")
             with _locked(self._fd, exclusive=True):  # whole lines, even with writers in other processes
+                _mend_tail(self._fd, self.path)  # a writer killed since may have left a fragment
                 view = memoryview(data)
                 while view:
                     written = os.write(self._fd, view)
@@ -238,24 +244,54 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _refuse_torn_tail(path: Path) -> None:
-    """Appending after a torn line would glue a new record onto the fragment: refuse, and say how
-    to set the fragment aside. A complete last record that only lacks its newline (edited by hand)
-    gets the newline. The caller holds the log's exclusive lock."""
-    raw = path.read_bytes()
-    if not raw or raw.endswith(b"\n"):
-        return
-    number = raw.count(b"\n") + 1
-    tail = raw[raw.rfind(b"\n") + 1 :]
+def _tail(fd: int) -> Tuple[int, bytes]:
+    """Where the last line starts, and its bytes (empty when the file ends with a newline)."""
+    size = os.fstat(fd).st_size
+    end, block = size, 65536
+    while end > 0:
+        start = max(0, end - block)
+        chunk = os.pread(fd, end - start, start)
+        newline = chunk.rfind(b"\n")
+        if newline >= 0:
+            keep = start + newline + 1
+            return keep, os.pread(fd, size - keep, keep) if keep < size else b""
+        end = start
+    return 0, os.pread(fd, size, 0)
+
+
+def _mend_tail(fd: int, path: Path) -> Optional[str]:
+    """The caller holds the log's exclusive lock on ``fd`` (open for reading). A last line without its
+    newline gets one when it is a whole record (edited by hand); a fragment a killed writer left is
+    moved to ``PATH.torn`` (appended, fsynced) and cut from the log, with a warning. Returns the
+    fragment, or None."""
+    keep, tail = _tail(fd)
+    if not tail:
+        return None
     try:
-        _parse_line(str(path), number, tail.decode("utf-8"))
+        _parse_line(str(path), 0, tail.decode("utf-8"))
     except (CorruptAuditLogError, UnicodeDecodeError):
-        _records(str(path), raw, allow_torn_tail=False)  # raises TornAuditLogError with the intact records
-        raise
-    with open(path, "ab") as f:
-        f.write(b"\n")
-        f.flush()
-        os.fsync(f.fileno())
+        pass
+    else:
+        os.write(fd, b"\n")
+        os.fsync(fd)
+        return None
+    side = path.with_name(path.name + ".torn")
+    side_fd = os.open(side, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(side_fd, tail + b"\n")
+        os.fsync(side_fd)
+    finally:
+        os.close(side_fd)
+    os.ftruncate(fd, keep)
+    os.fsync(fd)
+    fragment = tail.decode("utf-8", errors="replace")
+    warnings.warn(
+        f"audit log {path}: a writer was killed mid-write and left {len(tail)} bytes of an unacknowledged "
+        f"record; they were moved to {side} and the log goes on: {fragment[:80]!r}",
+        TornAuditLogWarning,
+        stacklevel=3,
+    )
+    return fragment
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -330,25 +366,16 @@ def _records(name: str, raw: bytes, *, allow_torn_tail: bool) -> List[Dict[str, 
 
 
 def set_aside_torn_tail(path: PathLike) -> Optional[str]:
-    """Move a torn last line to ``PATH.torn`` (appended there) and cut it from the log, so the
-    log can be appended to again. Returns the fragment, or None when the log was not torn."""
+    """Move a torn last line to ``PATH.torn`` (appended there) and cut it from the log, as a writer
+    does before each append. Returns the fragment, or None when the log was not torn."""
     p = Path(path)
-    with open(p, "r+b") as f, _locked(f.fileno(), exclusive=True):
-        raw = f.read()
-        try:
-            _records(str(p), raw, allow_torn_tail=False)
-            return None
-        except TornAuditLogError as e:
-            fragment = e.fragment
-        keep = raw.rfind(b"\n") + 1
-        with open(p.with_name(p.name + ".torn"), "ab") as side:
-            side.write(raw[keep:] + b"\n")
-            side.flush()
-            os.fsync(side.fileno())
-        f.truncate(keep)
-        f.flush()
-        os.fsync(f.fileno())
-    return fragment
+    fd = os.open(p, os.O_RDWR)
+    try:
+        with _locked(fd, exclusive=True), warnings.catch_warnings():
+            warnings.simplefilter("ignore", TornAuditLogWarning)  # asked for: the return value says it
+            return _mend_tail(fd, p)
+    finally:
+        os.close(fd)
 
 
 # -- summarising -------------------------------------------------------------------------------

@@ -203,16 +203,30 @@ def test_a_torn_last_line_is_reported_not_dropped():
     assert summary.total == 2 and summary.torn_tail == GOOD[:25] and "WARNING: the last line is torn" in str(summary)
 
 
-def test_appending_after_a_torn_line_is_refused_until_it_is_set_aside():
+def test_a_writer_sets_a_torn_line_aside_and_goes_on():
     _write("a.jsonl", f"{GOOD}\n" + GOOD[:30])
-    with pytest.raises(TornAuditLogError):
-        AuditLog("a.jsonl")
-    assert set_aside_torn_tail("a.jsonl") == GOOD[:30]
-    assert Path("a.jsonl.torn").read_text() == GOOD[:30] + "\n"
+    with pytest.warns(TornAuditLogWarning, match="moved to"):
+        log = AuditLog("a.jsonl")
+    assert Path("a.jsonl.torn").read_text() == GOOD[:30] + "\n", "the fragment is kept, not lost"
     assert set_aside_torn_tail("a.jsonl") is None
-    with AuditLog("a.jsonl") as log:
+    with log:
         log.record(agent="b", prompt="p", response="r", decision="exit")
     assert [r["agent"] for r in read_audit_log("a.jsonl")] == ["a", "b"]
+
+
+def test_a_fragment_left_after_a_writer_opened_the_log_is_set_aside_before_its_next_record():
+    """Issue 21: the check ran only when a log was opened; a live writer glued its record onto a
+    fragment another (killed) writer left later, and that acknowledged record became unreadable."""
+    with AuditLog("a.jsonl") as log:
+        log.record(agent="a", prompt="p", response="r", decision="approved")
+        with open("a.jsonl", "ab") as killed_writer:
+            killed_writer.write(GOOD[:40].encode())
+        with pytest.warns(TornAuditLogWarning):
+            log.record(agent="b", prompt="p", response="r", decision="approved")
+    assert [r["agent"] for r in read_audit_log("a.jsonl")] == ["a", "b"]
+    assert Path("a.jsonl.torn").read_text() == GOOD[:40] + "\n"
+    assert set_aside_torn_tail("a.jsonl") is None
+    assert os.stat("a.jsonl").st_mode & 0o077 == 0, "the log is readable by its owner only"
 
 
 def test_a_complete_last_record_without_newline_is_kept():
