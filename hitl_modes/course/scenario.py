@@ -194,17 +194,11 @@ def _contains(marker: str) -> Callable[[Dict[str, Any]], bool]:
     return lambda m: marker in (m.get("content") or "")
 
 
-def simulation_report(
-    run: RecordedRun, llm: ScriptedLLM, user_proxy_name: str = "user_proxy", assistant_name: str = "assistant"
-) -> Dict[str, Any]:
+def simulation_report(run: RecordedRun, llm: ScriptedLLM) -> Dict[str, Any]:
     """The ``--json`` object: chat history, human prompts and replies, model calls, stop reason."""
-    messages = []
-    for m in run.result.chat_history:
-        if m.get("tool_calls") or m.get("function_call"):
-            name = assistant_name  # AutoGen records a call without a name; only the assistant has tools
-        else:
-            name = m.get("name") or (user_proxy_name if m.get("role") == "assistant" else assistant_name)
-        messages.append({"name": name, "content": m.get("content"), **tool_fields(m)})
+    # AutoGen's own record: a message that calls a tool or function carries no name
+    # (ConversableAgent._append_oai_message names only the others), so its "name" is null here too.
+    messages = [{"name": m.get("name"), "content": m.get("content"), **tool_fields(m)} for m in run.result.chat_history]
     stop = run.trace.stop
     return {
         "messages": messages,
