@@ -67,7 +67,7 @@ class CheckResult:
 
     @property
     def title(self) -> str:
-        """"Lesson 2, exercise 1: …" when the lesson is known: ``hitl-modes exercises N`` takes the lesson's N."""
+        """ "Lesson 2, exercise 1: …" when the lesson is known: ``hitl-modes exercises N`` takes the lesson's N."""
         number = running_lesson_number()
         if number is None or not self.exercise.startswith("Exercise "):
             return self.exercise
@@ -81,9 +81,8 @@ class CheckResult:
             return f"✓ {self.title}: solved"
         course = running_course_copy()
         if course is not None:
-            lines = [
-                f"○ {self.title}: not solved yet. Solve it in your own copy: hitl-modes exercises {int(course.name[:2])}"
-            ]
+            number = int(course.name[:2])
+            lines = [f"○ {self.title}: not solved yet. Solve it in your own copy: hitl-modes exercises {number}"]
             if os.environ.get("HITL_QUIET", "").strip().lower() not in ("1", "true", "yes", "on"):
                 lines += [f"  - what the starter gets wrong: {f}" for f in self.failures]
             return "\n".join(lines)
