@@ -46,7 +46,7 @@ _EXPORTS: Dict[str, str] = {
     "StopReason": "chat.trace",
     "Trace": "chat.trace",
     "message_text": "chat.messages",
-    # -- workflow (lesson 06): stages with human checkpoints, the hand-off between them
+    # -- workflow: stages with human checkpoints, the hand-off between them (lesson 06 shows the plain AutoGen way)
     "Stage": "agents.workflow",
     "StageResult": "agents.workflow",
     "Workflow": "agents.workflow",
@@ -87,7 +87,7 @@ _EXPORTS: Dict[str, str] = {
     "InboxReviewer": "inbox.reviewer",
     "ScriptedReviewer": "inbox.reviewer",
     "InboxServer": "inbox.server",
-    # -- chats that outlive their process (lesson 14): checkpointed at every human question
+    # -- chats that outlive their process (lesson 17): checkpointed at every human question
     "DurableChat": "inbox.durable",
 }
 

@@ -11,73 +11,70 @@
 # ---
 
 # %% [markdown]
-# # Lesson 05 — `SmartUserProxy`: context-aware auto-replies without losing the controls
+# # Lesson 05 — Context-aware auto-replies without losing the controls
 #
-# A NEVER-mode proxy answers the assistant with `default_auto_reply`, an empty string unless you
-# set it. Models stall on that: "Which format do you want?" gets silence. So people want the proxy
-# to answer *in context*: a question gets "use your best judgment", a plain message gets a nudge to
-# finish.
+# A NEVER- or TERMINATE-mode proxy answers the assistant with `default_auto_reply`, an empty string
+# unless you set it. Models stall on that: "Should I add a chart?" gets silence. So people want the
+# proxy to answer *in context*: a question gets "use your best judgment", anything else goes on.
 #
-# The recipe you will find most often subclasses `UserProxyAgent` and overrides `generate_reply`.
-# It works in a demo, and it quietly switches off everything the earlier lessons relied on. This
-# lesson shows exactly what it loses, then builds the same idea on AutoGen's own seam,
-# `register_reply`, as `hitl_modes.SmartUserProxy`.
+# A common way to do it subclasses `UserProxyAgent` and overrides `generate_reply`. Section 1 runs
+# it and shows what it switches off: termination, the auto-reply limit, the human and code
+# execution. Section 2 shows why. Section 3 does it the way AutoGen invites, a reply function
+# registered with `register_reply`, and section 4 shows `hitl_modes.SmartUserProxy`, the same idea
+# packaged with rules you can configure.
+#
+# Every chat cell is plain AutoGen (section 4 adds this toolkit's `SmartUserProxy`). Lines that start
+# with `course.` are this course's: `course.script(...)` says what the offline model answers and
+# what the scripted human types, `course.check(...)` checks what the lesson says. Delete them and
+# the cell still runs against your model, with you typing.
 
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 5`. As a notebook: in JupyterLab started with
-# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
-# `hitl_modes` and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 5` (add `--live` for a real model: it reads the same
+# `OPENAI_API_KEY` as the cell below). As a notebook: in JupyterLab started with `make lab`, kernel
+# **Python 3 (ipykernel)**.
 #
 # A scripted human answers by default, so every claim is checked. To type the human's part yourself,
 # add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
-# above the setup cell below, then run the notebook from that cell on. Each time AutoGen asks, it
-# waits for your answer (in a box under the cell in a notebook): press Enter, type feedback, or
-# type `exit`.
+# above the setup cell, then run from there. Before each chat the course prints what the script
+# would answer. At a TERMINATE prompt, Enter ends the chat, text is feedback, `exit` stops it.
 #
 # - After an Enter, AutoGen prints `>>>>>>>> NO HUMAN INPUT RECEIVED.` in red. It is not an error: it
 #   notes that you typed nothing, and AutoGen then does what Enter means at that prompt.
-# - To stop a chat that waits for you, type `exit`: the chat ends and the lesson goes on. To stop the
-#   whole lesson, interrupt it (the notebook's ■ *Interrupt the kernel* button, or Ctrl-C in a
-#   terminal): it stops with one line saying so, and sends no reply. `%env HITL_HUMAN=script`, then
-#   the setup cell again, brings the scripted human back.
+# - To stop the whole lesson, interrupt it (the notebook's ■ *Interrupt the kernel* button, or Ctrl-C
+#   in a terminal): it stops with one line saying so. `%env HITL_HUMAN=script`, then the setup cell
+#   again, brings the scripted human back.
 
 # %%
-import inspect
+from hitl_modes.course.session import Course  # the course's (first: it quiets flaml's "automl" warning)
+
+import os
 import tempfile
-from pathlib import Path
 
 import autogen
 
-import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
-from hitl_modes import AutoReplyRule, ScriptedLLM, SmartUserProxy, message_text
-from hitl_modes.agents.smart_proxy import COMPLETION_NUDGE, QUESTION_REPLY
+from hitl_modes import AutoReplyRule, SmartUserProxy
 from hitl_modes.course.exercises.lesson05 import check_auto_reply_rules
-from hitl_modes.course.lesson import Lesson
-from hitl_modes.course.limits import ends_with_terminate
 
-lesson = Lesson.setup(5, "SmartUserProxy: context-aware auto-replies")
+course = Course.setup(5, "Context-aware auto-replies")
 
-
-def proxy_replies(run):
-    """What user_proxy sent after the task, in order."""
-    return [m.content for m in run.trace.messages if m.agent == "user_proxy" and m.source != "task"]
-
+config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
+llm_config = {"config_list": config_list, "cache_seed": None}  # cache_seed=None: ask the model every time
 
 # %% [markdown]
-# ## 1. The common recipe: override `generate_reply`
+# ## 1. The common override of `generate_reply`, and what it breaks
 #
 # It looks reasonable: read the last message, answer a question one way and anything else another.
-# Because nothing in it can end the chat, tutorials pass `max_turns` as a safety net. We give it the
-# settings a careful user would: TERMINATE mode, a termination check, an auto-reply limit of 2, and
-# code execution in a temporary folder. The assistant sends code that writes `report.txt`, asks a
-# question, then says TERMINATE.
+# The proxy gets the settings a careful user gives it: TERMINATE mode (ask me at the end), a
+# termination check, at most 3 auto-replies in a row, and code execution in a temporary folder.
+# Nothing in the override can end the chat, so `max_turns=5` is its safety net. The assistant sends
+# code, asks a question, then says TERMINATE.
 
 
 # %%
 class CannedReplyProxy(autogen.UserProxyAgent):
-    """The common recipe. Do not use: see below."""
+    """The common override. Do not use: see below."""
 
     def generate_reply(self, messages=None, sender=None, **kwargs):
         last = (messages or self.chat_messages[sender])[-1]
@@ -86,236 +83,158 @@ class CannedReplyProxy(autogen.UserProxyAgent):
         return "Please continue."
 
 
-CODE_REPLY = "I'll write the report file:\n```python\nopen('report.txt', 'w').write('42')\nprint('report written')\n```"
-naive_tmp = tempfile.TemporaryDirectory(prefix="hitl05-naive-")  # removed when Python exits
-naive_dir = Path(naive_tmp.name)
-assistant = lesson.assistant(
-    "assistant",
-    [CODE_REPLY, "Should I add a chart as well?", "All done. TERMINATE", "All done. TERMINATE", "All done. TERMINATE"],
-)
-naive = CannedReplyProxy(
-    "user_proxy",
+def is_termination_msg(message):
+    return (message.get("content") or "").rstrip().endswith("TERMINATE")
+
+
+proxy_settings = dict(
     human_input_mode="TERMINATE",
-    max_consecutive_auto_reply=2,
-    is_termination_msg=ends_with_terminate,
-    code_execution_config={"work_dir": str(naive_dir), "use_docker": False},
+    max_consecutive_auto_reply=3,
+    is_termination_msg=is_termination_msg,
+    code_execution_config={"work_dir": tempfile.mkdtemp(prefix="lesson05-"), "use_docker": False},
 )
-with lesson.human([], mode="TERMINATE"):
-    run = lesson.run(naive, assistant, "Write the report.", title="the common recipe, max_turns=5", max_turns=5)
+TASK = "Compute 6 x 7 with Python."
+CODE = "I'll compute it:\n```python\nprint(6 * 7)\n```"
+course.script(model=[CODE, "Should I add a chart as well?", *["All done. TERMINATE"] * 3])
 
-terminations = [i for i, m in enumerate(run.trace.messages) if m.content.endswith("TERMINATE")]
-lesson.claim(
-    "it never stops on TERMINATE: the chat went on after it, until max_turns",
-    run.stop_reason == "max_turns" and bool(terminations) and terminations[0] < len(run.trace.messages) - 1,
-)
-lesson.claim(
-    "it ignores max_consecutive_auto_reply=2: the proxy replied 4 times in a row", len(proxy_replies(run)) == 4
-)
-lesson.claim("it never runs the code it was sent: report.txt does not exist", not (naive_dir / "report.txt").exists())
-lesson.claim(
-    "it never asks the human, though human_input_mode='TERMINATE' and the assistant said TERMINATE",
-    run.trace.human_prompts == [],
-)
+assistant = autogen.AssistantAgent("assistant", llm_config=llm_config)
+user_proxy = CannedReplyProxy("user_proxy", **proxy_settings)
+result = user_proxy.initiate_chat(assistant, message=TASK, max_turns=5)
 
 # %% [markdown]
-# ## 2. Why: `generate_reply` *is* the reply chain
+# `result.chat_history` is the chat from the proxy's side; `result.human_input` is what a person
+# typed. Read what the proxy said after its task:
+
+# %%
+said = [m["content"] for m in result.chat_history if m["name"] == "user_proxy"][1:]
+print(f"the proxy said: {said}; human_input={result.human_input}")
+answered_end = result.chat_history[5]["content"] == "All done. TERMINATE" and len(said) == 4
+course.check("termination and the limit are gone: it answered TERMINATE; 4 auto-replies in a row", answered_end)
+course.check("code execution is gone: the code got 'Please continue.', not its output", said[0] == "Please continue.")
+course.check("the human is gone: TERMINATE mode never asked anyone", result.human_input == [])
+
+# %% [markdown]
+# ## 2. Why: `generate_reply` walks the reply chain
 #
-# AutoGen's `generate_reply` walks a list of reply functions and returns the first final answer;
-# only when none answers does it send `default_auto_reply`. Termination, the auto-reply limit and
-# the human all live in `check_termination_and_human_reply`, which runs first; code execution is
-# another link. Overriding `generate_reply` throws the whole chain away. Here is the chain of a
-# `UserProxyAgent` (async twins removed):
+# AutoGen's `generate_reply` tries the agent's reply functions in order and returns the first final
+# answer; only when none answers does it send `default_auto_reply`. Termination, the auto-reply
+# limit and the human all live in `check_termination_and_human_reply`, which runs first; code
+# execution is another link. Overriding `generate_reply` throws the whole chain away. Here is the
+# chain of a new proxy with section 1's settings, which the override never reads (async twins left
+# out; `_reply_func_list` is AutoGen's own list):
+
+# %%
+fresh = autogen.UserProxyAgent("user_proxy", **proxy_settings)
+chain = [f["reply_func"].__name__ for f in fresh._reply_func_list if not f["reply_func"].__name__.startswith("a_")]
+print(" -> ".join(chain), "-> default_auto_reply")
+course.check("the human and the limits are the chain's first link", chain[0] == "check_termination_and_human_reply")
+
+# %% [markdown]
+# ## 3. The AutoGen way: a reply function at the end of the chain
+#
+# `register_reply(trigger, reply_func, position)` adds a link. A reply function gets the agent, the
+# messages and the sender, and returns `(final, reply)`: `(True, text)` answers, `(False, None)`
+# passes on. `position=0` (the default) puts it first, *before* the termination and human check; we
+# put it last, so it speaks only where `default_auto_reply` would have. Same settings, same model.
 
 
 # %%
-def chain(agent):
-    return [f["reply_func"].__name__ for f in agent._reply_func_list if not f["reply_func"].__name__.startswith("a_")]
+def answer_in_context(recipient, messages, sender, config):
+    if "?" in (messages[-1].get("content") or ""):
+        return True, "Use your best judgment and continue."
+    return False, None  # not final: the chain goes on to default_auto_reply
 
 
-plain = autogen.UserProxyAgent(
-    "plain", human_input_mode="NEVER", code_execution_config={"work_dir": str(naive_dir), "use_docker": False}
-)
-print(" -> ".join(chain(plain)), "-> default_auto_reply")
+course.script(model=[CODE, "Should I add a chart as well?", "All done. TERMINATE"], human=[""])
 
-# %% [markdown]
-# ## 3. The fix: one more link, at the end of the chain
-#
-# `SmartUserProxy` is a `UserProxyAgent` that registers one reply function with `register_reply`,
-# **last** in the chain. Everything before it still runs; it speaks only where `default_auto_reply`
-# would have. It takes exactly `UserProxyAgent`'s arguments.
+user_proxy = autogen.UserProxyAgent("user_proxy", **proxy_settings)
+user_proxy.register_reply([autogen.Agent, None], answer_in_context, position=len(user_proxy._reply_func_list))
+result = user_proxy.initiate_chat(assistant, message=TASK, max_turns=5)
 
 # %%
-smart_tmp = tempfile.TemporaryDirectory(prefix="hitl05-smart-")
-smart_dir = Path(smart_tmp.name)
-probe = SmartUserProxy(
-    "probe", human_input_mode="NEVER", code_execution_config={"work_dir": str(smart_dir), "use_docker": False}
-)
-print(" -> ".join(chain(probe)), "-> default_auto_reply")
-print(probe.describe_rules())
-links = chain(probe)
-lesson.claim(
-    "SmartUserProxy takes the same arguments as UserProxyAgent",
-    inspect.signature(SmartUserProxy) == inspect.signature(autogen.UserProxyAgent),
-)
-lesson.claim(
-    "its rule reply runs after termination/human checks and code execution",
-    links[-1] == "generate_rule_reply"
-    and links.index("check_termination_and_human_reply") < links.index("generate_rule_reply")
-    and links.index("generate_code_execution_reply") < links.index("generate_rule_reply"),
-)
+said = [m["content"] for m in result.chat_history if m["name"] == "user_proxy"][1:]
+print(f"the proxy said: {said}; human_input={result.human_input}")
+kept = said[0].startswith("exitcode: 0") and said[1] == "Use your best judgment and continue."
+course.check("code execution is kept, then the reply function answered the question", kept)
+course.check("the human and termination are kept: asked at TERMINATE, Enter ended it", result.human_input == [""])
 
 # %% [markdown]
-# ### 3a. The auto-reply rules
+# To change where a *person's* answer comes from (a queue, a web page), `ConversableAgent`'s
+# docstring invites you to override `get_human_input` instead: it is called from inside
+# `check_termination_and_human_reply`, so the chain stays whole (the lesson on async input does it).
 #
-# A question gets "Use your best judgment and continue."; a message without code gets a nudge
-# toward completion. And TERMINATE still ends the chat, before any rule is consulted. (The timeline
-# marks the rules' answers as auto-replies: they take the place of `default_auto_reply`.)
+# ## 4. `hitl_modes.SmartUserProxy`: the same idea, packaged
+#
+# `SmartUserProxy` is a `UserProxyAgent` with the same constructor that registers one reply function
+# last in the chain, as in section 3. Its rules are data: a question gets "Use your best judgment
+# and continue."; a message without code gets a nudge to finish or say TERMINATE.
 
 # %%
-assistant = lesson.assistant(
-    "assistant",
-    [
-        "Which file format should I use, CSV or JSON?",
-        "I'll use CSV. The export has three columns: date, amount, category.",
-        "TERMINATE",
-    ],
-)
-user_proxy = SmartUserProxy(
-    "user_proxy", human_input_mode="NEVER", is_termination_msg=ends_with_terminate, code_execution_config=False
-)
-with lesson.human([], mode="NEVER"):
-    run = lesson.run(user_proxy, assistant, "Export last month's expenses.", title="SmartUserProxy rules")
+course.script(model=[CODE, "Should I add a chart as well?", "All done. TERMINATE"], human=[""])
 
-replies = proxy_replies(run)
-lesson.claim("a question gets 'Use your best judgment and continue.'", replies[:1] == [QUESTION_REPLY])
-lesson.claim("a message without code gets the nudge toward completion", replies[1:2] == [COMPLETION_NUDGE])
-lesson.claim("it keeps termination: TERMINATE ends the chat", run.stop_reason == "termination_msg")
+user_proxy = SmartUserProxy("user_proxy", **proxy_settings)
+print(user_proxy.describe_rules())
+result = user_proxy.initiate_chat(assistant, message=TASK, max_turns=5)
+
+# %%
+said = [m["content"] for m in result.chat_history if m["name"] == "user_proxy"][1:]
+print(f"the proxy said: {said}; human_input={result.human_input}; summary={result.summary!r}")
+kept = said[0].startswith("exitcode: 0") and "judgment" in said[1] and result.human_input == [""]
+course.check("it keeps code execution and the human, and answers the question", kept)
 
 # %% [markdown]
-# ### 3b. It keeps code execution
+# ### 4a. Your own rules, and the auto-reply limit
 #
-# The same code as in section 1, now to a `SmartUserProxy` with code execution in a temporary
-# folder. (This run always uses the scripted model: a live model's code should only run in a
-# sandbox, see lesson 10.)
+# `user_proxy.auto_reply_rules` is a list of `AutoReplyRule(name, when, reply)`, tried in order; the
+# first whose `when(last_message)` holds gives the reply. When none holds, AutoGen's
+# `default_auto_reply` is sent as before. Whatever the rules say, termination, the limit, the human
+# and code execution run first. Here a rule placed first answers a stuck model; a model that never
+# finishes then gets the nudge, but only up to `max_consecutive_auto_reply`: in NEVER mode the proxy
+# then ends the chat, with no `max_turns` needed.
 
 # %%
-llm = ScriptedLLM([CODE_REPLY, "The report is written. TERMINATE"])
-coder = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
-user_proxy = SmartUserProxy(
-    "user_proxy",
-    human_input_mode="NEVER",
-    is_termination_msg=ends_with_terminate,
-    code_execution_config={"work_dir": str(smart_dir), "use_docker": False},
-)
-with lesson.human([], mode="NEVER"):
-    run = lesson.run(user_proxy, coder, "Write the report.", title="SmartUserProxy runs code")
+stuck = AutoReplyRule("stuck", lambda m: "can't" in (m.get("content") or ""), "Try a different approach.")
+course.script(model=["I can't open the file.", "Still working.", "Almost there."])
 
-report = smart_dir / "report.txt"
-lesson.claim("it keeps code execution: report.txt now exists", report.exists() and report.read_text() == "42")
-lesson.claim(
-    "the code's output went back to the model",
-    "report written" in (llm.calls[-1].last_content if llm.calls else ""),
-)
-
-# %% [markdown]
-# ### 3c. It keeps the auto-reply limit
-#
-# A model that never finishes gets nudged, but only `max_consecutive_auto_reply` times.
-
-# %%
-assistant = lesson.assistant("assistant", ["Working on it.", "Still working.", "Almost there."])
 user_proxy = SmartUserProxy(
     "user_proxy",
     human_input_mode="NEVER",
     max_consecutive_auto_reply=2,
-    is_termination_msg=ends_with_terminate,
+    is_termination_msg=is_termination_msg,
     code_execution_config=False,
 )
-with lesson.human([], mode="NEVER"):
-    run = lesson.run(user_proxy, assistant, "Tidy up the repository.", title="SmartUserProxy at its limit")
-
-nudges = [m for m in run.trace.messages if m.agent == "user_proxy" and m.content == COMPLETION_NUDGE]
-lesson.claim(
-    "it keeps max_consecutive_auto_reply: the chat stops at the limit",
-    run.stop_reason == "max_consecutive_auto_reply" and run.trace.stop.agent == "user_proxy",
-)
-lesson.claim("it nudged exactly max_consecutive_auto_reply = 2 times", len(nudges) == 2)
-
-# %% [markdown]
-# ### 3d. It keeps human input, by mode
-#
-# In TERMINATE mode the human is still asked at termination: feedback continues the chat, Enter
-# ends it. In ALWAYS mode the human is asked at every message, and **Enter** ("use the
-# auto-reply") now falls through to the rules.
-
-# %%
-assistant = lesson.assistant("assistant", ["Here is the summary. TERMINATE", "Shorter summary. TERMINATE"])
-user_proxy = SmartUserProxy(
-    "user_proxy", human_input_mode="TERMINATE", is_termination_msg=ends_with_terminate, code_execution_config=False
-)
-with lesson.human(["Make it shorter.", ""], mode="TERMINATE"):
-    run = lesson.run(user_proxy, assistant, "Summarise the meeting.", title="SmartUserProxy, TERMINATE mode")
-lesson.claim(
-    "TERMINATE mode still asks the human at termination",
-    [e.detail for e in run.trace.of_kind("human_prompt")] == ["termination_msg"] * 2,
-)
-lesson.claim("the human's feedback replaced any rule reply", proxy_replies(run)[:1] == ["Make it shorter."])
-lesson.claim("Enter at termination ends the chat", run.stop_reason == "termination_msg")
-
-# %%
-assistant = lesson.assistant("assistant", ["Should the summary be in English?", "Done. TERMINATE"])
-user_proxy = SmartUserProxy(
-    "user_proxy", human_input_mode="ALWAYS", is_termination_msg=ends_with_terminate, code_execution_config=False
-)
-with lesson.human(["", ""], mode="ALWAYS"):
-    run = lesson.run(user_proxy, assistant, "Summarise the meeting.", title="SmartUserProxy, ALWAYS mode")
-lesson.claim("ALWAYS mode still asks the human at every message", len(run.trace.human_prompts) == 2)
-lesson.claim(
-    "Enter falls through to the rules: the question got the best-judgment reply",
-    proxy_replies(run)[:1] == [QUESTION_REPLY],
-)
-
-# %% [markdown]
-# ## 4. Configuring the rules
-#
-# `proxy.auto_reply_rules` is a list of `AutoReplyRule(name, when, reply)`, tried in order; the first
-# whose `when(last_message)` holds gives the reply (a string, or a function of the message). When
-# none holds, AutoGen's `default_auto_reply` is sent as before. For a whole class, set
-# `DEFAULT_AUTO_REPLY_RULES` on a subclass. Whatever the rules say, they cannot skip termination,
-# the limit, the human or code execution: those run first. Here a rule answers a stuck model:
-
-# %%
-stuck = AutoReplyRule("stuck", lambda m: "i can't" in message_text(m).lower(), "Try a different approach.")
-assistant = lesson.assistant("assistant", ["I can't open the file.", "Opened it another way. TERMINATE"])
-user_proxy = SmartUserProxy(
-    "user_proxy", human_input_mode="NEVER", is_termination_msg=ends_with_terminate, code_execution_config=False
-)
 user_proxy.auto_reply_rules = [stuck, *SmartUserProxy.DEFAULT_AUTO_REPLY_RULES]
-with lesson.human([], mode="NEVER"):
-    run = lesson.run(user_proxy, assistant, "Read data.csv.", title="a custom rule")
-lesson.claim(
-    "a custom rule placed first answers before the defaults", proxy_replies(run)[:1] == ["Try a different approach."]
-)
+result = user_proxy.initiate_chat(assistant, message="Read data.csv and tidy it up.")
+
+# %%
+seen = [m["content"] for m in assistant.chat_messages[user_proxy]]  # the chat from the assistant's side
+print(f"the assistant saw: {seen}")
+nudge = user_proxy.auto_reply_rules[-1].reply
+first_rule_then_limit = seen[2::2] == ["Try a different approach.", nudge] and len(seen) == 6
+course.check("the custom rule answered first, then the nudge; the limit of 2 ended it", first_rule_then_limit)
 
 # %% [markdown]
 # ## Summary
 #
 # - Overriding `generate_reply` replaces AutoGen's whole reply chain: no termination, no auto-reply
-#   limit, no human, no code execution. Only `max_turns` (or the assistant's own limit) stops it.
-# - Extend the chain instead: `register_reply` at the end, so a rule only replaces
-#   `default_auto_reply`. That is `hitl_modes.SmartUserProxy`, with `UserProxyAgent`'s arguments.
-# - Rules are data: `AutoReplyRule(name, when, reply)`, tried in order, configurable per agent or
-#   per class.
+#   limit, no human, no code execution. Only `max_turns` stops it.
+# - Extend the chain instead: `register_reply` with a reply function at the end, so it answers only
+#   where `default_auto_reply` would. To change where a person's answers come from, override
+#   `get_human_input`.
+# - `hitl_modes.SmartUserProxy` packages that reply function, with `UserProxyAgent`'s arguments and
+#   rules (`AutoReplyRule(name, when, reply)`) tried in order.
 #
 # ## Exercises
 #
 # 1. Write `my_rules` so that a permission question ("Shall I ...?", "May I ...?", "Should I ...?")
 #    gets a reply containing "go ahead", while other questions and plain messages are answered as
 #    before. Run the check: it tries your rules on a real `SmartUserProxy`.
-# 2. In section 1, give `CannedReplyProxy` `max_turns=None`. What stops it now? (Lesson 04.)
-# 3. Set `default_auto_reply="Please continue."` on a `SmartUserProxy` with
-#    `code_execution_config=False`, and send it a message that contains only a code block. Which
-#    reply does it send, and why?
+# 2. In section 3, make the assistant's last message "All done. Anything else? TERMINATE", add one
+#    more "All done. TERMINATE" to the model script, and register `answer_in_context` with the
+#    default `position=0`. Predict who answers that message, then run and read `said` and
+#    `result.human_input`.
+# 3. In section 1, give `CannedReplyProxy` `max_turns=None` and the model script
+#    `["Still here."] * 100`. What stops the chat now, after how many messages? (Lesson 04.)
 
 
 # %%

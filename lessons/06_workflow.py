@@ -13,300 +13,237 @@
 # %% [markdown]
 # # Lesson 06 — A multi-stage workflow with human checkpoints
 #
-# Real work comes in stages: **research → code → docs**. Each stage is one two-agent chat (a
-# `UserProxyAgent` starts it, an assistant does the work), and the stages run in order. The question
-# this lesson answers is where a person should look, and what happens when they say no.
+# Real work comes in stages: **research → code → docs**. In AutoGen each stage is one two-agent
+# chat, and `initiate_chats` runs a list of them in order, handing each chat's `summary` on to the
+# next as *carryover*. A proxy in `human_input_mode="TERMINATE"` starts every stage, so when an
+# assistant says TERMINATE a person checks its work: Enter approves, text is feedback, `exit`
+# rejects.
 #
-# - **Checkpoints on research and code** (`human_input_mode="TERMINATE"`): when the assistant ends its
-#   answer with `TERMINATE`, the human is asked. A wrong finding or a bad function is cheap to stop
-#   here and expensive to discover after the docs are written.
-# - **No checkpoint on docs** (`human_input_mode="NEVER"`): it only describes approved code.
-# - **Each stage starts fresh** (`clear_history`): its assistant sees its instruction, the task and the
-#   previous stage's output, nothing else. Rejected drafts and the human's feedback stay behind.
-# - **The hand-off is the stage's last assistant reply**, found carefully (section 3).
-# - **A rejection or a cancel stops everything**: no later stage runs, and its model is never called.
+# This lesson runs that pipeline, reads each stage's `ChatResult`, and fixes two things it gets
+# wrong: a stage that ends on a bare TERMINATE hands on nothing (section 2), and a rejection does not
+# stop the stages after it (sections 3 and 4).
 #
-# All of it is `hitl_modes.Stage` and `hitl_modes.Workflow`, reusable outside this lesson. As in every
-# lesson, the agents are AutoGen's own; only the model and the human are scripted.
+# Every chat cell is plain AutoGen. Lines that start with `course.` are this course's:
+# `course.script(...)` says what each offline model answers and what the scripted human types,
+# `course.check(...)` checks what the lesson says. Delete them and the cell still runs against your
+# model, with you typing. The course draws each stage's chat when it ends.
 
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 6`. As a notebook: in JupyterLab started with
-# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
-# `hitl_modes` and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 6` (add `--live` for a real model: it reads the same
+# `OPENAI_API_KEY` as the cell below). As a notebook: in JupyterLab started with `make lab`, kernel
+# **Python 3 (ipykernel)**.
 #
-# A scripted human answers by default, so every claim is checked. To type the human's part yourself,
-# add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
-# above the setup cell below, then run the notebook from that cell on. Each time AutoGen asks, it
-# waits for your answer (in a box under the cell in a notebook): press Enter, type feedback, or
-# type `exit`.
+# A scripted human answers by default, so every claim is checked. To be the human yourself, add
+# `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell above
+# the setup cell, then run from there. Before each pipeline the course prints what the script would
+# answer. At each checkpoint: Enter approves, text is feedback, `exit` rejects the stage.
 #
 # - After an Enter, AutoGen prints `>>>>>>>> NO HUMAN INPUT RECEIVED.` in red. It is not an error: it
 #   notes that you typed nothing, and AutoGen then does what Enter means at that prompt.
-# - To stop a chat that waits for you, type `exit`: the chat ends and the lesson goes on. To stop the
-#   whole lesson, interrupt it (the notebook's ■ *Interrupt the kernel* button, or Ctrl-C in a
-#   terminal): it stops with one line saying so, and sends no reply. `%env HITL_HUMAN=script`, then
-#   the setup cell again, brings the scripted human back.
+# - To stop the whole lesson, interrupt it (the notebook's ■ *Interrupt the kernel* button, or Ctrl-C
+#   in a terminal): it stops with one line saying so. `%env HITL_HUMAN=script`, then the setup cell
+#   again, brings the scripted human back.
 
 # %%
-from hitl_modes import ScriptedHuman, Stage, Workflow
-from hitl_modes.course.exercises.lesson06 import check_last_reply, check_stages
-from hitl_modes.course.lesson import Lesson
+from hitl_modes.course.session import Course  # the course's (first: it quiets flaml's "automl" warning)
 
-lesson = Lesson.setup(6, "Multi-stage workflow with human checkpoints")
+import os
+
+import autogen
+
+from hitl_modes.course.exercises.lesson06 import check_last_reply, check_stage_chats
+
+course = Course.setup(6, "Multi-stage workflow with human checkpoints")
+
+config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
+llm_config = {"config_list": config_list, "cache_seed": None}  # cache_seed=None: ask the model every time
 
 # %% [markdown]
-# ## 1. Three stages, two checkpoints
+# ## 1. Three stages as AutoGen's sequential chats
 #
-# A `Stage` names who works (`assistant`), on what (`instruction`), and whether a human checks the
-# result (`human_input_mode`, AutoGen's own word). The `Workflow` gives each stage its own
-# `UserProxyAgent` in that mode. At a checkpoint the human answers AutoGen's usual prompt:
+# Three assistants, one checkpoint proxy, and a chat queue: each entry holds `initiate_chat`'s
+# arguments for one stage. `summary_method="last_msg"` (AutoGen's default) hands on the stage's last
+# message with "TERMINATE" taken out; `max_turns` is a safety net (a stage it cuts off was never
+# approved: the last turn never asks, lesson 04).
 #
-# | the human                      | AutoGen does                      | the stage is | the workflow |
-# |--------------------------------|-----------------------------------|--------------|--------------|
-# | presses Enter                  | ends the chat on the TERMINATE    | `passed`     | goes on      |
-# | types feedback                 | sends it; the assistant revises   | (still open) | waits        |
-# | types `exit`                   | stops the chat (`human_exit`)     | `rejected`   | **stops**    |
-# | hangs up (Ctrl-D, Ctrl-C)      | `input()` raises                  | `cancelled`  | **stops**    |
-#
-# A stage passes only when its proxy accepted a termination message: the human approved it
-# (TERMINATE), or the assistant finished (NEVER). Running out of `max_consecutive_auto_reply` or
-# `max_turns` does not count: `max_turns` never asks the human on its last turn, so it would slip
-# past the checkpoint.
+# The offline run: the researcher's first findings miss quoted fields, the human says so, the
+# researcher revises and the human presses Enter. The coder sends its code, gets the proxy's empty
+# auto-reply, and answers with a bare `TERMINATE`: Enter. The writer documents: Enter. (Offline, one
+# list scripts all three models, in the order they are asked.)
 
 # %%
-TASK = "Write a Python function that parses one line of CSV."
-
-
-def build_workflow(research, code, docs):
-    """Three assistants (scripted models; real ones with --live) and the stages around them."""
-    researcher = lesson.assistant(
-        "researcher",
-        research,
-        system_message=(
-            "You find out what a piece of code must handle. List the findings. End your final answer with TERMINATE."
-        ),
-    )
-    coder = lesson.assistant(
-        "coder", code, system_message=("You write Python in one ```python block. Say TERMINATE when the code is final.")
-    )
-    writer = lesson.assistant(
-        "writer", docs, system_message=("You write short documentation for users. End with TERMINATE.")
-    )
-    return Workflow(
-        [
-            Stage("research", researcher, "Find out what the function must handle.", human_input_mode="TERMINATE"),
-            Stage("code", coder, "Write the function.", human_input_mode="TERMINATE"),
-            Stage("docs", writer, "Document the function for its users.", human_input_mode="NEVER"),
-        ],
-        quiet=lesson.quiet,
-        capture=lesson.folds_output,  # in a notebook, AutoGen's printing is folded under each stage's picture
-    )
-
-
-def models(workflow):
-    return {stage.name: stage.assistant.hitl_llm for stage in workflow.stages}
-
-
-def show_stages(result, label):
-    print(result)
-    for stage in result:
-        title = f"{label}: {stage.name} ({stage.stage.human_input_mode}) {stage.status}"
-        lesson.show(stage.trace, title, printed=stage.printed)
-
-
-# %% [markdown]
-# ## 2. A full run: feedback at research, Enter at code
-#
-# The researcher's first answer misses quoted fields. The human says so instead of pressing Enter,
-# the researcher revises, and the human approves. The coder writes the function, gets an empty
-# auto-reply, and answers with a bare `TERMINATE`: the human presses Enter. The writer documents it
-# and nobody is asked.
-
-# %%
-FIRST_FINDINGS = "Findings: split the line on commas; strip spaces around each field. TERMINATE"
+DRAFT = "Findings: split the line on commas; strip spaces around each field. TERMINATE"
 FEEDBACK = "Also cover quoted fields that contain commas."
-FINDINGS = (
-    "Findings: split on commas outside double quotes; inside quotes a doubled quote is one "
-    "literal quote; strip spaces around each field. TERMINATE"
-)
+FINDINGS = "Findings: split on commas outside double quotes; strip spaces around each field. TERMINATE"
 CODE = (
-    "```python\nimport csv\n\n\ndef parse_line(line: str) -> list[str]:\n"
-    "    return [field.strip() for field in next(csv.reader([line], skipinitialspace=True))]\n```"
+    "```python\nimport csv\n\n\ndef parse_line(line):\n    return next(csv.reader([line], skipinitialspace=True))\n```"
 )
-DOCS = (
-    "`parse_line(line)` splits one CSV line into fields. A comma inside double quotes stays in its "
-    'field, and "" inside quotes is one quote. Spaces around fields are removed. TERMINATE'
+DOCS = "`parse_line(line)` splits one CSV line into fields; a comma inside double quotes stays in its field. TERMINATE"
+
+
+def is_termination_msg(message):
+    return (message.get("content") or "").rstrip().endswith("TERMINATE")
+
+
+researcher = autogen.AssistantAgent(
+    "researcher",
+    llm_config=llm_config,
+    system_message="You find out what a piece of code must handle. List the findings. End with TERMINATE.",
+)
+coder = autogen.AssistantAgent(
+    "coder", llm_config=llm_config, system_message="You write Python in one code block. Say TERMINATE when it is final."
+)
+writer = autogen.AssistantAgent(
+    "writer", llm_config=llm_config, system_message="You write short documentation for users. End with TERMINATE."
+)
+user_proxy = autogen.UserProxyAgent(
+    "user_proxy",
+    human_input_mode="TERMINATE",  # the checkpoint: the human is asked when an assistant says TERMINATE
+    max_consecutive_auto_reply=5,
+    is_termination_msg=is_termination_msg,
+    code_execution_config=False,
 )
 
-workflow = build_workflow([FIRST_FINDINGS, FINDINGS], [CODE, "TERMINATE"], [DOCS])
-with lesson.human([FEEDBACK, "", ""], mode="TERMINATE"):
-    result = workflow.run(TASK)
-show_stages(result, "approved")
-llm = models(workflow)
 
-lesson.claim(
-    "the workflow completes: research, code and docs all pass",
-    result.completed and [s.name for s in result] == ["research", "code", "docs"],
-)
-lesson.claim(
-    "research asks the human twice (feedback, then Enter), code once, docs never",
-    [len(s.human_prompts) for s in result] == [2, 1, 0],
-)
-lesson.claim(
-    "the human's feedback reached the researcher and it revised",
-    lambda: llm["research"].calls[1].messages[-1]["content"] == FEEDBACK,
-)
-lesson.claim(
-    "research hands on the revised findings, TERMINATE removed",
-    result["research"].output == FINDINGS.removesuffix(" TERMINATE"),
-)
-lesson.claim(
-    "the docs stage's proxy ran in NEVER mode and stopped on the writer's TERMINATE",
-    lambda: result["docs"].stop_reason == "termination_msg" and result["docs"].human_prompts == [],
-)
+def stages(summary_method="last_msg"):
+    """The chat queue: one initiate_chat per stage, in order (a new list each time: AutoGen edits it)."""
+    return [
+        {
+            "recipient": researcher,
+            "message": "Find out what a function parse_line(line) that parses one CSV line must handle.",
+            "summary_method": summary_method,
+            "max_turns": 6,
+        },
+        {"recipient": coder, "message": "Write parse_line(line).", "summary_method": summary_method, "max_turns": 6},
+        {"recipient": writer, "message": "Document parse_line.", "summary_method": summary_method, "max_turns": 6},
+    ]
+
+
+course.script(model=[DRAFT, FINDINGS, CODE, "TERMINATE", DOCS], human=[FEEDBACK, "", "", ""])  # in the order asked
+results = user_proxy.initiate_chats(stages())
 
 # %% [markdown]
-# ## 3. What crosses from one stage to the next
+# `initiate_chats` returns one `ChatResult` per stage. `human_input` is what the person typed at
+# that stage, `summary` what was handed on. The next stage's opening message is its `message`, then
+# `Context:` and the summaries so far: read it in `coder.chat_messages[user_proxy][0]`.
+
+# %%
+for stage, result in zip(["research", "code", "docs"], results):
+    print(f"{stage}: human_input={result.human_input}, summary={result.summary!r}")
+coder_got, writer_got = (agent.chat_messages[user_proxy][0]["content"] for agent in (coder, writer))
+asked = [len(result.human_input) for result in results]
+course.check("three stages ran; the human was asked twice at research, once at code and docs", asked == [2, 1, 1])
+course.check("the feedback went to the researcher; Enter approved its revision", results[0].human_input[0] == FEEDBACK)
+course.check("the coder's opening message carries the research summary", results[0].summary in coder_got)
+course.check("the code chat ended on a bare TERMINATE: last_msg handed the writer no code", results[1].summary == "")
+
+# %% [markdown]
+# ## 2. A hand-off that survives a bare TERMINATE: `summary_method` as a function
 #
-# Every `initiate_chat` here runs with `clear_history=True` and a fresh proxy, so the coder's model
-# gets exactly two messages: its system message and the opening message, which carries the approved
-# findings. The first draft and the human's feedback stayed in stage 1.
-#
-# The hand-off is `hitl_modes.last_reply`: the last message **the assistant** sent that has text,
-# with a trailing `TERMINATE` removed. It skips the human's feedback and the proxy's empty
-# auto-replies (they were not the assistant's), tool calls (content `None`: a step, not an answer),
-# and a bare `TERMINATE` (a signal, not an answer). The workflow plugs it into AutoGen's own
-# `summary_method` seam, so `ChatResult.summary` is what the next stage received.
-#
-# AutoGen's default summary, `"last_msg"`, would have handed the docs stage *nothing*: the code chat
-# ended on the coder's bare `TERMINATE`, and `"last_msg"` takes the last message and deletes every
-# `TERMINATE` in it.
+# `summary_method` can be a function `(sender, recipient, summary_args) -> str`. This one hands on
+# the recipient's last message that says more than TERMINATE, read from `recipient.chat_messages`
+# (there the recipient's own messages have the role `assistant`, so the human's feedback and the
+# proxy's empty auto-replies are skipped).
 
 
 # %%
-def first_request(model):
-    """The messages a scripted model got on its first call (a live model keeps no record)."""
-    calls = getattr(model, "calls", None)
-    return calls[0].messages if calls else []
+def last_answer(sender, recipient, summary_args):
+    for message in reversed(recipient.chat_messages[sender]):
+        text = (message.get("content") or "").replace("TERMINATE", "").strip()
+        if message["role"] == "assistant" and text:
+            return text
+    return ""
 
 
-coder_saw, writer_saw = first_request(llm["code"]), first_request(llm["docs"])
-print("The coder's model saw, on its first call:")
-for m in coder_saw:
-    print(f"  [{m['role']}] {m['content']!r}")
+course.script(model={"researcher": [FINDINGS], "coder": [CODE, "TERMINATE"], "writer": [DOCS]}, human=["", "", ""])
+results = user_proxy.initiate_chats(stages(last_answer))
 
-lesson.claim(
-    "the coder's first request holds only its system message and the opening message",
-    [m["role"] for m in coder_saw] == ["system", "user"],
-)
-lesson.claim(
-    "the opening message carries the approved findings", lambda: result["research"].output in coder_saw[-1]["content"]
-)
-lesson.claim(
-    "no stage-1 draft and no human feedback reach the coder",
-    not any(t in m["content"] for m in coder_saw for t in (FIRST_FINDINGS.removesuffix(" TERMINATE"), FEEDBACK)),
-)
-lesson.claim(
-    "the code chat ended on a bare TERMINATE, yet the code is what was handed on",
-    lambda: result["code"].result.chat_history[-1]["content"] == "TERMINATE" and result["code"].output == CODE,
-)
-lesson.claim(
-    "ChatResult.summary is the hand-off, and the writer's opening message carries it",
-    lambda: result["code"].result.summary == CODE and CODE in writer_saw[-1]["content"],
-)
+# %%
+writer_got = writer.chat_messages[user_proxy][0]["content"]
+print(writer_got)
+course.check("the code stage's summary is the code, though it ended on a bare TERMINATE", results[1].summary == CODE)
+course.check("the writer's opening message carries the code", CODE in writer_got)
 
 # %% [markdown]
-# ## 4. Reject: `exit` at the code checkpoint
+# ## 3. A rejection does not stop `initiate_chats`
 #
-# This time the human approves the findings and then rejects the code by typing `exit`. The code
-# chat stops with `human_exit`, the workflow stops at `code`, and the docs stage never starts.
-# What was rejected is still there to read (`result["code"].reply`), but it is not an output.
+# Now the human approves the findings and rejects the code by typing `exit`. AutoGen ends the code
+# chat, and `initiate_chats` goes straight on to the next stage: the writer documents the rejected
+# code, and its summary is carried over like any other.
 
 # %%
 REJECTED_CODE = "```python\ndef parse_line(line):\n    return line.split(',')\n```\nTERMINATE"
-workflow = build_workflow([FINDINGS], [REJECTED_CODE], [DOCS])
-with lesson.human(["", "exit"], mode="TERMINATE"):
-    rejected = workflow.run(TASK)
-show_stages(rejected, "rejected")
-llm = models(workflow)
-
-lesson.claim(
-    "typing exit at the code checkpoint rejects the stage and stops the workflow there",
-    lambda: (rejected.reason, rejected.stopped_at, rejected["code"].stop_reason) == ("rejected", "code", "human_exit"),
-)
-lesson.claim(
-    "nothing runs after it: docs never starts and the writer's model is never called",
-    rejected.not_run == ["docs"] and llm["docs"].call_count == 0,
-)
-lesson.claim(
-    "the rejected code is kept for reading but is not an output",
-    lambda: (
-        rejected["code"].reply is not None
-        and rejected["code"].output is None
-        and list(rejected.outputs) == ["research"]
-    ),
-)
-
-# %% [markdown]
-# ## 5. Cancel: the human hangs up
-#
-# A person at a terminal can also press Ctrl-D (or Ctrl-C) instead of answering. `input()` raises,
-# and the workflow treats that, at a checkpoint, as a cancel: the stage is `cancelled` and nothing
-# after it runs. It never waits for a human who is not there. (The same holds for
-# `NoHumanAvailableError`, raised when nobody can type.) Offline, a scripted human plays the hang-up
-# through the same `IOStream` seam every human here uses: a scripted reply that is an exception is
-# raised by `input()` at that point, as Ctrl-D makes `input()` raise `EOFError` at a terminal.
+course.script(model={"researcher": [FINDINGS], "coder": [REJECTED_CODE], "writer": [DOCS]}, human=["", "exit", ""])
+results = user_proxy.initiate_chats(stages(last_answer))
 
 # %%
-HANG_UP = EOFError("the human hung up (Ctrl-D)")
-workflow = build_workflow([FINDINGS], [CODE], [DOCS])
-if lesson.human_kind == "script":
-    human = ScriptedHuman([HANG_UP], echo=not lesson.quiet)
-else:
-    human = lesson.human([], "TERMINATE")
-with human:
-    cancelled = workflow.run(TASK)
-show_stages(cancelled, "cancelled")
-llm = models(workflow)
-
-lesson.claim(
-    "hanging up at the research checkpoint cancels the workflow there",
-    (cancelled.reason, cancelled.stopped_at) == ("cancelled", "research"),
-)
-lesson.claim(
-    "no later stage runs: the coder's and the writer's models are never called",
-    cancelled.not_run == ["code", "docs"] and llm["code"].call_count == 0 and llm["docs"].call_count == 0,
-)
+print(f"human_input per stage: {[result.human_input for result in results]}")
+course.check("the human typed exit at the code checkpoint", results[1].human_input == ["exit"])
+writer_got = writer.chat_messages[user_proxy][0]["content"]
+course.check("the docs stage still ran, on the rejected code", len(results) == 3 and "line.split" in writer_got)
 
 # %% [markdown]
+# ## 4. Stop at a rejection: run the stages yourself
+#
+# `initiate_chats` is a loop over `initiate_chat` that passes the finished summaries as `carryover`.
+# Write the loop yourself and it can stop: here after a stage whose `human_input` holds `exit`.
+# Same queue, same human; the writer is never called (offline its script is empty).
+
+
+# %%
+def run_until_rejected(user_proxy, chats):
+    results = []
+    for chat in chats:
+        result = user_proxy.initiate_chat(**chat, carryover=[r.summary for r in results])
+        results.append(result)
+        if "exit" in result.human_input:
+            break  # the human rejected this stage: nothing after it runs
+    return results
+
+
+course.script(model={"researcher": [FINDINGS], "coder": [REJECTED_CODE], "writer": []}, human=["", "exit"])
+results = run_until_rejected(user_proxy, stages(last_answer))
+
+# %%
+print(f"{len(results)} stages ran; the rejected stage's summary is still there to read:\n{results[-1].summary}")
+course.check("the loop stopped after the rejected code stage: docs never ran", len(results) == 2)
+coder_got = coder.chat_messages[user_proxy][0]["content"]
+course.check("the coder's opening message carries the findings, as before", results[0].summary in coder_got)
+
+# %% [markdown]
+# This toolkit packages the same loop as `hitl_modes.Workflow` (see `docs/package.md`): one proxy
+# per stage in the stage's own mode, the hand-off of section 2 (removing only a *trailing*
+# TERMINATE), a stop on `exit`, on a hang-up at a checkpoint (Ctrl-D, Ctrl-C) and on a stage that a
+# limit cut off before anyone approved it, and a status per stage. Where no person can answer
+# (stdin is not a terminal) it refuses to start instead of waiting.
+#
 # ## Summary
 #
-# - A workflow is a row of two-agent chats. Put TERMINATE-mode checkpoints where a mistake is cheap
-#   to stop (research, code) and run NEVER where a human adds nothing (docs).
-# - At a checkpoint, Enter approves, text is feedback, `exit` rejects; a hang-up cancels. A reject
-#   or a cancel stops the workflow, and no later model is called.
-# - A stage passes only on an accepted termination message. Limits (`max_consecutive_auto_reply`,
-#   `max_turns`) end a stage without approval, and `max_turns` would skip the checkpoint entirely.
-# - Start each stage fresh (`clear_history`) and hand on only the output: the last text the assistant
-#   sent, trailing `TERMINATE` removed. AutoGen's default `"last_msg"` summary can hand on the human's
-#   feedback, or nothing at all.
+# - `user_proxy.initiate_chats([...])` runs stages in order; each dict holds `initiate_chat`'s
+#   arguments (`recipient`, `message`, `summary_method`, `max_turns`, and optionally `sender`). Each
+#   stage's `summary` is carried over into the next stage's opening message.
+# - A TERMINATE-mode proxy is the checkpoint: Enter approves, text is feedback, `exit` rejects.
+#   `ChatResult.human_input` records what the person typed at each stage.
+# - `"last_msg"` hands on the last message, whoever sent it: nothing when a stage ends on a bare
+#   TERMINATE. A `summary_method` function can pick the assistant's last real answer.
+# - `initiate_chats` does not stop at a rejection. Loop over `initiate_chat` with `carryover` and
+#   stop when a stage's `human_input` says `exit`.
 #
 # ## Exercises
 #
 # 1. Write `my_last_reply(messages)`: given a stage's chat as the assistant saw it
 #    (`assistant.chat_messages[user_proxy]`, where its own messages have role `assistant`), return
-#    what the stage hands on, or `None`. The starter is roughly AutoGen's `"last_msg"` summary; the
-#    check lists what it gets wrong.
-# 2. Write `my_stages(researcher, coder, writer)` returning the three `Stage`s with checkpoints on
-#    research and code only. The check runs them with a human who approves twice and then types `exit`.
-# 3. In a new cell, run `build_workflow([FINDINGS], [REJECTED_CODE, CODE + " TERMINATE"], [DOCS])` with
-#    the human `["", "Handle quoted commas.", ""]`. Predict first: how many times is the coder's model
-#    called, how often is the human asked at `code`, and what does the writer receive?
-# 4. Copy `build_workflow` into a new cell and give its code stage `max_turns=1`. Run it with
-#    `[FINDINGS]`, `[REJECTED_CODE]`, `[DOCS]` and the human `[""]`. Why does it stop at `code` with
-#    `incomplete` although the coder said TERMINATE, and why is that the safe answer?
+#    what the stage hands on, or `None`. The starter is roughly AutoGen's `"last_msg"`; the check
+#    lists what it gets wrong (section 2's `last_answer` is a better start, but not all the way).
+# 2. Write `my_stage_chats(researcher, coder, writer)`: the chat queue for `autogen.initiate_chats`,
+#    with a checkpoint on research and code and none on docs. A chat may name its own `sender`;
+#    each entry needs one here. The check runs it with a human who approves twice and then types
+#    `exit`.
+# 3. In section 4, give the coder `[REJECTED_CODE, CODE + "\nTERMINATE"]`, the writer `[DOCS]` and
+#    the human `["", "Handle quoted commas.", "", ""]`. Predict first: how often is the coder's
+#    model called, what is `results[1].human_input`, and what does the writer receive?
 
 
 # %%
@@ -315,14 +252,17 @@ def my_last_reply(messages):
     return messages[-1]["content"].replace("TERMINATE", "").strip()
 
 
-def my_stages(researcher, coder, writer):
-    # Your answer here. This starter puts a checkpoint on every stage.
+def my_stage_chats(researcher, coder, writer):
+    # Your answer here. This starter puts a checkpoint on every stage: one TERMINATE-mode sender.
+    checkpoint = autogen.UserProxyAgent(
+        "checkpoint", human_input_mode="TERMINATE", is_termination_msg=is_termination_msg, code_execution_config=False
+    )
     return [
-        Stage("research", researcher, "Find out what the function must handle."),
-        Stage("code", coder, "Write the function."),
-        Stage("docs", writer, "Document the function for its users."),
+        {"sender": checkpoint, "recipient": researcher, "message": "Find out what parse_line must handle."},
+        {"sender": checkpoint, "recipient": coder, "message": "Write parse_line(line)."},
+        {"sender": checkpoint, "recipient": writer, "message": "Document parse_line."},
     ]
 
 
 print(check_last_reply(my_last_reply))
-print(check_stages(my_stages))
+print(check_stage_chats(my_stage_chats))

@@ -13,59 +13,66 @@
 # %% [markdown]
 # # Lesson 07 — An approval gate: nothing is sent until a person approves
 #
-# Some actions cannot be taken back: an email, once sent, is in someone's inbox. An agent that
-# drafts one should not also decide to send it. This lesson puts a **gate** between the drafter and
-# the send:
+# Some actions cannot be taken back: an email, once sent, is in someone's inbox. Lesson 15 showed
+# what AutoGen does on its own when a person stands before an action: its usual question, where
+# Enter means "go ahead". Section 1 runs that once more, on an email. Then this lesson puts a
+# **gate** between a drafter and the send, `hitl_modes.DraftApprovalGate`: one reply function that
+# AutoGen's `register_reply` puts first on a plain `UserProxyAgent`, the reviewer. It shows each
+# draft to a person through AutoGen's own `get_human_input`, and reads the answer:
 #
-# - a drafter (an `AssistantAgent`) writes the email;
-# - a reviewer agent shows each draft to a person, through AutoGen's own `get_human_input`, and reads
-#   the answer: **`APPROVE`** sends it, **`REVISE <feedback>`** (or any other text) sends it back to
-#   the drafter, **`REJECT`**, **`exit`**, Enter or **no answer in time** end the chat with nothing sent;
-# - the send is a real side effect, a file in an `outbox/` folder, and it happens **exactly once**;
-# - the approved draft is returned to the caller, and every decision is written to an audit log
-#   **before** the gate acts on it.
+# | the reviewer answers | the gate | shown in |
+# |---|---|---|
+# | `APPROVE` | sends the draft it showed (a file in `outbox/`), once, and ends the chat | section 2 |
+# | `REVISE <feedback>`, or any other text | sends the feedback to the drafter, who revises | section 2 |
+# | `REJECT`, `exit`, or Enter | ends the chat; nothing is sent | section 3 |
+# | nothing, within `timeout=` seconds | ends the chat; nothing is sent | section 4 |
 #
-# The gate is `hitl_modes.DraftApprovalGate`, one reply function registered on the reviewer with
-# AutoGen's `register_reply`. Only the model is scripted. Run with `--human console` (in a notebook,
-# `%env HITL_HUMAN=console`; see below) to be the reviewer, and with `--audit-log PATH` to keep the
-# decisions in a file of your choice.
+# Each decision is written to an audit log **before** the gate acts on it (section 5).
+#
+# Every chat cell below is plain AutoGen plus the gate. The lines that start with `course.` are
+# this course's: `course.script(...)` says what the offline model answers and what the scripted
+# reviewer types, and `course.check(...)` checks what the lesson says. Delete them and the cell
+# still runs against your model, with you typing the answers.
 
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 7`. As a notebook: in JupyterLab started with
-# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
-# `hitl_modes` and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 7` (add `--live` for a real model: it reads the same
+# `OPENAI_API_KEY` as the cell below; `--audit-log PATH` keeps the decisions in a file of your
+# choice). As a notebook: in JupyterLab started with `make lab`, kernel **Python 3 (ipykernel)**.
+# Offline, the course points `OPENAI_API_KEY` and `OPENAI_BASE_URL` at a scripted model server on
+# your own machine, so the `config_list` below is the one you would write.
 #
-# A scripted human answers by default, so every claim is checked. To type the human's part yourself,
-# add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
-# above the setup cell below, then run the notebook from that cell on. Each time AutoGen asks, it
-# waits for your answer (in a box under the cell in a notebook): press Enter, type feedback, or
-# type `exit`.
-#
-# - After an Enter, AutoGen prints `>>>>>>>> NO HUMAN INPUT RECEIVED.` in red. It is not an error: it
-#   notes that you typed nothing, and AutoGen then does what Enter means at that prompt.
-# - To stop a chat that waits for you, type `exit`: the chat ends and the lesson goes on. To stop the
-#   whole lesson, interrupt it (the notebook's ■ *Interrupt the kernel* button, or Ctrl-C in a
-#   terminal): it stops with one line saying so, and sends no reply. `%env HITL_HUMAN=script`, then
-#   the setup cell again, brings the scripted human back.
+# A scripted reviewer answers by default, so every claim is checked. To be the reviewer, add
+# `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell above
+# the setup cell, then run the notebook from there. Before each chat the course prints what the
+# script would answer. At the gate, type `APPROVE`, `REVISE ...`, `REJECT` or `exit`; at AutoGen's
+# own question (section 1), Enter, text or `exit`. After an Enter AutoGen prints
+# `>>>>>>>> NO HUMAN INPUT RECEIVED.` in red: not an error, just "you typed nothing". To stop the
+# whole lesson, interrupt it (the notebook's ■ *Interrupt the kernel* button, or Ctrl-C).
 
 # %%
+from hitl_modes.course.session import Course  # the course's (first: it quiets flaml's "automl" warning)
+
+import os
 import tempfile
 import time
 from pathlib import Path
 
-from hitl_modes import AuditLog, DraftApprovalGate, SlowHuman, read_audit_log, summarize_audit_log
-from hitl_modes.approvals.vocabulary import REVIEW_DECISIONS
+import autogen
+
+from hitl_modes import AuditLog, DraftApprovalGate, read_audit_log
 from hitl_modes.course.exercises.lesson07 import check_review_decision
-from hitl_modes.course.lesson import Lesson
 from hitl_modes.errors import AlreadySentError
 
-lesson = Lesson.setup(7, "Approval gate: nothing is sent until a person approves")
+course = Course.setup(7, "Approval gate: nothing is sent until a person approves")
 
-workspace = Path(tempfile.mkdtemp(prefix="hitl-lesson07-"))
+config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
+llm_config = {"config_list": config_list, "cache_seed": None}  # cache_seed=None: ask the model every time
+
+workspace = Path(tempfile.mkdtemp(prefix="lesson07-"))
 OUTBOX = workspace / "outbox"
-audit = AuditLog(lesson.audit_log or workspace / "audit.jsonl")
+audit = AuditLog(os.environ.get("HITL_AUDIT_LOG") or workspace / "audit.jsonl")  # --audit-log PATH sets it
 print(f"outbox: {OUTBOX}\naudit log: {audit.path}")
 
 TO = "team@example.com"
@@ -74,160 +81,194 @@ SYSTEM = (
     "You write short emails. Start with a 'Subject: ...' line, then the body. When you get feedback, "
     "reply with the whole revised email and nothing else."
 )
+
+# %% [markdown]
+# ## 1. AutoGen alone: Enter sends it
+#
+# First without a gate, as in lesson 15: the drafter sends with a tool, `send_email`, which the
+# reviewer executes, and in ALWAYS the reviewer asks first. Its question is AutoGen's usual one,
+# "Press enter to skip and use auto-reply". The draft has the wrong day; the reviewer presses Enter,
+# as the question invites, and the email is gone.
+
+
+# %%
+def is_termination_msg(message):
+    return "TERMINATE" in (message.get("content") or "")
+
+
+sent = []  # what send_email "sent"
+
+
+def send_email(subject: str, body: str) -> str:
+    sent.append(f"Subject: {subject}\n\n{body}")
+    return f"sent to {TO}"
+
+
+WRONG_DAY = {"subject": "New dashboard", "body": "Hi team, the new dashboard launches on Monday."}
+course.script(model=[course.tool_call("send_email", **WRONG_DAY), "Sent. TERMINATE"], human=["", ""])
+
+drafter = autogen.AssistantAgent(
+    "drafter", llm_config=llm_config, system_message="Send the email with your tool. Say TERMINATE when done."
+)
+reviewer = autogen.UserProxyAgent(
+    "reviewer", human_input_mode="ALWAYS", is_termination_msg=is_termination_msg, code_execution_config=False
+)
+autogen.register_function(send_email, caller=drafter, executor=reviewer, description="Send the email to the team.")
+result = reviewer.initiate_chat(drafter, message=TASK)
+
+# %%
+arguments = result.chat_history[1]["tool_calls"][0]["function"]["arguments"]  # the drafter's call
+print(f"the drafter called send_email({arguments}); the reviewer typed {result.human_input}; sent: {sent}")
+course.check("two Enters sent the email with the wrong day", result.human_input == ["", ""] and "Monday" in str(sent))
+
+# %% [markdown]
+# ## 2. The gate: REVISE, then APPROVE
+#
+# Now the drafter only writes; the reviewer is a plain `UserProxyAgent` with the gate attached.
+# `gate.attach(reviewer)` is AutoGen's `reviewer.register_reply([Agent, None], ..., position=0)`:
+# the gate answers every draft before AutoGen's own replies, so the reviewer's `human_input_mode`
+# never asks (`"NEVER"`); the gate asks, through `reviewer.get_human_input`, which is why
+# `result.human_input` holds the answers. The first draft has the wrong day, so the reviewer asks
+# for a revision; the second is approved, and only then is anything written to the outbox.
+
+# %%
 DRAFT_1 = "Subject: New dashboard\n\nHi team,\nthe new dashboard launches on Monday. Enjoy!"
 DRAFT_2 = "Subject: New dashboard launches Tuesday\n\nHi team,\nthe new dashboard launches on Tuesday. Enjoy!"
+course.script(model=[DRAFT_1, DRAFT_2], human=["REVISE: the launch is on Tuesday, not Monday.", "APPROVE"])
 
-# %% [markdown]
-# ## 1. Revise, then approve
-#
-# The reviewer starts the chat with the task. Each time the drafter answers, the gate shows the
-# draft and waits. The first draft has the wrong day, so the reviewer asks for a revision; the
-# second is approved, and only then is anything written to the outbox.
-
-# %%
-drafter = lesson.assistant("drafter", [DRAFT_1, DRAFT_2], system_message=SYSTEM)
+drafter = autogen.AssistantAgent("drafter", llm_config=llm_config, system_message=SYSTEM)
+reviewer = autogen.UserProxyAgent(
+    "reviewer",
+    human_input_mode="NEVER",  # AutoGen's own question never comes: the gate, first in line, asks
+    code_execution_config=False,
+)
 launch_gate = DraftApprovalGate(OUTBOX, to=TO, audit_log=audit, message_id="dashboard-launch")
-reviewer = launch_gate.reviewer("reviewer")
-with lesson.human(["REVISE: the launch is on Tuesday, not Monday.", "APPROVE"], mode="ALWAYS"):
-    run = lesson.run(reviewer, drafter, TASK, title="revise, then approve")
-
-outbox = launch_gate.outbox
-result = launch_gate.result
-print(f"status: {result.status}; decisions: {[r.decision for r in result.reviews]}")
-print(f"the approved draft, returned to the caller:\n{result.draft}\n")
-if result.sent_path:
-    print(f"--- {result.sent_path.name} ---\n{result.sent_path.read_text()}")
-
-lesson.claim(
-    "the reviewer saw two drafts and revised the first",
-    [r.decision for r in result.reviews] == ["feedback", "approved"],
-)
-lesson.claim(
-    "the feedback reached the drafter's model", "Tuesday, not Monday" in drafter.hitl_llm.calls[-1].last_content
-)
-lesson.claim("exactly one email is in the outbox, sent after APPROVE", outbox.sent() == [result.sent_path])
-lesson.claim("the timeline ends with the gate's decision: approved", run.trace.stop.reason == "gate_decision")
-lesson.claim(
-    "the approved draft is returned, and it is what was sent",
-    result.draft == DRAFT_2 and "launches on Tuesday" in result.sent_path.read_text(),
-)
+launch_gate.attach(reviewer)  # reviewer.register_reply([Agent, None], <the gate>, position=0)
+result = reviewer.initiate_chat(drafter, message=TASK)
 
 # %% [markdown]
-# ## 2. Nothing is sent on REJECT, `exit` or Enter
-#
-# A gate is only as good as its default. Here each answer that is not `APPROVE` is tried on a fresh
-# draft (a fresh gate, so a fresh message id): the chat ends and the outbox does not change. Note that
-# Enter, which in `human_input_mode="ALWAYS"` means "go ahead with the auto-reply", here sends nothing:
-# an approval must be explicit.
+# `gate.result` says how the review ended: `status`, the `draft` that was approved (and sent), and
+# the outbox file, `sent_path`. The outbox is the gate's `Outbox`, a folder standing in for a mail
+# server.
 
 # %%
-outcomes = {}
+approved, outbox = launch_gate.result, launch_gate.outbox
+feedback = result.chat_history[2]["content"]  # what the reviewer sent the drafter after REVISE
+last_draft = result.chat_history[-1]["content"]  # the chat ended at the approved draft
+print(f"the reviewer typed {result.human_input}; the drafter got back {feedback!r}")
+print(f"status: {approved.status}\n--- {approved.sent_path.name} ---\n{approved.sent_path.read_text()}")
+course.check("REVISE sent the feedback back to the drafter", feedback in result.human_input[0])
+course.check("APPROVE sent the last draft shown, once", approved.draft == last_draft and len(outbox.sent()) == 1)
+
+# %% [markdown]
+# ## 3. Nothing is sent on REJECT, `exit` or Enter
+#
+# A gate is only as good as its default. Each answer that is not `APPROVE` is tried on a fresh
+# reviewer and gate: the chat ends and the outbox does not change. Enter, which at AutoGen's own
+# question means "go ahead" (section 1), sends nothing here: an approval must be a word.
+
+# %%
+statuses = []
 for answer in ["REJECT: wrong audience", "exit", ""]:
-    drafter = lesson.assistant("drafter", [DRAFT_2], system_message=SYSTEM)
+    course.script(model=[DRAFT_2], human=[answer])
+    each_reviewer = autogen.UserProxyAgent("reviewer", human_input_mode="NEVER", code_execution_config=False)
     gate = DraftApprovalGate(OUTBOX, to=TO, audit_log=audit)
-    with lesson.human([answer], mode="ALWAYS"):
-        lesson.run(gate.reviewer("reviewer"), drafter, TASK, title=f"answer {answer!r}")
-    outcomes[answer] = gate.result
-    typed = gate.result.reviews[-1].response if gate.result.reviews else None
-    print(f"answer {typed!r}: status {gate.result.status}, draft returned: {gate.result.draft!r}\n")
-
-lesson.claim(
-    "REJECT, exit and Enter each end the review unsent",
-    [o.status for o in outcomes.values()] == ["rejected", "exit", "rejected"]
-    and all(o.draft is None for o in outcomes.values()),
-)
-lesson.claim("the outbox still holds only the one approved email", outbox.sent() == [result.sent_path])
-
-# %% [markdown]
-# ## 3. No answer in time: nothing is sent
-#
-# A person may be away. `timeout=` bounds each wait; when it passes, the gate ends the review unsent.
-# To show it offline this section always uses a scripted **slow** human, who types `APPROVE` after
-# 1.5 seconds, while the gate waits only 0.3. The late approval arrives, and changes nothing.
+    gate.attach(each_reviewer)
+    result = each_reviewer.initiate_chat(drafter, message=TASK)
+    print(f"{answer!r}: {gate.result.status}; the chat ended at the draft: {len(result.chat_history)} messages")
+    statuses.append(gate.result.status)
 
 # %%
-drafter = lesson.assistant("drafter", [DRAFT_2], system_message=SYSTEM)
-gate = DraftApprovalGate(OUTBOX, to=TO, audit_log=audit, timeout=0.3)
-slow = SlowHuman(["APPROVE"], delay=1.5)
-with slow:
-    run = lesson.run(gate.reviewer("reviewer"), drafter, TASK, title="a slow reviewer")
-    time.sleep(1.6)  # let the late answer arrive
-print(f"status: {gate.result.status}; the slow human typed {slow.replies!r}, too late")
-
-lesson.claim(
-    "the review timed out, and nothing was sent",
-    gate.result.status == "timed-out" and gate.result.draft is None and outbox.sent() == [result.sent_path],
-)
-lesson.claim(
-    "the late APPROVE arrived after the gate had given up, and changed nothing",
-    slow.replies == ["APPROVE"] and gate.result.status == "timed-out",
-)
+course.check("REJECT, exit and Enter each ended the review", statuses == ["rejected", "exit", "rejected"])
+course.check("nothing more was sent: the outbox holds the one approved email", outbox.sent() == [approved.sent_path])
 
 # %% [markdown]
-# ## 4. Exactly once
+# ## 4. No answer in time: nothing is sent
+#
+# A person may be away. `timeout=` bounds each wait: when it passes, the gate ends the review
+# unsent. To show it with the same result offline and with you at the keyboard, this reviewer is
+# away on purpose: its `get_human_input`, the method AutoGen calls to ask a person, answers
+# `APPROVE` only after a second, while the gate waits 0.3 s. (This chat does not ask you.)
+
+
+# %%
+class AwayReviewer(autogen.UserProxyAgent):
+    def get_human_input(self, prompt: str) -> str:
+        time.sleep(1.0)  # back from lunch
+        return "APPROVE"
+
+
+course.script(model=[DRAFT_2])
+away = AwayReviewer("reviewer", human_input_mode="NEVER", code_execution_config=False)
+late_gate = DraftApprovalGate(OUTBOX, to=TO, audit_log=audit, timeout=0.3)
+late_gate.attach(away)
+result = away.initiate_chat(drafter, message=TASK)
+time.sleep(1.0)  # let the late APPROVE arrive: it changes nothing
+
+# %%
+timed_out = late_gate.result.status == "timed-out"
+print(f"status: {late_gate.result.status}, after {len(result.chat_history)} messages")
+print(f"outbox: {[path.name for path in outbox.sent()]}")
+course.check("no answer in 0.3 s: timed out; the late APPROVE sent nothing", timed_out and len(outbox.sent()) == 1)
+
+# %% [markdown]
+# ## 5. Exactly once, and on the record
 #
 # What if the chat went on after the approval, or the same gate were asked again? Two locks make a
-# second send impossible: the gate never asks or sends again once it has decided, and the outbox
-# writes each message id at most once (the file is linked into place, which fails if it exists).
+# second send impossible: a gate that has decided neither asks nor sends again (its reply is `None`,
+# which ends a chat), and the outbox writes each message id at most once (the file is linked into
+# place, which fails if it exists).
+#
+# Every decision is one JSON line in the audit log: a UTC timestamp, the agent that asked, the
+# prompt, the reply (`null` when nobody answered) and the decision. Each line is flushed and
+# `fsync`-ed before the gate acts, so even a crash right after the send cannot lose the approval
+# that caused it.
 
 # %%
 try:
     outbox.send(message_id="dashboard-launch", to=TO, subject="again", body="a second copy", sender="x@example.com")
     second_send = "sent twice!"
-except AlreadySentError as e:
-    second_send = f"refused: {e}"
+except AlreadySentError as error:
+    second_send = f"refused: {error}"
 print(second_send)
 
-# The reviewer from section 1, whose gate approved and sent, is handed one more draft:
-decided = reviewer.generate_reply(
-    messages=[{"role": "user", "content": "Subject: PS\n\nOne more thing..."}], sender=drafter
-)
-print(f"the decided gate's reply to another draft: {decided!r}")
+# The reviewer of section 2, whose gate approved and sent, is handed one more draft:
+again = reviewer.generate_reply(messages=[{"role": "user", "content": "Subject: PS\n\nOne more thing"}], sender=drafter)
+print(f"the decided gate's reply to another draft: {again!r}")
 
-lesson.claim("the outbox refuses a second send of the same message", second_send.startswith("refused"))
-lesson.claim(
-    "a gate that has decided neither asks again nor sends",
-    decided is None and launch_gate.result.rounds == 2 and outbox.sent() == [result.sent_path],
-)
-
-# %% [markdown]
-# ## 5. The audit log
-#
-# Every human decision is one JSON line: a UTC timestamp, the agent that asked, the prompt, the reply
-# (`null` when nobody answered) and the decision. Each line is flushed and `fsync`-ed before the gate
-# acts, so even a crash right after the send cannot lose the approval that caused it.
+records = read_audit_log(audit.path)[-audit.written :]
+for record in records:
+    print(f"{record['timestamp']}  {record['agent']:<9} {record['decision']:<10} response={record['response']!r}")
 
 # %%
-records = read_audit_log(audit.path)[-audit.written :]
-for r in records:
-    print(f"{r['timestamp']}  {r['agent']:<9} {r['decision']:<10} response={r['response']!r}")
-print()
-print(summarize_audit_log(audit.path))
-
-lesson.claim(
-    "one line per human decision, in order",
-    [r["decision"] for r in records] == ["feedback", "approved", "rejected", "exit", "rejected", "timed-out"],
-)
-lesson.claim("every line has a UTC timestamp", all(r["timestamp"].endswith("+00:00") for r in records))
+course.check("the outbox refuses a second send of the same message", second_send.startswith("refused"))
+course.check("a gate that has decided neither asks again nor sends", again is None and approved.rounds == 2)
+decisions = " ".join(record["decision"] for record in records)
+course.check("one audit line per decision", decisions == "feedback approved rejected exit rejected timed-out")
 
 # %% [markdown]
 # ## Summary
 #
-# - Put irreversible actions behind a gate that sends only on an explicit approval; Enter, `exit`,
-#   `REJECT` and silence all mean "do not send".
+# - AutoGen's own question lets an action through on Enter. Put an action that cannot be undone
+#   behind a gate that sends only on an explicit `APPROVE`; Enter, `exit`, `REJECT` and silence all
+#   mean "do not send".
+# - A gate is one reply function, registered first with `register_reply` on a plain agent; it asks
+#   through the agent's own `get_human_input`, so `result.human_input` still holds the answers.
 # - Send what the person saw: the gate keeps the shown draft and sends exactly that, once.
-# - Make "exactly once" a property of the side effect itself (an exclusive file, an idempotency key),
-#   not only of the code path that calls it.
-# - Record each decision durably before acting on it.
+# - Make "exactly once" a property of the side effect itself (an exclusive file, an idempotency
+#   key), not only of the code path that calls it; record each decision durably before acting.
+# - `hitl_modes.request_approval(drafter, task, to=..., outbox=...)` runs the whole review in one
+#   call and returns `gate.result`.
 #
 # ## Exercises
 #
-# 1. Write `my_review_decision(reply)`: it returns one of `REVIEW_DECISIONS` (`approved`, `feedback`,
-#    `rejected`, `exit`, `timed-out`), and only a clear `APPROVE` gives `approved`. The check below
-#    tries it on tricky replies.
-# 2. Run the lesson with `--human console` and try to make the gate send twice.
-# 3. In section 3, make the slow human fast enough (`delay=0.1`). What changes in the outbox and
-#    the audit log?
+# 1. Write `my_review_decision(reply)`: it returns one of `approved`, `feedback`, `rejected`,
+#    `exit`, `timed-out`, and only a clear `APPROVE` gives `approved`. The check below tries it on
+#    tricky replies.
+# 2. Run `.venv/bin/hitl-modes lesson 7 --human console` and try to make the gate send twice.
+# 3. Predict what would be in the outbox and the audit log if section 4's reviewer came back in
+#    time (`time.sleep(0.1)`). Then try it: the lesson stops at the first check your change makes
+#    false, and says which.
 
 
 # %%
@@ -236,5 +277,4 @@ def my_review_decision(reply):
     return "approved" if "approve" in (reply or "").lower() else "feedback"
 
 
-print(f"the decisions: {REVIEW_DECISIONS}")
 print(check_review_decision(my_review_decision))

@@ -15,289 +15,280 @@
 #
 # In a group chat, AutoGen's `GroupChatManager` runs the conversation: it posts each message to
 # every member, picks who speaks next (`speaker_selection_method`), and asks that member for a
-# reply. A person takes part as a `UserProxyAgent` member. This lesson shows what that member's
-# `human_input_mode` means inside a group, which settings of the manager and the group matter, and
-# why a group chat stops.
+# reply. A person takes part as a `UserProxyAgent` member, here called `boss`. What its
+# `human_input_mode` means when the manager selects it:
 #
-# | the human member's mode | when it is selected to speak |
-# |---|---|
-# | `ALWAYS` | the person is asked; Enter posts the member's `default_auto_reply` (**empty** by default) |
-# | `TERMINATE` | the person is asked only on a termination message or at the member's own limit |
-# | `NEVER` | never asks: posts its `default_auto_reply` (empty by default) |
-# | any | `exit` typed at its prompt ends **the whole group chat** |
+# | the human member's mode | when it is selected to speak | section |
+# |---|---|---|
+# | `ALWAYS` | asks; Enter posts its `default_auto_reply` (**empty** by default); `exit` **ends the group** | 1 |
+# | `ALWAYS`, at a message that passes the member's own `is_termination_msg` | Enter **ends the group** | 2 |
+# | `NEVER` | never asks: posts its `default_auto_reply`; ends the group at its termination message | 3 |
+# | `TERMINATE` | posts its `default_auto_reply`; asks only at its termination message (Enter ends the group) | 3 |
 #
-# The models are scripted behind a real socket (`ScriptedModelServer`): the manager's "auto"
-# speaker selection asks a model from an agent AutoGen builds internally, which only a server
-# reaches. Each agent's `llm_config` names its script: `models.llm_config("writer")`.
+# Every chat cell below is plain AutoGen: copy it into your own project and it runs against your
+# model. The lines that start with `course.` are this course's: `course.script(...)` says what the
+# offline model answers, per agent, and what the human types (`""` is Enter); `course.check(...)`
+# checks what the lesson says. Delete them and the cell still runs. The course draws each chat when
+# it ends, with one lane per member and one for the manager.
 
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 12`. As a notebook: in JupyterLab started with
-# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
-# `hitl_modes` and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 12` (add `--live` for a real model: it reads the same
+# `OPENAI_API_KEY` as the cell below). As a notebook: in JupyterLab started with `make lab`, kernel
+# **Python 3 (ipykernel)**. Offline, the course points `OPENAI_API_KEY` and `OPENAI_BASE_URL` at a
+# scripted model server on your own machine, so the `config_list` below is the one you would write.
 #
-# A scripted human answers by default, so every claim is checked. To type the human's part yourself,
-# add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
-# above the setup cell below, then run the notebook from that cell on. Each time AutoGen asks, it
-# waits for your answer (in a box under the cell in a notebook): press Enter, type feedback, or
-# type `exit`.
+# A scripted person answers by default, so every claim is checked. To be `boss` yourself, add
+# `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell above
+# the setup cell, then run the notebook from there. Before each chat the course prints what the
+# script would answer; when `boss` is asked, press Enter, type feedback, or type `exit` (the claims
+# are then checked on your run, ✓ or ✗).
 #
 # - After an Enter, AutoGen prints `>>>>>>>> NO HUMAN INPUT RECEIVED.` in red. It is not an error: it
 #   notes that you typed nothing, and AutoGen then does what Enter means at that prompt.
 # - To stop a chat that waits for you, type `exit`: the chat ends and the lesson goes on. To stop the
 #   whole lesson, interrupt it (the notebook's ■ *Interrupt the kernel* button, or Ctrl-C in a
-#   terminal): it stops with one line saying so, and sends no reply. `%env HITL_HUMAN=script`, then
-#   the setup cell again, brings the scripted human back.
+#   terminal): it stops with one line saying so, and sends no reply.
 
 # %%
-import inspect
+from hitl_modes.course.session import Course  # the course's (first: it quiets flaml's "automl" warning)
+
+import os
 
 import autogen
 
-import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
 from hitl_modes.course.exercises.lesson12 import check_group_feedback, check_group_setup
-from hitl_modes.course.lesson import Lesson
 
-lesson = Lesson.setup(12, "A human in a group chat")
+course = Course.setup(12, "A human in a group chat")
+
+config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
+llm_config = {"config_list": config_list, "cache_seed": None}  # cache_seed=None: ask the model every time
 
 TASK = "Write the release notes for version 2.0."
-ASK_BOSS = (
-    "Replying as boss. Provide feedback to chat_manager. Press enter to skip and use auto-reply, "
-    "or type 'exit' to end the conversation: "
-)
 
 
-def team(models, *, method="round_robin", max_round=10, manager=None, **boss_settings):
-    """boss (the person), writer and critic, in that order; the manager runs them."""
-    boss = autogen.UserProxyAgent("boss", code_execution_config=False, **boss_settings)
-    writer = autogen.AssistantAgent("writer", llm_config=models.llm_config("writer"))
-    critic = autogen.AssistantAgent("critic", llm_config=models.llm_config("critic"))
-    group = autogen.GroupChat([boss, writer, critic], messages=[], max_round=max_round, speaker_selection_method=method)
-    return boss, autogen.GroupChatManager(group, llm_config=models.llm_config("selector"), **(manager or {}))
+def writer_and_critic():
+    writer = autogen.AssistantAgent("writer", llm_config=llm_config, system_message="You write release notes.")
+    critic = autogen.AssistantAgent(
+        "critic", llm_config=llm_config, system_message="You review release notes. Say APPROVED when they are good."
+    )
+    return writer, critic
 
 
-def speakers(run):
-    return [m.agent for m in run.trace.messages]
-
-
-def contents(run):
-    return [m.content for m in run.trace.messages]
+def says_approved(message):
+    return "APPROVED" in (message.get("content") or "")
 
 
 # %% [markdown]
-# ## 1. The person is asked only when the member is selected; Enter posts an empty message
+# ## 1. The person is asked only when selected; Enter posts an empty message; `exit` ends the group
 #
 # Round robin: boss (who sends the task), writer, critic, boss, ... The person behind `boss`
 # (`ALWAYS`) presses Enter the first time and types `exit` the second time.
 
 # %%
-models = lesson.models(
-    {
-        "writer": ["Draft 1: a new API.", "Draft 2: a new API and a faster start-up."],
-        "critic": ["Mention the start-up time.", "Good now."],
-        "selector": [],
-    }
-)
-with models, lesson.human(["", "exit"], mode="ALWAYS"):
-    boss, manager = team(models, human_input_mode="ALWAYS")
-    run = lesson.run_group(boss, manager, TASK, title="boss ALWAYS: Enter, then exit")
+course.script(model={"writer": ["Draft 1.", "Draft 2."], "critic": ["Shorter.", "Better."]}, human=["", "exit"])
 
-prompts = run.trace.of_kind("human_prompt")
-lesson.claim(
-    "the person was asked only on boss's turns (the 4th and 7th), not at every message",
-    speakers(run) == ["boss", "writer", "critic", "boss", "writer", "critic"] and len(prompts) == 2,
+boss = autogen.UserProxyAgent("boss", human_input_mode="ALWAYS", code_execution_config=False)
+writer, critic = writer_and_critic()
+groupchat = autogen.GroupChat(
+    agents=[boss, writer, critic], messages=[], max_round=10, speaker_selection_method="round_robin"
 )
-lesson.claim(
-    "the prompt is on boss's lane, and it names the manager, not the agent whose message it answers",
-    all(p.agent == "boss" and p.content == ASK_BOSS for p in prompts),
-)
-lesson.claim(
-    "Enter posted an empty message (boss's default_auto_reply) to the group",
-    run.trace.messages[3].agent == "boss" and run.trace.messages[3].content == "",
-)
-lesson.claim(
-    "every member got it: the writer's next model call included boss's empty message",
-    lambda: {"role": "user", "name": "boss", "content": ""} in models.route("writer").calls[1].messages,
-)
-lesson.claim(
-    "'exit' at boss's prompt ended the whole group chat, long before max_round=10",
-    run.trace.stop.reason == "human_exit" and run.trace.stop.agent == "boss" and len(run.trace.messages) == 6,
-)
+manager = autogen.GroupChatManager(groupchat=groupchat, llm_config=llm_config)
+result = boss.initiate_chat(manager, message=TASK)
 
 # %% [markdown]
-# The timeline has one lane per agent, the manager's included: every message goes from its
-# speaker to `chat_manager`, which passes it on to everyone else. The person's prompts sit on the
-# lane of the member that asked.
+# `groupchat.messages` is the group's transcript; `result.chat_history` holds the same messages, from
+# boss's side, and `result.human_input` what boss's person typed. Each member keeps what the
+# manager passed on to it: `writer.chat_messages[manager]`.
 
 # %%
-picture = run.trace.to_svg()
-lesson.claim(
-    "the picture has a lane for each member, the manager and the human",
-    all(f">{name}</text>" in picture for name in ("boss", "writer", "critic", "chat_manager", "human")),
-)
+said = [(m["name"], m["content"]) for m in groupchat.messages]
+print(said, "\nhuman_input:", result.human_input)
+from_boss = {"content": "", "name": "boss", "role": "user"}
+asked, count = result.human_input, len(said)
+course.check("asked on boss's 2 turns only; 'exit' ended the group at message 6", asked == ["", "exit"] and count == 6)
+course.check("Enter posted an empty message that the writer received", from_boss in writer.chat_messages[manager])
 
 # %% [markdown]
-# ## 2. `NEVER` and `TERMINATE` members post their `default_auto_reply`
+# ## 2. At a message that passes boss's own `is_termination_msg`, Enter ends the group
 #
-# Neither asks the person on an ordinary turn. Both post the member's `default_auto_reply`, which
-# is empty unless you set it. Nobody is scripted to answer: a prompt would fail the run.
+# Enter does not always post an empty message. AutoGen's rule for an `ALWAYS` member: an empty
+# answer to a message that passes the member's own `is_termination_msg` means `exit`. Here boss's
+# check looks for `APPROVED`; the manager's (AutoGen's default: exactly `"TERMINATE"`) does not
+# match it, so the group goes on to boss. The person presses Enter twice.
 
 # %%
-posted = {}
-for mode, settings in (("NEVER", {}), ("TERMINATE", {"default_auto_reply": "Carry on."})):
-    models = lesson.models({"writer": ["Draft 1.", "Draft 2."], "critic": ["Fine."], "selector": []})
-    with models, lesson.human([], mode=mode):
-        boss, manager = team(models, max_round=5, human_input_mode=mode, **settings)
-        run = lesson.run_group(boss, manager, TASK, title=f"boss {mode}")
-    posted[mode] = [m.content for m in run.trace.messages if m.agent == "boss"][1:]
-    lesson.claim(f"{mode}: the person was never asked", not run.trace.of_kind("human_prompt"))
+course.script(model={"writer": ["Draft 1.", "Draft 2."], "critic": ["Shorter.", "APPROVED."]}, human=["", ""])
 
-lesson.claim("NEVER posted an empty message (the default default_auto_reply)", posted["NEVER"] == [""])
-lesson.claim("TERMINATE posted its default_auto_reply 'Carry on.'", posted["TERMINATE"] == ["Carry on."])
+boss = autogen.UserProxyAgent(
+    "boss", human_input_mode="ALWAYS", is_termination_msg=says_approved, code_execution_config=False
+)
+writer, critic = writer_and_critic()
+groupchat = autogen.GroupChat(
+    agents=[boss, writer, critic], messages=[], max_round=10, speaker_selection_method="round_robin"
+)
+manager = autogen.GroupChatManager(groupchat=groupchat, llm_config=llm_config)
+result = boss.initiate_chat(manager, message=TASK)
+
+# %%
+said = [(m["name"], m["content"]) for m in groupchat.messages]
+print(said, "\nhuman_input:", result.human_input)
+course.check("the 1st Enter (after 'Shorter.') posted an empty message", said[3] == ("boss", ""))
+course.check("the 2nd Enter (after 'APPROVED.') ended the group", said[-1] == ("critic", "APPROVED."))
 
 # %% [markdown]
-# ## 3. The manager's `human_input_mode` is never consulted
+# ## 3. `NEVER` and `TERMINATE` members post their `default_auto_reply`
+#
+# Neither asks on an ordinary turn: both post the member's `default_auto_reply` (empty unless you
+# set it). At a message that passes its `is_termination_msg`, the `NEVER` member ends the group
+# without asking, and the `TERMINATE` member asks the person (Enter ends the group).
+
+# %%
+endings = {}
+for mode in ("NEVER", "TERMINATE"):
+    asked = [] if mode == "NEVER" else [""]  # what the person types: nothing, or Enter once
+    course.script(model={"writer": ["Draft 1.", "Draft 2."], "critic": ["Shorter.", "APPROVED."]}, human=asked)
+    boss = autogen.UserProxyAgent(
+        "boss",
+        human_input_mode=mode,
+        is_termination_msg=says_approved,
+        default_auto_reply="Carry on.",
+        code_execution_config=False,
+    )
+    writer, critic = writer_and_critic()
+    groupchat = autogen.GroupChat(
+        agents=[boss, writer, critic], messages=[], max_round=10, speaker_selection_method="round_robin"
+    )
+    manager = autogen.GroupChatManager(groupchat=groupchat, llm_config=llm_config)
+    result = boss.initiate_chat(manager, message=TASK)
+    endings[mode] = [m["content"] for m in groupchat.messages], result.human_input
+
+# %%
+print(endings)
+course.check("NEVER never asked; TERMINATE asked once (at 'APPROVED.')", [h for _, h in endings.values()] == [[], [""]])
+later = [contents[3::2] for contents, _ in endings.values()]  # boss's 2nd turn and the last message
+course.check("both posted 'Carry on.', then ended at 'APPROVED.'", later == [["Carry on.", "APPROVED."]] * 2)
+
+# %% [markdown]
+# ## 4. The manager: its `human_input_mode` is never consulted; `max_round` counts the task
 #
 # `GroupChatManager(..., human_input_mode="ALWAYS")` looks like a way to let a person steer the
-# group. It is not: the manager's first reply function is `run_chat`, which runs the whole group
-# chat and returns before AutoGen's human-reply check is reached.
+# group. It is not: the manager's reply function `run_chat` comes first, runs the whole group chat
+# and returns before AutoGen's human-reply check is reached. No human is scripted here: a prompt
+# would fail the run. `max_round=3` allows three messages in all, the task included.
 
 # %%
-models = lesson.models({"writer": ["Draft 1."], "critic": ["Fine."], "selector": []})
-with models, lesson.human([], mode="NEVER"):
-    boss, manager = team(models, max_round=3, manager={"human_input_mode": "ALWAYS"}, human_input_mode="NEVER")
-    run = lesson.run_group(boss, manager, TASK, title="manager ALWAYS")
+course.script(model={"writer": ["Draft 1."], "critic": ["Fine."]})
 
-# The manager's reply functions in the order a (synchronous) chat tries them:
-sync_replies = [
-    f["reply_func"].__name__ for f in manager._reply_func_list if not inspect.iscoroutinefunction(f["reply_func"])
-]
-print(sync_replies)
-lesson.claim(
-    "run_chat comes first, before check_termination_and_human_reply",
-    sync_replies[0] == "run_chat" and "check_termination_and_human_reply" in sync_replies[1:],
+boss = autogen.UserProxyAgent("boss", human_input_mode="NEVER", code_execution_config=False)
+writer, critic = writer_and_critic()
+groupchat = autogen.GroupChat(
+    agents=[boss, writer, critic], messages=[], max_round=3, speaker_selection_method="round_robin"
 )
-lesson.claim(
-    "a manager in ALWAYS mode never asked the person",
-    manager.human_input_mode == "ALWAYS" and not run.trace.of_kind("human_prompt"),
-)
+manager = autogen.GroupChatManager(groupchat=groupchat, llm_config=llm_config, human_input_mode="ALWAYS")
+result = boss.initiate_chat(manager, message=TASK)
+
+# %%
+replies = [f["reply_func"].__name__ for f in manager._reply_func_list]  # (a_ ones are for async chats)
+print("the manager's reply functions, in order:", replies)
+first = replies.index("run_chat") < replies.index("check_termination_and_human_reply")
+course.check("run_chat comes first; the ALWAYS manager asked nobody", first and manager.human_input_mode == "ALWAYS")
+course.check("max_round=3 gave 3 messages: the task and two replies", len(groupchat.messages) == 3)
 
 # %% [markdown]
-# ## 4. `max_round` counts the opening message; the manager's `is_termination_msg` ends the chat
+# ## 5. The manager's default termination check is exactly "TERMINATE"
 #
-# `max_round=3` allows three messages in all, the task included. The manager checks every message
-# with its own `is_termination_msg`, and AutoGen's default only matches a message that is exactly
-# `"TERMINATE"`: "Done. TERMINATE" does not stop a group chat unless you say so.
+# The manager checks every message with its own `is_termination_msg`. AutoGen's default matches
+# only a message that is exactly `"TERMINATE"`: with it, "Done. TERMINATE" does not stop the
+# group; with a check of your own, it does.
+
 
 # %%
-models = lesson.models({"writer": ["Draft 1."], "critic": ["Fine."], "selector": []})
-with models, lesson.human([], mode="NEVER"):
-    boss, manager = team(models, max_round=3, human_input_mode="NEVER")
-    run = lesson.run_group(boss, manager, TASK, title="max_round=3")
-lesson.claim("max_round=3 gave 3 messages: the task and two replies", speakers(run) == ["boss", "writer", "critic"])
-lesson.claim(
-    "the stop is max_round, on the manager",
-    (run.trace.stop.reason, run.trace.stop.agent) == ("max_round", "chat_manager"),
-)
-
-FINAL = ["Done. TERMINATE", "TERMINATE"]
-endings = {}
-
-
 def says_terminate(message):
     return "TERMINATE" in (message.get("content") or "")
 
 
-for label, check in (("AutoGen's default", None), ("a substring check", says_terminate)):
-    models = lesson.models({"writer": FINAL[:1], "critic": FINAL[1:], "selector": []})
-    with models, lesson.human([], mode="NEVER"):
-        manager_settings = {"is_termination_msg": check} if check else {}
-        boss, manager = team(models, manager=manager_settings, human_input_mode="NEVER")
-        endings[label] = lesson.run_group(boss, manager, TASK, title=f"termination: {label}")
-
-lesson.claim(
-    "with AutoGen's default, 'Done. TERMINATE' went on; only the bare 'TERMINATE' ended it",
-    contents(endings["AutoGen's default"])[1:] == FINAL
-    and endings["AutoGen's default"].trace.stop.reason == "termination_msg",
-)
-lesson.claim(
-    "with a substring check on the manager, 'Done. TERMINATE' ended it",
-    contents(endings["a substring check"])[1:] == FINAL[:1]
-    and endings["a substring check"].trace.stop.agent == "chat_manager",
-)
-
-# %% [markdown]
-# ## 5. A member's own `max_consecutive_auto_reply` still applies
-#
-# Each member counts its auto-replies toward the manager, as it would toward a chat partner. A
-# `NEVER` boss with `max_consecutive_auto_reply=1` auto-replies once; the next time it is selected
-# it has no reply, and a member without a reply ends the group chat.
+ends = {}
+for check in (None, says_terminate):  # None: AutoGen's default
+    course.script(model={"writer": ["Done. TERMINATE"], "critic": ["TERMINATE"] if check is None else []})
+    boss = autogen.UserProxyAgent("boss", human_input_mode="NEVER", code_execution_config=False)
+    writer, critic = writer_and_critic()
+    groupchat = autogen.GroupChat(
+        agents=[boss, writer, critic], messages=[], max_round=10, speaker_selection_method="round_robin"
+    )
+    manager = autogen.GroupChatManager(groupchat=groupchat, llm_config=llm_config, is_termination_msg=check)
+    result = boss.initiate_chat(manager, message=TASK)
+    ends["default" if check is None else "yours"] = [m["content"] for m in groupchat.messages][1:]
 
 # %%
-models = lesson.models({"writer": ["Draft 1.", "Draft 2."], "critic": ["Fine.", "Fine again."], "selector": []})
-with models, lesson.human([], mode="NEVER"):
-    boss, manager = team(models, human_input_mode="NEVER", max_consecutive_auto_reply=1)
-    run = lesson.run_group(boss, manager, TASK, title="boss NEVER, max_consecutive_auto_reply=1")
-lesson.claim(
-    "boss auto-replied once, then ended the chat at its limit (max_round=10 was not reached)",
-    speakers(run) == ["boss", "writer", "critic", "boss", "writer", "critic"]
-    and (run.trace.stop.reason, run.trace.stop.agent) == ("max_consecutive_auto_reply", "boss"),
-)
+print(ends)
+course.check("the default went on past 'Done. TERMINATE'", ends["default"] == ["Done. TERMINATE", "TERMINATE"])
+course.check("a substring check on the manager stopped at 'Done. TERMINATE'", ends["yours"] == ["Done. TERMINATE"])
 
 # %% [markdown]
-# ## 6. The mode changes the member's description, which steers "auto" selection
+# ## 6. A member's own `max_consecutive_auto_reply` still applies
+#
+# Each member counts its auto-replies toward the manager, as toward a chat partner. A `NEVER` boss
+# with `max_consecutive_auto_reply=1` auto-replies once; the next time it is selected it has no
+# reply, and a member without a reply ends the group chat.
+
+# %%
+course.script(model={"writer": ["Draft 1.", "Draft 2."], "critic": ["Fine.", "Fine again."]})
+
+boss = autogen.UserProxyAgent(
+    "boss", human_input_mode="NEVER", max_consecutive_auto_reply=1, code_execution_config=False
+)
+writer, critic = writer_and_critic()
+groupchat = autogen.GroupChat(
+    agents=[boss, writer, critic], messages=[], max_round=10, speaker_selection_method="round_robin"
+)
+manager = autogen.GroupChatManager(groupchat=groupchat, llm_config=llm_config)
+result = boss.initiate_chat(manager, message=TASK)
+
+# %%
+said = [m["name"] for m in groupchat.messages]
+print(said)
+course.check("boss auto-replied once, then ended the group at its limit", said == ["boss", "writer", "critic"] * 2)
+
+# %% [markdown]
+# ## 7. The mode changes the member's description, which steers "auto" selection
 #
 # With `speaker_selection_method="auto"` (the default), the manager asks a model to pick the next
-# speaker from each member's `description`. A `UserProxyAgent` you give no description gets one
-# that depends on its mode: only `ALWAYS` calls it "an attentive HUMAN user" who can answer
-# questions; `NEVER` is "a computer terminal". A model choosing who should answer a question
-# reads exactly that.
+# speaker from each member's `description`: for each choice AutoGen builds an agent named
+# `speaker_selection_agent` from the manager's `llm_config`. A `UserProxyAgent` you give no
+# description gets one that depends on its mode: only `ALWAYS` calls it "an attentive HUMAN user";
+# `NEVER` is "a computer terminal". The selecting model reads exactly that, in
+# `groupchat.select_speaker_msg()`. Here the model names boss when the critic asks for boss, and
+# the person answers `TERMINATE`, which ends the group (the manager's default check).
 
 # %%
 for mode in ("ALWAYS", "TERMINATE", "NEVER"):
     print(f"{mode:>9}: {autogen.UserProxyAgent('boss', human_input_mode=mode).description}")
 
-lesson.claim(
-    "only ALWAYS is described as 'an attentive HUMAN user'",
-    [
-        "attentive HUMAN user" in autogen.UserProxyAgent("b", human_input_mode=m).description
-        for m in ("ALWAYS", "TERMINATE", "NEVER")
-    ]
-    == [True, False, False],
-)
+who = ["writer", "critic", "boss"]  # whom the selecting model names, in turn
+course.script(model={"writer": ["Draft."], "critic": ["Ask boss"], "speaker_selection_agent": who}, human=["TERMINATE"])
+boss = autogen.UserProxyAgent("boss", human_input_mode="ALWAYS", code_execution_config=False)
+writer, critic = writer_and_critic()
+groupchat = autogen.GroupChat(agents=[boss, writer, critic], messages=[], max_round=10, speaker_selection_method="auto")
+manager = autogen.GroupChatManager(groupchat=groupchat, llm_config=llm_config)
+result = boss.initiate_chat(manager, message=TASK)
 
-models = lesson.models(
-    {"writer": ["Draft 1."], "critic": ["This needs the owner's approval."], "selector": ["writer", "critic", "boss"]}
-)
-with models, lesson.human(["Approved. TERMINATE"], mode="ALWAYS"):
-    boss, manager = team(
-        models,
-        method="auto",
-        manager={"is_termination_msg": says_terminate},
-        human_input_mode="ALWAYS",
-    )
-    run = lesson.run_group(boss, manager, TASK, title="auto selection")
-
-lesson.claim(
-    "the selector model's instructions describe boss as 'An attentive HUMAN user'",
-    lambda: "boss: An attentive HUMAN user" in models.route("selector").calls[0].messages[0]["content"],
-)
-lesson.claim(
-    "the person was asked once: when the selector named boss",
-    speakers(run) == ["boss", "writer", "critic", "boss"] and len(run.trace.human_prompts) == 1,
-)
-lesson.claim(
-    "a description you set replaces the default",
-    autogen.UserProxyAgent("boss", description="The product owner: approves releases.").description
-    == "The product owner: approves releases.",
-)
+# %%
+prompt = groupchat.select_speaker_msg()  # the system message the selecting model reads
+print(prompt)
+said = [m["name"] for m in groupchat.messages]
+print(said, "\nhuman_input:", result.human_input)
+course.check("the selecting model read boss as 'An attentive HUMAN user'", "boss: An attentive HUMAN" in prompt)
+course.check("asked once, when the model chose boss", said[3:] == ["boss"] and result.human_input == ["TERMINATE"])
 
 # %% [markdown]
-# ## 7. No eligible speaker
+# ## 8. Why a group chat stopped
 #
-# The last way a group chat stops: speaker selection finds nobody. A selection function (lesson
-# 13) that returns `None` raises AutoGen's `NoEligibleSpeaker`, and the manager ends the chat.
+# One more way: speaker selection finds nobody. A selection function (lesson 13) that returns
+# `None` raises AutoGen's `NoEligibleSpeaker`, and the manager ends the chat. AutoGen does not
+# record why a group stopped; `why_it_stopped` reads it from the group and the manager (AutoGen
+# keeps the manager's check as `manager._is_termination_msg`).
 
 
 # %%
@@ -305,35 +296,58 @@ def until_critic_spoke(last_speaker, groupchat):
     return None if last_speaker.name == "critic" else "round_robin"
 
 
-models = lesson.models({"writer": ["Draft 1."], "critic": ["Fine."], "selector": []})
-with models, lesson.human([], mode="NEVER"):
-    boss, manager = team(models, method=until_critic_spoke, human_input_mode="NEVER")
-    run = lesson.run_group(boss, manager, TASK, title="no eligible speaker")
-lesson.claim(
-    "after the critic, nobody was eligible, and the manager stopped the chat",
-    speakers(run) == ["boss", "writer", "critic"]
-    and (run.trace.stop.reason, run.trace.stop.agent) == ("no_eligible_speaker", "chat_manager"),
+def why_it_stopped(groupchat, manager):
+    if manager._is_termination_msg(groupchat.messages[-1]):
+        return "the manager's is_termination_msg"
+    if len(groupchat.messages) >= groupchat.max_round:
+        return "max_round"
+    return "a member had no reply, or no speaker was eligible"
+
+
+course.script(model={"writer": ["Draft 1."], "critic": ["Fine."]})
+boss = autogen.UserProxyAgent("boss", human_input_mode="NEVER", code_execution_config=False)
+writer, critic = writer_and_critic()
+groupchat = autogen.GroupChat(
+    agents=[boss, writer, critic], messages=[], max_round=10, speaker_selection_method=until_critic_spoke
 )
+manager = autogen.GroupChatManager(groupchat=groupchat, llm_config=llm_config)
+result = boss.initiate_chat(manager, message=TASK)
+
+# %%
+said = [m["name"] for m in groupchat.messages]
+print(said, "->", why_it_stopped(groupchat, manager))
+course.check("after the critic nobody was eligible, and the group ended", said == ["boss", "writer", "critic"])
 
 # %% [markdown]
+# So a group chat stops when:
+#
+# | the group stopped because | shown in section |
+# |---|---|
+# | the last message passed the **manager's** `is_termination_msg` | 5 |
+# | `max_round` messages were posted, the task included | 4 |
+# | the selected member had no reply: `exit` | 1 |
+# | ... or a message passed its own `is_termination_msg` (`NEVER`; or Enter, when it asked) | 2, 3 |
+# | ... or the member reached its own `max_consecutive_auto_reply` | 6 |
+# | no eligible speaker: a selection function returned `None` | 8 |
+#
 # ## Summary
 #
 # - A human member is asked only when the manager selects it. In `ALWAYS` mode Enter posts its
-#   `default_auto_reply`, an **empty** message unless you set one; `NEVER` and `TERMINATE`
-#   members post it without asking. `exit` from any member ends the whole group chat.
+#   `default_auto_reply` (an **empty** message unless you set one), except at a message that passes
+#   the member's own `is_termination_msg`: there Enter ends the whole group, as `exit` does.
+# - `TERMINATE` and `NEVER` members post their `default_auto_reply` without asking.
 # - The manager's `human_input_mode` does nothing: `run_chat` replies first.
 # - `max_round` counts the opening message. The manager's `is_termination_msg` ends the chat;
 #   AutoGen's default matches only a message that is exactly `"TERMINATE"`.
 # - Each member keeps its own `max_consecutive_auto_reply` toward the manager.
 # - The mode changes a member's default description, and so whom "auto" selection picks.
-# - A group chat stops on: a termination message (on the manager), `max_round`, a member with no
-#   reply (`exit`, its limit), or no eligible speaker.
 #
 # ## Exercises
 #
-# 1. boss (`ALWAYS`), writer and critic take turns (round robin). Write `my_replies` so that your
-#    feedback on the first round reaches the writer, and the chat ends the second time you are
-#    asked. (Careful: Enter does not end a group chat.)
+# 1. boss (`ALWAYS`, AutoGen's default `is_termination_msg`), writer and critic take turns (round
+#    robin); no message is ever exactly `TERMINATE`. Write `my_replies` so that your feedback on the
+#    first round reaches the writer, and the chat ends the second time you are asked. (Careful:
+#    what does Enter do at an ordinary message?)
 # 2. Write `make_group(agents, llm_config)`: a `GroupChatManager` whose members take turns in
 #    order, that stops when a message contains `APPROVED`, and that never holds more than 6
 #    messages, the task included.
@@ -347,8 +361,8 @@ print(check_group_feedback(my_replies))
 # %%
 def make_group(agents, llm_config):
     # Your answer here. This starter lets a model choose speakers and stops only at 5 messages.
-    group = autogen.GroupChat(agents, messages=[], max_round=5)
-    return autogen.GroupChatManager(group, llm_config=llm_config)
+    groupchat = autogen.GroupChat(agents=agents, messages=[], max_round=5)
+    return autogen.GroupChatManager(groupchat=groupchat, llm_config=llm_config)
 
 
 print(check_group_setup(make_group))

@@ -11,303 +11,213 @@
 # ---
 
 # %% [markdown]
-# # Lesson 15 — What AutoGen already does: its own approval of tool calls and code, and hooks
+# # Lesson 15 — AutoGen's own approval of tool calls and code, and what a hook can do
 #
-# Lessons 07–10 build gates. Before you add one, know what AutoGen does by itself when a person
-# stands between the assistant and an action:
+# Before you add a gate of your own, know what AutoGen does by itself when a person stands between
+# the assistant and an action. A `UserProxyAgent` executes the assistant's tool calls and code
+# blocks. In `human_input_mode="ALWAYS"` it asks its person first, at every turn; in `"TERMINATE"`
+# only where it pauses (at a termination message, or at its auto-reply limit). The answer is the
+# approval:
 #
 # | the proxy would run... | Enter | any other text | `exit` |
 # |---|---|---|---|
-# | a **tool call** | the tool runs | the text is sent, with a result `"USER INTERRUPTED"` per call | the chat ends |
+# | a **tool call** | the tool runs | the text is sent; each call gets the result `"USER INTERRUPTED"` | the chat ends |
 # | a **code block** | the code runs | the text is sent instead; nothing runs | the chat ends |
 #
-# That is the whole built-in approval: the same prompt as any other turn ("Press enter to skip and
-# use auto-reply"), which never shows *what* would run, and where Enter means yes. This lesson runs
-# each row on AutoGen's real agents, then shows what lesson 08's and lesson 10's gates add, and
-# why a `process_message_before_send` hook can change a message but never stop one.
+# The question is AutoGen's usual one ("Press enter to skip and use auto-reply, or type 'exit'"):
+# it does not show what would run, and Enter means yes. Section 5 shows a hook, the other place
+# you might look for a veto, and why it is not one.
+#
+# Every chat cell below is plain AutoGen. The lines that start with `course.` are this course's:
+# `course.script(...)` says what the offline model answers and what the scripted person types
+# (`""` is Enter), and `course.check(...)` checks what the lesson says. Delete them and the cell
+# still runs against your model, with you typing the answers.
 
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 15`. As a notebook: in JupyterLab started with
-# `make lab`, which runs from the project's `.venv`, with the kernel **Python 3 (ipykernel)** (it has
-# `hitl_modes` and `pyautogen==0.2.35`).
+# In a terminal: `.venv/bin/hitl-modes lesson 15` (add `--live` for a real model: it reads the same
+# `OPENAI_API_KEY` as the cell below). As a notebook: in JupyterLab started with `make lab`, kernel
+# **Python 3 (ipykernel)**. Offline, the course points `OPENAI_API_KEY` and `OPENAI_BASE_URL` at a
+# scripted model server on your own machine, so the `config_list` below is the one you would write.
 #
-# A scripted human answers by default, so every claim is checked. To type the human's part yourself,
-# add `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell
-# above the setup cell below, then run the notebook from that cell on. Each time AutoGen asks, it
-# waits for your answer (in a box under the cell in a notebook): press Enter, type feedback, or
-# type `exit`.
-#
-# - After an Enter, AutoGen prints `>>>>>>>> NO HUMAN INPUT RECEIVED.` in red. It is not an error: it
-#   notes that you typed nothing, and AutoGen then does what Enter means at that prompt.
-# - To stop a chat that waits for you, type `exit`: the chat ends and the lesson goes on. To stop the
-#   whole lesson, interrupt it (the notebook's ■ *Interrupt the kernel* button, or Ctrl-C in a
-#   terminal): it stops with one line saying so, and sends no reply. `%env HITL_HUMAN=script`, then
-#   the setup cell again, brings the scripted human back.
+# A scripted person answers by default, so every claim is checked. To answer yourself, add
+# `--human console` in a terminal; in a notebook, run `%env HITL_HUMAN=console` in a new cell above
+# the setup cell, then run the notebook from there. Before each chat the course prints what the
+# script would answer; press Enter, type text, or type `exit`. After an Enter AutoGen prints
+# `>>>>>>>> NO HUMAN INPUT RECEIVED.` in red: not an error, just "you typed nothing". To stop the
+# whole lesson, interrupt it (the notebook's ■ *Interrupt the kernel* button, or Ctrl-C).
 
 # %%
+from hitl_modes.course.session import Course  # the course's (first: it quiets flaml's "automl" warning)
+
+import os
 import tempfile
 from pathlib import Path
 
 import autogen
 
-import hitl_modes  # noqa: F401  first: it quiets flaml's irrelevant "automl is not available" warning
-from hitl_modes import RiskGatedProxy, ScriptedLLM, make_executor, tool_call
 from hitl_modes.course.exercises.lesson15 import check_redaction_hook, check_tool_call_replies
-from hitl_modes.course.lesson import Lesson
 
-lesson = Lesson.setup(15, "What AutoGen already does: tool-call and code approval, hooks")
+course = Course.setup(15, "AutoGen's own approval of tool calls and code, and hooks")
 
-ASK_ALWAYS = (
-    "Replying as user_proxy. Provide feedback to assistant. Press enter to skip and use auto-reply, "
-    "or type 'exit' to end the conversation: "
-)
-outbox = []  # what the email tool "sent"
-
-
-def send_email(to: str, subject: str) -> str:
-    """Send an email (here: append it to `outbox`)."""
-    outbox.append((to, subject))
-    return f"sent to {to}"
-
-
-def is_termination_msg(message):
-    return (message.get("content") or "").rstrip().endswith("TERMINATE")
-
-
-def always_proxy(**kwargs):
-    """A plain AutoGen proxy in ALWAYS mode: AutoGen's own approval, nothing added."""
-    kwargs.setdefault("code_execution_config", False)
-    return autogen.UserProxyAgent(
-        "user_proxy", human_input_mode="ALWAYS", is_termination_msg=is_termination_msg, **kwargs
-    )
-
-
-def emailing_assistant(replies, executor):
-    """An assistant that may call send_email, executed by ``executor`` (AutoGen's register_function)."""
-    assistant = lesson.assistant("assistant", replies, system_message="Use your tools. Say TERMINATE when done.")
-    autogen.register_function(send_email, caller=assistant, executor=executor, description="Send an email.")
-    assistant.hitl_llm.register(assistant)  # adding a tool rebuilt the assistant's model client
-    return assistant
-
-
-def messages_to_model(assistant):
-    """The messages the model saw on its last call (what AutoGen sent it)."""
-    return assistant.hitl_llm.last.messages
-
-
-EMAIL = tool_call("send_email", to="all-customers@example.com", subject="Prices rise 20%")
-TASK = "Tell all customers about the price change."
+config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
+llm_config = {"config_list": config_list, "cache_seed": None}  # cache_seed=None: ask the model every time
 
 # %% [markdown]
 # ## 1. A tool call in ALWAYS: Enter runs it
 #
-# The assistant proposes one tool call, `send_email(...)`, registered the AutoGen way:
-# `autogen.register_function(send_email, caller=assistant, executor=user_proxy)`. The proxy asks the
-# person with its usual prompt. Enter lets AutoGen's reply chain carry on to
-# `generate_tool_calls_reply`, which runs the tool.
+# The assistant may call `send_email`, registered the AutoGen way: `autogen.register_function(...,
+# caller=assistant, executor=user_proxy)`. The proxy executes it, and in ALWAYS it asks first.
+
 
 # %%
-proxy = always_proxy()
-assistant = emailing_assistant([EMAIL, "Sent. TERMINATE"], proxy)
-with lesson.human(["", ""], mode="ALWAYS"):
-    run = lesson.run(proxy, assistant, TASK, title="Enter on a tool call")
+def is_termination_msg(message):
+    return "TERMINATE" in (message.get("content") or "")
 
-prompts = run.trace.of_kind("human_prompt")
-lesson.claim(
-    "the person saw the ordinary ALWAYS prompt, which does not show the tool call",
-    lambda: prompts[0].content == ASK_ALWAYS and "send_email" not in prompts[0].content,
-)
-lesson.claim("Enter ran the tool: the email was sent", outbox == [("all-customers@example.com", "Prices rise 20%")])
-lesson.claim(
-    "the model then got the tool's result",
-    lambda: (
-        messages_to_model(assistant)[-1]
-        == {
-            "tool_call_id": EMAIL["tool_calls"][0]["id"],
-            "role": "tool",
-            "content": "sent to all-customers@example.com",
-        }
-    ),
-)
+
+sent = []  # what send_email "sent"
+
+
+def send_email(to: str, subject: str) -> str:
+    sent.append((to, subject))
+    return f"sent to {to}"
+
+
+def emailing_agents(human_input_mode, max_consecutive_auto_reply=10):
+    assistant = autogen.AssistantAgent(
+        "assistant", llm_config=llm_config, system_message="Use your tools. Say TERMINATE when done."
+    )
+    user_proxy = autogen.UserProxyAgent(
+        "user_proxy",
+        human_input_mode=human_input_mode,
+        max_consecutive_auto_reply=max_consecutive_auto_reply,
+        is_termination_msg=is_termination_msg,
+        code_execution_config=False,
+    )
+    autogen.register_function(send_email, caller=assistant, executor=user_proxy, description="Send an email.")
+    return assistant, user_proxy
+
+
+TASK = "Tell all customers about the price change."
+email = course.tool_call("send_email", to="all@example.com", subject="Prices")
+course.script(model=[email, "Sent. TERMINATE"], human=["", ""])
+
+assistant, user_proxy = emailing_agents("ALWAYS")
+result = user_proxy.initiate_chat(assistant, message=TASK)
 
 # %% [markdown]
-# ## 2. Text interrupts the call, `exit` ends the chat
-#
-# Any other text is sent as the person's message **and** AutoGen answers every pending call with a
-# tool result `"USER INTERRUPTED"` (the model's API needs one result per call). Here the model asks
-# for two emails in one reply; neither is sent. `exit` ends the chat on the spot: no tool, no reply.
+# The person pressed Enter twice (`result.human_input == ["", ""]`): at the tool call, which ran,
+# and at the final TERMINATE, which ends the chat. In `result.chat_history` the assistant's call is
+# a message with `tool_calls` and no `content`; the proxy's answer carries the tool's result in
+# `tool_responses`.
 
 # %%
-outbox.clear()
+print(f"human_input={result.human_input}; sent={sent}")
+call, answer = result.chat_history[1], result.chat_history[2]
+print(f"the assistant's call: content={call['content']}, tool_calls={call['tool_calls']}")
+print(f"the proxy's answer: {answer}")
+tool_result = answer["content"]
+course.check("Enter at the call ran the tool, and the model got its result", tool_result == "sent to all@example.com")
+
+# %% [markdown]
+# ## 2. Text interrupts every pending call; `exit` ends the chat
+#
+# Here the model asks for two emails in one reply. The person types a correction: AutoGen sends it
+# **and** answers each pending call with the tool result `"USER INTERRUPTED"` (the model's API needs
+# one result per call). The model tries again; `exit` ends the chat there, and nothing runs.
+
+# %%
+sent.clear()
 CORRECTION = "Not to everyone: draft it for me first."
-TWO_EMAILS = {
-    "content": None,
-    "tool_calls": [
-        tool_call("send_email", to="all-customers@example.com", subject="Prices rise 20%")["tool_calls"][0],
-        tool_call("send_email", to="press@example.com", subject="Prices rise 20%")["tool_calls"][0],
-    ],
-}
-proxy = always_proxy()
-assistant = emailing_assistant([TWO_EMAILS, "Here is a draft instead. TERMINATE"], proxy)
-with lesson.human([CORRECTION, ""], mode="ALWAYS"):
-    run = lesson.run(proxy, assistant, TASK, title="text on a tool call")
+PRESS = "press@example.com"
+calls = [course.tool_call("send_email", to=to, subject="Prices")["tool_calls"][0] for to in ("all@example.com", PRESS)]
+again = course.tool_call("send_email", to=PRESS, subject="Prices")
+course.script(model=[{"content": None, "tool_calls": calls}, again], human=[CORRECTION, "exit"])
 
-
-def proxys_reply():
-    """What the proxy answered to the tool call: the third message of the chat."""
-    return proxy.chat_messages[assistant][2]
-
-
-lesson.claim("neither call ran", outbox == [])
-lesson.claim(
-    "the proxy's reply carried the text and one 'USER INTERRUPTED' tool response per call",
-    lambda: (
-        proxys_reply()["content"] == CORRECTION
-        and [(r["tool_call_id"], r["content"]) for r in proxys_reply()["tool_responses"]]
-        == [(c["id"], "USER INTERRUPTED") for c in TWO_EMAILS["tool_calls"]]
-    ),
-)
-lesson.claim(
-    "the model saw the two 'USER INTERRUPTED' results, then the person's text",
-    lambda: (
-        [(m["role"], m["content"]) for m in messages_to_model(assistant)[-3:]]
-        == [("tool", "USER INTERRUPTED")] * 2 + [("user", CORRECTION)]
-    ),
-)
-
-proxy = always_proxy()
-assistant = emailing_assistant([EMAIL], proxy)
-with lesson.human(["exit"], mode="ALWAYS"):
-    run = lesson.run(proxy, assistant, TASK, title="exit on a tool call")
-lesson.claim(
-    "'exit' ended the chat: the tool did not run and the model was called once",
-    run.stop_reason == "human_exit" and outbox == [] and assistant.hitl_llm.call_count == 1,
-)
-
-# %% [markdown]
-# In TERMINATE mode the same rules apply, but only where TERMINATE pauses: at a termination message
-# and at the auto-reply limit. Before the limit, a tool call runs **without asking anyone**. With
-# `max_consecutive_auto_reply=1`, the first email goes out unasked; the second pauses, and Enter
-# sends it.
+assistant, user_proxy = emailing_agents("ALWAYS")
+result = user_proxy.initiate_chat(assistant, message=TASK)
 
 # %%
-outbox.clear()
-proxy = autogen.UserProxyAgent(
-    "user_proxy",
-    human_input_mode="TERMINATE",
-    max_consecutive_auto_reply=1,
-    is_termination_msg=is_termination_msg,
-    code_execution_config=False,
-)
-assistant = emailing_assistant([EMAIL, EMAIL, "Both sent. TERMINATE"], proxy)
-with lesson.human(["", ""], mode="TERMINATE"):
-    run = lesson.run(proxy, assistant, TASK, title="TERMINATE: a tool call before and at the limit")
-lesson.claim(
-    "TERMINATE ran the first tool call without asking, and asked only at the limit",
-    lambda: len(outbox) == 2 and run.trace.of_kind("human_prompt")[0].detail == "max_consecutive_auto_reply",
-)
+answer = result.chat_history[2]  # the proxy's answer to the two calls
+typed = result.human_input[0]  # what the person typed at the two calls
+results = [response["content"] for response in answer["tool_responses"]]
+print(f"the proxy answered {answer['content']!r}, with the tool results {results}")
+ended = "tool_calls" in result.chat_history[-1]  # the chat's last message is the call the person stopped at
+interrupted = results == ["USER INTERRUPTED"] * 2
+course.check("text on two calls: nothing sent, both got 'USER INTERRUPTED'", not sent and interrupted)
+course.check("the text went to the model; 'exit' at the next call ended it", answer["content"] == typed and ended)
 
 # %% [markdown]
-# ## 3. What lesson 08's gate adds
+# ## 3. TERMINATE asks only where it pauses
 #
-# `RiskGatedProxy` (lesson 08) puts its own reply function in front of AutoGen's. The same email
-# call, the same Enter, a different outcome:
-#
-# - the prompt **shows the action** and the policy's reasons, instead of "use auto-reply";
-# - Enter, silence or a timeout **deny** a high-risk action; only `approve`/`yes` runs it;
-# - low-risk calls run without a question, and every decision is recorded (and logged with
-#   `audit_log=`);
-# - a denied call still gets a tool result (`DENIED ...`), like AutoGen's "USER INTERRUPTED".
+# In TERMINATE mode the same answers mean the same things, but the proxy asks only at a termination
+# message and at its auto-reply limit. Before the limit, a tool call runs **without asking anyone**.
+# With `max_consecutive_auto_reply=1`, the first email goes out unasked; at the second the proxy has
+# reached its limit and asks, and Enter sends it. At the final TERMINATE, Enter ends the chat.
 
 # %%
-outbox.clear()
-operator = RiskGatedProxy(
-    "user_proxy", is_termination_msg=is_termination_msg, code_execution_config=False, audit_log=lesson.audit_log
-)
-assistant = emailing_assistant([EMAIL, "Understood, not sent. TERMINATE"], operator)
-with lesson.human([""], mode="NEVER"):
-    run = lesson.run(operator, assistant, TASK, title="the same call behind RiskGatedProxy: Enter")
+sent.clear()
+course.script(model=[email, again, "Both sent. TERMINATE"], human=["", ""])
 
-lesson.claim("the gate's prompt named the action", lambda: "send_email" in run.trace.human_prompts[0])
-lesson.claim(
-    "Enter denied it: nothing was sent",
-    lambda: [(d.decision, d.response) for d in operator.gate_decisions] == [("rejected", "")] and outbox == [],
-)
-lesson.claim(
-    "the model got a tool result saying it was denied",
-    lambda: "DENIED" in str(messages_to_model(assistant)[-1]["content"]),
-)
+assistant, user_proxy = emailing_agents("TERMINATE", max_consecutive_auto_reply=1)
+result = user_proxy.initiate_chat(assistant, message=TASK)
+
+# %%
+asked = len(result.human_input)
+print(f"sent={sent}; human_input={result.human_input}")
+course.check("two emails sent; the person was asked twice, for three model replies", len(sent) == 2 and asked == 2)
 
 # %% [markdown]
-# ## 4. Enter runs code, too
+# ## 4. A code block: Enter runs it, text stops it
 #
-# AutoGen's own human-feedback example works this way: the assistant writes a code block, the
-# proxy asks with the usual prompt, and Enter ("use auto-reply") **executes the code**. The prompt
-# never shows the code or says that it will run it.
+# AutoGen's own human-feedback example works this way: the assistant writes a code block, the proxy
+# asks with the usual prompt, and Enter ("use auto-reply") **executes the code**, here in a
+# temporary folder on your machine.
 
 # %%
-work_dir = Path(tempfile.mkdtemp(prefix="hitl-lesson15-"))
+work_dir = Path(tempfile.mkdtemp(prefix="lesson15-"))
+report = work_dir / "report.txt"
 CODE = "```python\nfrom pathlib import Path\nPath('report.txt').write_text('by the assistant')\nprint('done')\n```"
+course.script(model=[CODE, "The report is written. TERMINATE"], human=["", ""])
 
-proxy = always_proxy(code_execution_config={"work_dir": str(work_dir), "use_docker": False})
-assistant = lesson.assistant("assistant", [CODE, "The report is written. TERMINATE"])
-with lesson.human(["", ""], mode="ALWAYS"):
-    run = lesson.run(proxy, assistant, "Write the report file.", title="Enter on a code block")
-results = [m.content for m in run.trace.messages if m.source == "code_result"]
-lesson.claim(
-    "Enter ran the code: the file exists and AutoGen reported exit code 0",
-    lambda: (work_dir / "report.txt").exists() and results[0].startswith("exitcode: 0 (execution succeeded)"),
+assistant = autogen.AssistantAgent("assistant", llm_config=llm_config)
+user_proxy = autogen.UserProxyAgent(
+    "user_proxy",
+    human_input_mode="ALWAYS",
+    is_termination_msg=is_termination_msg,
+    code_execution_config={"work_dir": str(work_dir), "use_docker": False},
 )
-lesson.claim("the prompt did not show the code", lambda: "write_text" not in run.trace.human_prompts[0])
-
-# %% [markdown]
-# Text instead of Enter: the text goes to the assistant and the code does not run. (`exit` ends the
-# chat, as for a tool call.)
+result = user_proxy.initiate_chat(assistant, message="Write the report file.")
 
 # %%
-(work_dir / "report.txt").unlink(missing_ok=True)
-proxy = always_proxy(code_execution_config={"work_dir": str(work_dir), "use_docker": False})
-assistant = lesson.assistant("assistant", [CODE, "Understood. TERMINATE"])
-with lesson.human(["Don't write files yet.", ""], mode="ALWAYS"):
-    run = lesson.run(proxy, assistant, "Write the report file.", title="text on a code block")
-lesson.claim(
-    "text on a code block: nothing ran, and the model got the text",
-    lambda: (
-        not (work_dir / "report.txt").exists()
-        and not run.trace.of_kind("code_execution")
-        and assistant.hitl_llm.received("Don't write files yet.")
-    ),
-)
+ran = result.chat_history[2]["content"]
+print(f"the proxy's answer to the code: {ran!r}")
+course.check("Enter ran the code: exit code 0, and the file exists", ran.startswith("exitcode: 0") and report.exists())
 
 # %% [markdown]
-# Lesson 10's gate (`make_executor(..., require_approval=True)`) asks **about the code**, when AutoGen
-# is about to execute it: the prompt shows every block and where it would run, `no` (or any text)
-# rejects it, and with nobody to answer nothing runs. Here the person presses Enter at AutoGen's
-# prompt, as before, and then reads the code and says `no`.
+# Text instead of Enter: the text goes to the assistant and the code does not run. The assistant
+# proposes the code again, and `exit` ends the chat: still nothing ran.
 
 # %%
-(work_dir / "report.txt").unlink(missing_ok=True)
-gated = make_executor("local", work_dir, timeout=10, require_approval=True)
-proxy = always_proxy(code_execution_config={"executor": gated})
-assistant = lesson.assistant("assistant", [CODE, "Not written, as you asked. TERMINATE"])
-with lesson.human(["", "no", ""], mode="ALWAYS"):
-    run = lesson.run(proxy, assistant, "Write the report file.", title="Enter, then lesson 10's gate")
-lesson.claim(
-    "the gate's question showed the code and where it would run",
-    lambda: "write_text" in run.trace.human_prompts[1] and "APPROVAL NEEDED" in run.trace.human_prompts[1],
-)
-lesson.claim("'no' at the gate: the code did not run", not (work_dir / "report.txt").exists())
+report.unlink()
+TEXT = "Don't write files yet."
+course.script(model=[CODE, CODE], human=[TEXT, "exit"])
+result = user_proxy.initiate_chat(assistant, message="Write the report file.")
+
+# %%
+said, typed = result.chat_history[2]["content"], result.human_input[0]
+print(f"human_input={result.human_input}; the proxy said: {said!r}")
+course.check("text, then 'exit': the text went to the assistant, nothing ran", said == typed and not report.exists())
 
 # %% [markdown]
-# ## 5. Hooks can change a message, not stop it
+# ## 5. A hook can change a message, not stop it
 #
 # `agent.register_hook("process_message_before_send", hook)` calls `hook(sender, message, recipient,
 # silent)` on every message the agent sends, and sends what the hook returns. That is a good place
-# to **redact**. It is not a place to **approve**: the model has already answered (and been paid),
-# and there is no "don't send". Returning `None` does not cancel the message: AutoGen tries to send
-# `None` and raises `TypeError` in the middle of the chat.
+# to **redact**. It is not a place to **approve**: the model has already answered, and there is no
+# "don't send". Returning `None` does not cancel the message: AutoGen tries to send `None` and
+# raises `TypeError` in the middle of the chat.
 
 # %%
 CARD = "4111 1111 1111 1111"
@@ -321,16 +231,13 @@ def redact(sender, message, recipient, silent):
     return message  # a tool call, for instance: pass it on unchanged
 
 
-assistant = lesson.assistant("assistant", [f"The card on file is {CARD}. TERMINATE"])
+course.script(model=[f"The card on file is {CARD}. TERMINATE"])
+assistant = autogen.AssistantAgent("assistant", llm_config=llm_config)
 assistant.register_hook("process_message_before_send", redact)
-proxy = autogen.UserProxyAgent(
+user_proxy = autogen.UserProxyAgent(
     "user_proxy", human_input_mode="NEVER", is_termination_msg=is_termination_msg, code_execution_config=False
 )
-run = lesson.run(proxy, assistant, "Which card is on file?", title="a redacting hook")
-lesson.claim(
-    "the hook changed the message before the proxy received it",
-    lambda: proxy.chat_messages[assistant][-1]["content"] == "The card on file is [card number]. TERMINATE",
-)
+result = user_proxy.initiate_chat(assistant, message="Which card is on file?")
 
 
 # %%
@@ -338,35 +245,37 @@ def veto(sender, message, recipient, silent):
     return None  # "don't send it": AutoGen has no such answer
 
 
-llm = ScriptedLLM(["rm -rf build/ TERMINATE"])
-assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
+course.script(model=["Deleting build/ now. TERMINATE"])
+assistant = autogen.AssistantAgent("assistant", llm_config=llm_config)
 assistant.register_hook("process_message_before_send", veto)
-proxy = autogen.UserProxyAgent(
+user_proxy = autogen.UserProxyAgent(
     "user_proxy", human_input_mode="NEVER", is_termination_msg=is_termination_msg, code_execution_config=False
 )
 try:
-    proxy.initiate_chat(assistant, message="Clean up.", silent=True)
-    raised = None
-except TypeError as e:
-    raised = e
-print(f"returning None raised: {type(raised).__name__}: {raised}")
-lesson.claim(
-    "a hook that returns None crashes the chat with TypeError, after the model was called",
-    isinstance(raised, TypeError) and llm.call_count == 1,
-)
+    user_proxy.initiate_chat(assistant, message="Clean up the build folder.")
+    crashed = None
+except TypeError as error:
+    crashed = error
+    print(f"returning None crashed the chat: {type(error).__name__}: {error}")
+
+# %%
+redacted = result.chat_history[-1]["content"]  # from the first chat: what the proxy received
+print(f"the proxy received {redacted!r}")
+course.check("the redacting hook changed the text before the proxy received it", CARD not in redacted)
+course.check("the vetoing hook did not stop the message: the chat crashed", isinstance(crashed, TypeError))
 
 # %% [markdown]
 # ## Summary
 #
-# - In ALWAYS, and in TERMINATE where it pauses, AutoGen's prompt is its approval: Enter runs the
-#   proposed tool call or code block, text interrupts it (tool calls get `"USER INTERRUPTED"`),
-#   `exit` ends the chat. The prompt never shows what would run, and Enter means yes.
+# - In ALWAYS, and in TERMINATE where it pauses, AutoGen's question is its approval: Enter runs the
+#   proposed tool call or code block, text interrupts it (each tool call gets `"USER INTERRUPTED"`),
+#   `exit` ends the chat. The question never shows what would run, and Enter means yes.
 # - TERMINATE runs tool calls and code without asking until the auto-reply limit.
-# - Lesson 08's `RiskGatedProxy` shows the action, denies on Enter, silence or timeout, lets low
-#   risk through and records every decision. Lesson 10's gate asks about each code block where it
-#   would run, and runs nothing when nobody answers.
 # - `process_message_before_send` hooks rewrite messages (redaction). They cannot stop one:
 #   returning `None` raises `TypeError` mid-chat.
+# - What AutoGen leaves to you, and the gates of the next lessons add: a question that shows the
+#   action; a default that is safe (Enter, silence or a timeout deny); approval by a deliberate word;
+#   a side effect that happens exactly once; a record of each decision.
 #
 # ## Exercises
 #

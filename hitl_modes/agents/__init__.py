@@ -4,6 +4,6 @@ One concept: agents that change *when and how the human is asked*, through AutoG
 
 Modules:
     smart_proxy   SmartUserProxy, AutoReplyRule (Lesson 05)
-    workflow      Workflow, Stage: stages with human checkpoints (Lesson 06)
+    workflow      Workflow, Stage: stages with human checkpoints (lesson 06 shows the plain AutoGen way)
     queue_human   QueueHuman, QueueHumanProxy: a human fed through ``asyncio`` queues (Lesson 09)
 """

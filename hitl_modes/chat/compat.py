@@ -8,7 +8,7 @@
   autogen-agentchat 0.2.40 cache in ``.cache/41`` by default (lesson 16).
 - ``ag2`` 0.14 ends a ``max_turns`` chat once the assistant reaches its own
   ``max_consecutive_auto_reply``; pyautogen 0.2.35 and autogen-agentchat 0.2.40 only skip the
-  assistant's turn, so the proxy speaks twice in a row (ag2ai/ag2 issue 600; lesson 16).
+  assistant's turn, so the proxy speaks twice in a row (ag2ai/ag2 issue 600; lesson 04).
 - ``GroupChatManager.resume`` in pyautogen 0.2.35 gives each agent every saved message *except its
   own*, so a resumed agent's model never sees what it said before the pause; autogen-agentchat
   0.2.40 and ag2 0.14 give every agent every message (lesson 14).

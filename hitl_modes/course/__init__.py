@@ -21,5 +21,5 @@ Modules:
     headless    run a snippet with nobody at stdin (Lesson 03)
     notebooks   generate notebooks/ from lessons/ and check they have not drifted
     demo        ``make demo``
-    durable_demo  a durable inbox chat in its own process, to kill and resume (Lesson 14)
+    durable_demo  a durable inbox chat in its own process, to kill and resume (Lesson 17)
 """

@@ -1,5 +1,5 @@
-"""A durable chat in a process of its own: what lesson 14 kills and resumes (and its tests, with
-SIGKILL). Lesson 14.
+"""A durable chat in a process of its own, to kill and resume: lesson 17's exercise 3 runs it from a
+terminal, and ``tests/inbox/test_durable.py`` kills it with SIGKILL at precise points. Lesson 17.
 
     python -m hitl_modes.course.durable_demo CHECKPOINT INBOX_URL AUDIT OUT [--kill-at asking|applied]
 

@@ -10,19 +10,24 @@ makes that deterministic everywhere:
 - ``stdin="open"``: stdin is a pipe that stays open but is never written to, as for a service whose
   supervisor keeps stdin attached (``docker run -i``, a pipe from a parent process). ``input()``
   waits forever. We watch for the prompt, give it ``patience`` seconds more, and stop it.
+
+:func:`run_in_child` runs a function the lesson shows in a cell (plain AutoGen, self-contained: it
+imports what it uses) both ways, so what runs headless is the code the learner reads.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, List, Literal, Optional
+from typing import Any, Dict, List, Literal, Optional
 
-__all__ = ["HeadlessRun", "run_headless"]
+__all__ = ["HeadlessRun", "run_headless", "run_in_child"]
 
 Stdin = Literal["devnull", "open"]
 
@@ -83,6 +88,28 @@ def run_headless(
         return HeadlessRun("devnull", proc.returncode, proc.stdout, proc.stderr)
     assert wait_for is not None
     return _run_with_open_stdin(cmd, wait_for, patience, timeout)
+
+
+def run_in_child(
+    fn: Any, *args: Any, wait_for: str, patience: float = 2.0, timeout: float = 120.0
+) -> Dict[str, HeadlessRun]:
+    """Call ``fn(*args)`` in a child Python process with nobody at stdin, once with stdin open and
+    once with it closed (see :func:`run_headless`); what each did, by ``"open"`` and ``"devnull"``.
+
+    ``fn`` is sent as its source (``inspect.getsource``), so it must be self-contained: a function
+    defined at the top level of a module, a lesson script or a notebook cell, that imports what it
+    uses. ``args`` are sent as their ``repr``. The child inherits the environment (a lesson's
+    ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL``). ``wait_for`` is the prompt the child shows when it
+    starts waiting. Each run is printed as it ends: the call, then what it did."""
+    source = textwrap.dedent(inspect.getsource(fn))
+    call = f"{fn.__name__}({', '.join(map(repr, args))})"
+    runs = {}
+    for stdin in ("open", "devnull"):
+        runs[stdin] = run_headless(
+            f"{source}\n{call}\n", stdin=stdin, wait_for=wait_for, patience=patience, timeout=timeout
+        )
+        print(f"{call}  {runs[stdin]}")
+    return runs
 
 
 def _run_with_open_stdin(cmd: List[str], wait_for: str, patience: float, timeout: float) -> HeadlessRun:

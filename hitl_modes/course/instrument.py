@@ -21,18 +21,49 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import os
 from typing import Any, Callable, Iterator, List, Optional
 
-__all__ = ["instrument_autogen", "ChatWatch", "active_watch"]
+__all__ = ["instrument_autogen", "ChatWatch", "active_watch", "unwatched", "in_async_chat"]
 
 _INSTALLED = False
 _WATCH: Optional[ChatWatch] = None
 #: Inside a recorded chat: chats started from it are AutoGen's own (speaker selection, nested chats).
 _INSIDE = contextvars.ContextVar("hitl_inside_recorded_chat", default=False)
+#: Inside a top-level ``a_initiate_chat``: the chat runs in a task (or thread) whose context the lesson's
+#: next cell does not share.
+_ASYNC = contextvars.ContextVar("hitl_async_chat", default=False)
 
 
 def active_watch() -> Optional[ChatWatch]:
     return _WATCH
+
+
+def in_async_chat() -> bool:
+    """True while a lesson's top-level ``a_initiate_chat`` runs (``ChatWatch.on_chat`` may ask)."""
+    return _ASYNC.get()
+
+
+def _forget_watch_in_child() -> None:
+    """A process forked from a lesson (lesson 17's chat process) is not the lesson: its chats run as
+    AutoGen's own, unrecorded, with no course human installed for them."""
+    global _WATCH
+    _WATCH = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_watch_in_child)
+
+
+@contextlib.contextmanager
+def unwatched() -> Iterator[None]:
+    """Chats started inside are not the lesson's own: an exercise check's scripted chats run as
+    AutoGen's, unrecorded, with no course human installed for them."""
+    token = _INSIDE.set(True)
+    try:
+        yield
+    finally:
+        _INSIDE.reset(token)
 
 
 class ChatWatch:
@@ -114,8 +145,12 @@ def _a_recorded(original: Callable[..., Any]) -> Callable[..., Any]:
         watch = _WATCH
         if watch is None or _INSIDE.get():
             return await original(self, recipient, *args, **kwargs)
-        with _watching(watch, self, recipient, kwargs.get("max_turns")) as result:
-            result.append(await original(self, recipient, *args, **kwargs))
+        token = _ASYNC.set(True)
+        try:
+            with _watching(watch, self, recipient, kwargs.get("max_turns")) as result:
+                result.append(await original(self, recipient, *args, **kwargs))
+        finally:
+            _ASYNC.reset(token)
         return result[0]
 
     return a_initiate_chat

@@ -3,8 +3,9 @@
 A chat between a ``UserProxyAgent`` and an ``AssistantAgent`` can be ended by a termination
 message, by either agent's ``max_consecutive_auto_reply``, or by ``initiate_chat(max_turns=...)``.
 :func:`run_limit_experiment` runs one configuration offline (scripted model, scripted human) and
-reports what stopped it; lesson 04 tabulates a grid of them. A chat that nothing stops is reported
-as a runaway when the scripted model runs out of lines, instead of looping for real.
+reports what stopped it; lesson 04's exercise check compares a learner's predictions with a grid of
+them (the lesson's own grid is plain AutoGen). A chat that nothing stops is reported as a runaway
+when the scripted model runs out of lines, instead of looping for real.
 """
 
 from __future__ import annotations

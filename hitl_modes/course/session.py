@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextvars
 import json
 import os
 import sys
@@ -39,7 +40,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 from ..chat.compat import in_notebook
 from ..chat.llm import Reply, ScriptedLLM
 from ..chat.trace import LEGEND
-from .instrument import ChatWatch
+from .instrument import ChatWatch, in_async_chat
 from .lesson import HUMAN_KINDS, SCRIPT_ENDED_REPLY, Lesson, what_to_try
 
 __all__ = ["Course", "short_legend"]
@@ -68,9 +69,38 @@ def short_legend() -> str:
     return "   legend: " + "  ".join(f"{symbol} {SHORT_MEANINGS[symbol]}" for symbol, _ in LEGEND)
 
 
+#: What a group chat's manual speaker selection asks a person, said before the chat (lesson 13).
+MANUAL_SELECTION_HINT = (
+    "\n>>> The manager also asks you who speaks next: type a member's number from its list "
+    "(Enter or q: the member after the last speaker, round robin)."
+)
+
+
+def _selects_by_hand(recipient: Any) -> bool:
+    """A group chat whose manager asks a person who speaks next (``speaker_selection_method="manual"``)."""
+    return getattr(getattr(recipient, "groupchat", None), "speaker_selection_method", None) == "manual"
+
+
+def _lesson_installed_human() -> Optional[Any]:
+    """The human the lesson's own code installed for the chat (``with InboxHuman(...):
+    initiate_chat(...)``, lesson 11), or None: AutoGen's default IOStream is one of the toolkit's
+    humans, not its console. The course then installs none of its own over it."""
+    from autogen.io import IOStream
+
+    from ..chat.stream import InstallableStream
+
+    try:
+        stream = IOStream.get_default()
+    except RuntimeError:
+        return None
+    return stream if isinstance(stream, InstallableStream) else None
+
+
 def _asking_mode(initiator: Any, recipient: Any) -> str:
-    """The mode of the chat's agent that can ask a person most often: ALWAYS, TERMINATE or NEVER."""
-    agents = [initiator, recipient, *getattr(getattr(recipient, "groupchat", None), "agents", [])]
+    """The mode of the chat's agent that can ask a person most often: ALWAYS, TERMINATE or NEVER.
+    A group's manager is not counted: its ``run_chat`` replies first, so its own mode never asks."""
+    group = getattr(recipient, "groupchat", None)
+    agents = [initiator, *(group.agents if group is not None else [recipient])]
     modes = {getattr(a, "human_input_mode", "NEVER") for a in agents}
     return next((m for m in ("ALWAYS", "TERMINATE") if m in modes), "NEVER")
 
@@ -89,6 +119,8 @@ class Course(Lesson):
         self._human_ctx: Any = None
         self._pending = False  # a script whose chats have not been settled yet
         self._started_human: Any = None
+        self._human_context: Optional[contextvars.Context] = None  # see _on_chat
+        self._draw = True  # course.script(draw=False): this script's chats are recorded, not drawn
         #: What the offline run's model answered and its human typed, in order (HITL_TRANSCRIPT).
         self.transcript: Dict[str, List[Any]] = {"model": [], "human": []}
 
@@ -118,6 +150,8 @@ class Course(Lesson):
         assert isinstance(course, Course)
         course.printout = bool(course.extra.pop("printout", False))
         course.narrator = None  # a script runs cell by cell: headings print before their cells
+        if course.audit_log:  # --audit-log PATH: a lesson's own code opens its log at HITL_AUDIT_LOG
+            os.environ["HITL_AUDIT_LOG"] = str(course.audit_log)
         course._point_config_list()
         course._watch.start()
         if os.environ.get("HITL_TRANSCRIPT"):
@@ -153,14 +187,17 @@ class Course(Lesson):
             {"OPENAI_API_KEY": SCRIPTED_API_KEY, "OPENAI_BASE_URL": self.server.base_url, "OPENAI_MODEL": "gpt-4o-mini"}
         )
 
-    def script(self, model: Optional[ModelScript] = None, human: Sequence[str] = ()) -> None:
+    def script(self, model: Optional[ModelScript] = None, human: Sequence[str] = (), draw: bool = True) -> None:
         """What the next chat's scripted model answers (a list; or ``{agent name: list}``, where
         AutoGen's own ``speaker_selection_agent`` answers a group's "auto" selection) and what the
         scripted human types (``""`` is Enter). With ``--live`` the real model answers instead.
+        ``draw=False``: the chats until the next script are recorded (``course.runs``) but neither
+        drawn nor printed (a lesson that tabulates many chats); a person still sees AutoGen's printout.
 
         The previous script is settled first: offline, every reply it scripted must have been used
         (unless its chat raised, as a lesson's deliberate crash does)."""
         self._settle()
+        self._draw = draw
         self._human_replies = list(human)
         self._pending = True
         if self.server is None:
@@ -192,16 +229,44 @@ class Course(Lesson):
 
         return tool_call(name, **arguments)
 
+    def run_in_child(
+        self, fn: Callable[..., Any], /, *args: Any, wait_for: str, patience: float = 2.0
+    ) -> Dict[str, Any]:
+        """Call ``fn(*args)`` in a child process with nobody at stdin, stdin open and then closed
+        (lesson 03); see :func:`~hitl_modes.course.headless.run_in_child`. What the offline model
+        answered the child stays out of the transcript: the lesson's plain code never runs the child."""
+        from .headless import run_in_child
+
+        answered = len(self.transcript["model"])
+        try:
+            return run_in_child(fn, *args, wait_for=wait_for, patience=patience)
+        finally:
+            del self.transcript["model"][answered:]
+
     # -- the human ------------------------------------------------------------------------------
     def _on_chat(self, initiator: Any, recipient: Any) -> None:
         """A chat starts: install its human (once per script), saying first what a person should try."""
         if self._human_ctx is not None:
             return
+        own = _lesson_installed_human()
+        if own is not None:  # the lesson's own `with InboxHuman(...)` (lesson 11): the person answers there
+            if self.person:
+                self._latest_person = own
+            return
         mode = _asking_mode(initiator, recipient)
         if self.person:
-            print(what_to_try(self._human_replies, mode))
+            manual = MANUAL_SELECTION_HINT if _selects_by_hand(recipient) else ""
+            # Agents that never ask, yet a script of answers: a gate asks (lesson 07), not the mode.
+            gate = mode == "NEVER" and bool(self._human_replies) and not manual
+            print(what_to_try(self._human_replies, "a gate" if gate else mode) + manual)
         self._human_ctx = HUMAN_KINDS[self.human_kind](self, self._human_replies, mode)
-        self._started_human = self._human_ctx.__enter__()
+        # An async chat runs in a task (or thread) of its own, which the next cell does not share: its
+        # human is installed in a context of the course's (the chat finds it as AutoGen's global
+        # default IOStream), so that the next cell can remove it.
+        self._human_context = contextvars.Context() if in_async_chat() else None
+        self._started_human = self._in_human_context(self._human_ctx.__enter__)
+        if not self._draw and not self.person and hasattr(self._started_human, "echo"):
+            self._started_human.echo = False  # an undrawn chat prints nothing, its prompts neither
         if self.person:
             self._latest_person = self._started_human
 
@@ -216,9 +281,13 @@ class Course(Lesson):
             return
         self.transcript["human"] += [r for r in getattr(self._started_human, "replies", []) if isinstance(r, str)]
         try:
-            ctx.__exit__(None, None, None) if check else ctx.stop()
+            self._in_human_context(ctx.__exit__, None, None, None) if check else self._in_human_context(ctx.stop)
         finally:
             self._started_human = None
+            self._human_context = None
+
+    def _in_human_context(self, call: Callable[..., Any], *args: Any) -> Any:
+        return call(*args) if self._human_context is None else self._human_context.run(call, *args)
 
     def _transcribe_reply(self, request: Any, reply: Any, error: Any) -> None:
         if error is None:
@@ -229,7 +298,7 @@ class Course(Lesson):
         # One rendering per chat: a person reads AutoGen's printout as it happens; otherwise it is
         # kept (folded under the picture in a notebook) and the timeline is shown.
         capture = not self.person and not self.printout
-        return {"quiet": self.quiet, "capture": capture}
+        return {"quiet": self.quiet or (not self._draw and not self.person), "capture": capture}
 
     def _keep_run(self, run: Any, title: str = "") -> None:
         """A chat ended: show it once (its picture, its timeline, or its stop line)."""
@@ -239,6 +308,8 @@ class Course(Lesson):
         if self.person and not in_notebook():
             # AutoGen's printout was the chat; one line says why it stopped.
             print(f"  ■ {trace.stop}" if trace.stop else "  ■ (the chat did not stop on its own)")
+            return
+        if not self._draw:
             return
         first = not self._shown
         if in_notebook() or self.printout:

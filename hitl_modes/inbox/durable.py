@@ -1,5 +1,5 @@
 """Durable waits: a two-agent chat whose human answers in the inbox, and that outlives its process.
-Lesson 14.
+Lesson 17.
 
 A person does not answer in seconds. While a chat waits in the inbox its process may die (a deploy,
 a crash, a laptop closed). ``DurableChat`` saves the chat at every human question, and a new

@@ -385,4 +385,4 @@ def test_the_lesson_cli_writes_to_the_audit_log_it_is_given(tmp_path):
         "timed-out",
         "rejected",
     ]
-    assert all(r["agent"] == "operator" and r["risk"] in ("low", "high") for r in records)
+    assert all(r["agent"] == "user_proxy" and r["risk"] in ("low", "high") for r in records)

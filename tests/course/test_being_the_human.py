@@ -37,6 +37,14 @@ def _code_cells(script: Path):
     return [c.source for c in nbformat.read(notebook_path(script), as_version=4).cells if c.cell_type == "code"]
 
 
+def _setup_and_first_two_chats(script: Path):
+    """The setup cell, the first two cells that start a chat, and the cell after the second: its
+    checks (a lesson of plain AutoGen chat cells checks each chat in a short cell of its own)."""
+    cells = _code_cells(script)
+    first, second = [i for i, c in enumerate(cells) if ".initiate_chat(" in c][:2]
+    return cells[0], cells[first], cells[second], cells[second + 1]
+
+
 @pytest.fixture
 def kernel(tmp_path):
     k = Kernel(tmp_path, _env())
@@ -58,7 +66,7 @@ def test_each_notebook_says_how_to_run_it_and_how_to_be_the_human(script):
 
 
 def test_env_magic_before_the_setup_cell_makes_you_the_human(kernel):
-    setup, first_chat, feedback_chat = _code_cells(LESSON_02)[:3]
+    setup, first_chat, feedback_chat, feedback_checks = _setup_and_first_two_chats(LESSON_02)
     assert kernel.execute("%env HITL_HUMAN=console").status == "ok"
     assert "human: console" in kernel.execute(setup).text
 
@@ -72,11 +80,15 @@ def test_env_magic_before_the_setup_cell_makes_you_the_human(kernel):
     run = kernel.execute(feedback_chat, answer=lambda prompt: next(answers))
     assert run.status == "ok", run.errors
     assert len(run.prompts) == 2
-    assert "human_exit" in run.text  # the timeline says 'exit' ended it
+    assert "text/html" in run.mime_types  # its timeline
+
+    run = kernel.execute(feedback_checks)  # the claims about that chat, checked on the person's run
+    assert run.status == "ok", run.errors
+    assert "✓ 'exit' at the next termination message ended the chat  (checked on your run)" in run.text
 
 
 def test_an_interrupt_at_the_input_box_stops_the_chat_with_one_line(kernel):
-    setup, first_chat, feedback_chat = _code_cells(LESSON_02)[:3]
+    setup, first_chat, feedback_chat, _ = _setup_and_first_two_chats(LESSON_02)
     kernel.execute("%env HITL_HUMAN=console")
     kernel.execute(setup)
 

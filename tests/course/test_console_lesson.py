@@ -50,13 +50,15 @@ def test_pressing_enter_at_every_prompt_of_lesson_02_checks_the_claims_on_that_r
     first_prompt = out.index("Press enter")
     assert out.index(">>> Your turn (TERMINATE)") < first_prompt
     assert out.index(">>> The script answers: Enter.") < first_prompt
-    assert out.count(">>> Your turn") == out.count("--- timeline: ")
+    assert out.count(">>> Your turn") == out.count("\n  ■ "), (
+        "each chat: what to try before it, why it stopped after it"
+    )
     # Claims about the person's run: checked on it, both ways, never asserted (the run finished).
     assert "✓ Enter ended the chat  (checked on your run)" in out
     failed = [line for line in out.splitlines() if line.lstrip().startswith("✗")]
     assert failed, "pressing Enter where the script gives feedback must make some claim not hold"
     assert all("(not in your run: you answered Enter" in line for line in failed if "Exercise" not in line)
-    assert any("the feedback was sent as a message from the human" in line for line in failed)
+    assert any("the feedback reached the model as the user's message" in line for line in failed)
     assert "not checked" not in out, "no claim is silently skipped"
     assert "## Exercises" in out
 

@@ -4,11 +4,13 @@ still run to the end."""
 
 from __future__ import annotations
 
+import autogen
 import pytest
 
+from hitl_modes.course import exercises
 from hitl_modes.course.exercises import CheckResult
 from hitl_modes.course.exercises.lesson02 import check_feedback_once, check_predicted_prompts
-from hitl_modes.course.exercises.lesson03 import check_always_replies, check_headless_mode
+from hitl_modes.course.exercises.lesson03 import check_always_replies, check_server_proxy
 
 
 def failures(result: CheckResult) -> str:
@@ -82,6 +84,25 @@ def test_predicted_prompts_rejects_wrong_predictions(prediction, named):
     assert named in failures(check_predicted_prompts(prediction))
 
 
+def test_predicted_prompts_say_nothing_of_the_answer_before_a_prediction():
+    text = failures(check_predicted_prompts([]))  # the lesson's starter
+    assert text == "predict first: one reason per time the human is asked, in order"
+
+
+def test_predicted_prompts_explain_the_idea_not_only_the_symptom():
+    text = failures(check_predicted_prompts(["max_consecutive_auto_reply", "termination_msg", "termination_msg"]))
+    assert "an auto-reply counts" in text and "only a person's own words reset the counter" in text
+
+
+def test_predicted_prompts_do_not_give_the_answer_away_in_the_course_copy(monkeypatch):
+    # lessons/02_terminate.py runs its starter: a wrong prediction there must not print the answer.
+    monkeypatch.setattr(exercises.lesson02, "running_course_copy", lambda: "lessons/02_terminate.py")
+    text = failures(check_predicted_prompts(["termination_msg"]))
+    assert "max_consecutive_auto_reply" not in text and "asked 3 times" not in text
+    assert "predict in your own copy" in text
+    assert check_predicted_prompts(["max_consecutive_auto_reply", "max_consecutive_auto_reply", "termination_msg"])
+
+
 # -- lesson 03, exercise 1: a human on every turn --------------------------------------------------
 
 
@@ -121,33 +142,42 @@ def test_always_replies_text_on_the_final_answer_keeps_the_chat_going():
     assert "it did not finish" in text
 
 
-# -- lesson 03, exercise 2: a mode that cannot hang ------------------------------------------------
+# -- lesson 03, exercise 2: a proxy for a server -----------------------------------------------------
 
 
-def test_headless_mode_accepts_always_or_never():
-    result = check_headless_mode(lambda interactive: "ALWAYS" if interactive else "NEVER")
+def test_server_proxy_accepts_never_without_code():
+    result = check_server_proxy(
+        lambda: autogen.UserProxyAgent("user_proxy", human_input_mode="NEVER", code_execution_config=False)
+    )
     assert result.passed, str(result)
 
 
 @pytest.mark.parametrize(
-    "choose, named",
+    "make, named",
     [
         (
-            lambda i: "ALWAYS" if i else "TERMINATE",
-            "choose_mode(False) returned 'TERMINATE', which still asks a person",
+            lambda: autogen.UserProxyAgent("user_proxy", code_execution_config=False),
+            "(UserProxyAgent's default, when you do not pass one)",
         ),
-        (lambda i: "ALWAYS", "choose_mode(False) returned 'ALWAYS', which still asks a person"),
-        (lambda i: "NEVER", "choose_mode(True) returned 'NEVER': a person on every turn is 'ALWAYS'"),
-        (lambda i: "always" if i else "never", "choose_mode(True) returned 'always', which is not a human_input_mode"),
-        (lambda i: 1 / 0, "choose_mode(True): raised ZeroDivisionError"),
+        (
+            lambda: autogen.UserProxyAgent("user_proxy", human_input_mode="TERMINATE", code_execution_config=False),
+            "which asks a person",
+        ),
+        (lambda: autogen.UserProxyAgent("user_proxy", human_input_mode="NEVER"), "pass code_execution_config=False"),
+        (
+            lambda: autogen.UserProxyAgent("proxy", human_input_mode="NEVER", code_execution_config=False),
+            "name it 'user_proxy'",
+        ),
+        (lambda: "user_proxy", "return an autogen.UserProxyAgent"),
+        (lambda: 1 / 0, "raised ZeroDivisionError"),
     ],
 )
-def test_headless_mode_rejects_modes_that_can_hang(choose, named):
-    assert named in failures(check_headless_mode(choose))
+def test_server_proxy_names_what_is_wrong(make, named):
+    assert named in failures(check_server_proxy(make))
 
 
 def test_checks_never_raise_on_nonsense():
-    for check in (check_feedback_once, check_predicted_prompts, check_always_replies, check_headless_mode):
+    for check in (check_feedback_once, check_predicted_prompts, check_always_replies, check_server_proxy):
         for answer in (None, 42, "text", [1, 2], {"a": 1}, []):
             result = check(answer)  # must not raise
             assert isinstance(result, CheckResult)

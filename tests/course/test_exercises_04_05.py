@@ -12,7 +12,13 @@ from hitl_modes import AutoReplyRule, SmartUserProxy
 from hitl_modes.agents.smart_proxy import QUESTION_REPLY, asks_question
 from hitl_modes.chat.messages import message_text
 from hitl_modes.course.exercises import CheckResult
-from hitl_modes.course.exercises.lesson04 import PREDICT_GRID, check_predict_stop
+from hitl_modes.course.exercises.lesson04 import (
+    PREDICT_GRID,
+    SKIPS_TURNS,
+    check_predict_stop,
+    check_skipped_turn_prediction,
+    skipped_turn_speakers,
+)
 from hitl_modes.course.exercises.lesson05 import check_auto_reply_rules, proxy_reply
 
 
@@ -72,6 +78,55 @@ def test_predict_stop_reports_bad_shapes_and_exceptions_without_raising():
     assert not result.passed and "raised RuntimeError: not yet" in str(result)
     result = check_predict_stop(lambda *_: "max_turns")
     assert any("return a (reason, messages) tuple" in f for f in result.failures)
+
+
+def test_predict_stop_in_the_course_copy_names_the_rule_but_not_the_answer(monkeypatch):
+    import hitl_modes.course.exercises.lesson04 as lesson04
+
+    monkeypatch.setattr(lesson04, "running_course_copy", lambda: "lessons/04_max_turns.py")
+    result = check_predict_stop(lambda n, m, k: ("max_turns", 2 * n))  # the lesson's starter
+    assert not result.passed
+    assert "when max_consecutive_auto_reply ends the chat" in str(result).replace("the user_proxy's ", "")
+    assert "AutoGen did" not in str(result)
+
+
+# -- lesson 04, exercise 2: the assistant's skipped turns under max_turns -------------------------
+
+
+def test_skipped_turn_prediction_accepts_what_autogen_does():
+    if SKIPS_TURNS:
+        # Derived from the rule, not from a run: turns 1-2 answered, turn 3 skipped (limit 2, then
+        # reset), turns 4-5 answered.
+        rule = ["user_proxy", "assistant"] * 2 + ["user_proxy"] + ["user_proxy", "assistant"] * 2
+    else:  # ag2 0.14: the chat ends at turn 3, where the assistant reaches its limit
+        rule = ["user_proxy", "assistant"] * 2 + ["user_proxy"]
+    assert skipped_turn_speakers() == rule
+    assert check_skipped_turn_prediction(rule).passed
+
+
+@pytest.mark.parametrize(
+    "speakers, named",
+    [
+        (["user_proxy", "assistant"] * 5, f"you predicted 10 messages; there were {9 if SKIPS_TURNS else 5}"),
+        (["user_proxy", "assistant"] * 4, "you predicted 8 messages"),
+        (["user_proxy", "user_proxy", "assistant", "user_proxy", "assistant"], "message 2 was sent by someone else"),
+        ("user_proxy", "write a list of 'user_proxy' and 'assistant'"),
+        (["human"], "write a list"),
+    ],
+)
+def test_skipped_turn_prediction_names_what_is_wrong(speakers, named):
+    result = check_skipped_turn_prediction(speakers)
+    assert not result.passed
+    assert named in "\n".join(result.failures)
+
+
+def test_skipped_turn_prediction_in_the_course_copy_does_not_tell_the_answer(monkeypatch):
+    import hitl_modes.course.exercises.lesson04 as lesson04
+
+    monkeypatch.setattr(lesson04, "running_course_copy", lambda: "lessons/04_max_turns.py")
+    result = check_skipped_turn_prediction(["user_proxy", "assistant"] * 5)
+    assert not result.passed
+    assert "predict in your own copy" in str(result) and "there were" not in str(result)
 
 
 # -- lesson 05: a "go ahead" rule for permission questions --------------------------------------

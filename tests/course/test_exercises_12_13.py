@@ -31,7 +31,7 @@ def test_lesson12_reference_replies_pass():
 def test_lesson12_starter_replies_fail_and_say_why():
     text = str(check_group_feedback(["", ""]))
     assert "Enter posts an empty message to the group" in text
-    assert "only 'exit' ends a group chat" in text
+    assert "Enter posts an empty message and the group goes on; 'exit' ends it" in text
 
 
 @pytest.mark.parametrize(
@@ -132,3 +132,18 @@ def test_lesson13_reference_selector_passes():
 def test_lesson13_wrong_selectors_are_reported(selector, says):
     result = check_ask_user_selector(selector)
     assert not result.passed and says in str(result)
+
+
+def test_a_check_run_inside_a_lesson_plays_its_own_chats_unrecorded():
+    """In a lesson, the course records every chat started; an exercise check's scripted group chats
+    are the check's own: neither recorded nor given the lesson's human."""
+    from hitl_modes.course.instrument import ChatWatch
+
+    started = []
+    watch = ChatWatch(lambda: {"quiet": True}, on_chat=lambda *agents: started.append(agents)).start()
+    try:
+        assert check_group_feedback(["Mention the start-up time.", "exit"]).passed
+        assert check_manual_choices(["3", "2", "2", ""]).passed
+    finally:
+        watch.stop()
+    assert started == [] and watch.runs == []

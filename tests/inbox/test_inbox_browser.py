@@ -174,7 +174,7 @@ def test_each_card_says_what_approve_does_for_its_prompt(tmp_path, page):
 
 
 def test_a_chat_killed_while_waiting_resumes_with_the_decision_clicked_in_the_page(tmp_path, page):
-    """Lesson 14's durable wait, decided by a person in the browser: the chat process is SIGKILLed,
+    """Lesson 17's durable wait, decided by a person in the browser: the chat process is SIGKILLed,
     the person types feedback and clicks Reply while nothing runs, a new process finishes the chat."""
     with InboxProcess(tmp_path / "inbox.sqlite") as inbox:
         first = Chat(tmp_path, inbox, 1)

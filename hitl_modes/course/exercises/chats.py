@@ -3,7 +3,8 @@
 The checks for lessons 02 and 03 run a small chat on AutoGen's real agents with the learner's
 replies (through :func:`~hitl_modes.course.scripted_chat.run_scripted_chat`). A wrong answer must
 become a report, never an exception, so this runs the chat with a lenient human and turns a script
-that ran out into an :class:`Outcome` with ``error`` set.
+that ran out into an :class:`Outcome` with ``error`` set. Run inside a lesson, these chats are the
+check's own, not the lesson's: the course neither records nor draws them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ...chat.llm import ScriptedLLM
 from ...chat.record import RecordedRun
 from ...chat.trace import Trace
 from ...errors import ScriptExhaustedError
+from ..instrument import unwatched
 from ..limits import ends_with_terminate
 from ..scripted_chat import run_scripted_chat
 from . import Checker
@@ -81,16 +83,17 @@ class Outcome:
 def play(scenario: Scenario, human_replies: Sequence[str]) -> Outcome:
     """Run ``scenario`` with ``human_replies``, quietly. Never raises on a script that runs out."""
     human = ScriptedHuman(list(human_replies), strict=False, echo=False)
-    chat = run_scripted_chat(
-        scenario.llm_replies,
-        human,
-        scenario.task,
-        human_input_mode=scenario.mode,
-        is_termination_msg=ends_with_terminate,
-        max_consecutive_auto_reply=scenario.limit,
-        default_auto_reply="Please continue.",
-        report_exhausted=("llm", "human"),
-    )
+    with unwatched():
+        chat = run_scripted_chat(
+            scenario.llm_replies,
+            human,
+            scenario.task,
+            human_input_mode=scenario.mode,
+            is_termination_msg=ends_with_terminate,
+            max_consecutive_auto_reply=scenario.limit,
+            default_auto_reply="Please continue.",
+            report_exhausted=("llm", "human"),
+        )
     return Outcome(chat.trace, chat.llm, human, run=chat.run, error=chat.error)
 
 

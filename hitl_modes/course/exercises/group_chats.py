@@ -1,5 +1,6 @@
 """Scripted group chats for exercise checks (lessons 12 and 13): a learner's replies or code go in,
-an outcome comes out. A script that runs out becomes ``outcome.error``, never an exception."""
+an outcome comes out. A script that runs out becomes ``outcome.error``, never an exception. Run inside
+a lesson, these chats are the check's own, not the lesson's: the course neither records nor draws them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ...chat.server import ScriptedModelServer
 from ...chat.trace import Trace
 from ...errors import ScriptExhaustedError
 from ..group_scenario import SELECTOR_MODEL, build_group, parse_group_scenario, scripted_server
+from ..instrument import unwatched
 
 __all__ = ["GroupOutcome", "play_group", "play_group_with"]
 
@@ -53,7 +55,7 @@ class GroupOutcome:
 
 def _run(server: ScriptedModelServer, human: ScriptedHuman, start: Callable[[], Any]) -> GroupOutcome:
     try:
-        with server, human:
+        with unwatched(), server, human:
             run = start()
         return GroupOutcome(run.trace, server, human)
     except ScriptExhaustedError as e:

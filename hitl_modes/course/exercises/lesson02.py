@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, List, Sequence
 
-from . import Checker, CheckResult
+from . import Checker, CheckResult, running_course_copy
 from .chats import Outcome, Scenario, play, play_answer, show_replies
 
 __all__ = ["FEEDBACK_SCENARIO", "PREDICT_SCENARIO", "REASONS", "check_feedback_once", "check_predicted_prompts"]
@@ -77,42 +77,62 @@ def check_feedback_once(replies: Any) -> CheckResult:
 
 def check_predicted_prompts(prediction: Sequence[Any]) -> CheckResult:
     """Exercise 2: ``prediction`` lists, prompt by prompt, why the proxy asks the human in
-    PREDICT_SCENARIO: each item is 'termination_msg' or 'max_consecutive_auto_reply'."""
+    PREDICT_SCENARIO: each item is 'termination_msg' or 'max_consecutive_auto_reply'.
+
+    The answer is never given away before a prediction: an empty list (the starter) is told to
+    predict first, and in the course's own copy (``lessons/``, ``notebooks/``) a wrong prediction
+    is not told the answer either: predict in your own copy (``hitl-modes exercises 2``)."""
     c = Checker("Exercise 2: predict why the human is asked")
     if not c.expect(
         isinstance(prediction, (list, tuple)),
         f"the prediction must be a list like ['max_consecutive_auto_reply', 'termination_msg']; got {prediction!r}",
     ):
         return c.result
+    if not c.expect(len(prediction) > 0, "predict first: one reason per time the human is asked, in order"):
+        return c.result  # the starter: nothing predicted yet, so nothing is given away
     for i, p in enumerate(prediction, 1):
         c.expect(p in REASONS, f"prediction #{i} {p!r} is not a reason: use one of {', '.join(map(repr, REASONS))}")
     outcome: Outcome = play(PREDICT_SCENARIO, PREDICT_SCENARIO.human_replies)
     actual = outcome.asked_because
+    if running_course_copy() is not None:  # the starter's copy: say what is wrong, not what is right
+        wrong = len(prediction) != len(actual) or any(p != a for p, a in zip(prediction, actual))
+        c.expect(
+            not wrong, "the prediction does not match the chat; predict in your own copy, where the check explains"
+        )
+        return c.result
     c.expect(
         len(prediction) == len(actual),
         f"you predicted {len(prediction)} prompt(s); the human was asked {len(actual)} times",
     )
-    before = _message_before_each_prompt(outcome)
+    whys = _whys(outcome)
     for i, (p, a) in enumerate(zip(prediction, actual), 1):
-        c.expect(p == a, f"prompt #{i}: you predicted {p!r}, but the proxy asked because {a!r}: {_why(a, before[i - 1])}")
+        c.expect(p == a, f"prompt #{i}: you predicted {p!r}, but the proxy asked because {a!r}: {whys[i - 1]}")
     return c.result
 
 
-def _message_before_each_prompt(outcome: Outcome) -> List[str]:
-    last, found = "", []
+def _whys(outcome: Outcome) -> List[str]:
+    """For each prompt: why the proxy asked there, from what the chat did before it."""
+    limit = PREDICT_SCENARIO.limit
+    whys, last, answer = [], "", None
     for e in outcome.trace:
         if e.kind == "message":
             last = e.content
+        elif e.kind == "human_reply":
+            answer = e.content
+        elif e.kind == "human_prompt" and e.detail == "termination_msg":
+            whys.append(
+                f"the model said {last!r}, which ends with TERMINATE: TERMINATE mode asks before it ends the chat"
+            )
+        elif e.kind == "human_prompt" and answer == "":
+            whys.append(
+                f"the model said {last!r}, with no TERMINATE; the Enter before it let the proxy send an auto-reply, "
+                "and an auto-reply counts: the proxy was still past its limit, so it asked again at once "
+                "(only a person's own words reset the counter)"
+            )
         elif e.kind == "human_prompt":
-            found.append(last)
-    return found
-
-
-def _why(reason: str, message: str) -> str:
-    limit = PREDICT_SCENARIO.limit
-    if reason == "termination_msg":
-        return f"the model said {message!r}, which ends with TERMINATE, and TERMINATE mode asks before it ends the chat"
-    return (
-        f"the model said {message!r}, with no TERMINATE, but user_proxy had already auto-replied "
-        f"max_consecutive_auto_reply={limit} time(s) in a row, so it asks the human instead of auto-replying again"
-    )
+            whys.append(
+                f"the model said {last!r}, with no TERMINATE, but the proxy had already sent "
+                f"max_consecutive_auto_reply={limit} auto-reply(ies) in a row without a person, so it asks "
+                "instead of auto-replying again"
+            )
+    return whys

@@ -1,14 +1,16 @@
-"""Lesson 03 exercises: driving an ALWAYS-mode chat, and choosing a mode that cannot hang."""
+"""Lesson 03 exercises: driving an ALWAYS-mode chat, and a proxy for a server that cannot hang."""
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from ...chat.human import mode_can_ask_human
+from ...chat.human import ScriptedHuman, mode_can_ask_human
+from ...chat.llm import ScriptedLLM
+from ..instrument import unwatched
 from . import RAISED, Checker, CheckResult
 from .chats import Scenario, play_answer
 
-__all__ = ["ALWAYS_SCENARIO", "check_always_replies", "check_headless_mode"]
+__all__ = ["ALWAYS_SCENARIO", "check_always_replies", "check_server_proxy"]
 
 #: Two drafts and a final answer; spare replies keep a wrong answer reportable instead of crashing.
 ALWAYS_SCENARIO = Scenario(
@@ -22,8 +24,6 @@ ALWAYS_SCENARIO = Scenario(
     ),
     task="Write the release notes for version 2.0.",
 )
-
-_MODES = ("ALWAYS", "TERMINATE", "NEVER")
 
 
 def check_always_replies(replies: Any) -> CheckResult:
@@ -65,29 +65,43 @@ def check_always_replies(replies: Any) -> CheckResult:
     return c.result
 
 
-def check_headless_mode(choose_mode: Callable[[bool], Any]) -> CheckResult:
-    """Exercise 2: ``choose_mode(interactive)`` returns the ``human_input_mode`` for a chat where a
-    person reviews every turn when one can type (``interactive=True``), and a mode that can never
-    wait for a person when nobody can (``interactive=False``)."""
-    c = Checker("Exercise 2: a mode that cannot hang")
-    with_person = c.call(choose_mode, True, explanation="choose_mode(True)")
-    without = c.call(choose_mode, False, explanation="choose_mode(False)")
-    for interactive, got in ((True, with_person), (False, without)):
-        if got is not RAISED:
-            c.expect(
-                got in _MODES,
-                f"choose_mode({interactive}) returned {got!r}, which is not a "
-                f"human_input_mode: use one of {', '.join(map(repr, _MODES))}",
-            )
-    if with_person is not RAISED:
-        c.expect(
-            with_person == "ALWAYS", f"choose_mode(True) returned {with_person!r}: a person on every turn is 'ALWAYS'"
-        )
-    if without is not RAISED and without in _MODES:
-        c.expect(
-            not mode_can_ask_human(without),
-            f"choose_mode(False) returned {without!r}, which still asks a person (TERMINATE asks at "
-            "every termination message and at the auto-reply limit): with nobody at stdin it hangs or "
-            "crashes; use 'NEVER'",
-        )
+def check_server_proxy(make_server_proxy: Callable[[], Any]) -> CheckResult:
+    """Exercise 2: ``make_server_proxy()`` returns a ``UserProxyAgent`` named ``user_proxy`` for a
+    server, where nobody is at stdin: it never waits for a person, and does not execute code.
+    Checked on the agent, then in a chat where a person asked at all is a failure."""
+    import autogen
+
+    c = Checker("Exercise 2: a proxy for a server")
+    proxy = c.call(make_server_proxy, explanation="make_server_proxy()")
+    if proxy is RAISED:
+        return c.result
+    if not c.expect(
+        isinstance(proxy, autogen.UserProxyAgent), f"return an autogen.UserProxyAgent, got {type(proxy).__name__}"
+    ):
+        return c.result
+    c.expect(proxy.name == "user_proxy", f"name it 'user_proxy', not {proxy.name!r}")
+    mode = proxy.human_input_mode
+    c.expect(
+        not mode_can_ask_human(mode),
+        f"its human_input_mode is {mode!r}, which asks a person"
+        + (" (UserProxyAgent's default, when you do not pass one)" if mode == "ALWAYS" else "")
+        + ": with nobody at stdin the chat hangs or crashes; pass human_input_mode='NEVER'",
+    )
+    c.expect(
+        proxy._code_execution_config is False,
+        "it executes code (code_execution_config is not False): pass code_execution_config=False",
+    )
+    if not mode_can_ask_human(mode):
+        c.expect(not _asks_in_a_chat(proxy), "in a chat your proxy asked a person")
     return c.result
+
+
+def _asks_in_a_chat(proxy: Any) -> bool:
+    """Run a short chat with ``proxy``: True when it asked a person (a human with no replies)."""
+    import autogen
+
+    llm = ScriptedLLM(["Working on it.", "TERMINATE", "TERMINATE"])
+    assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
+    with unwatched(), ScriptedHuman([], strict=False, echo=False) as human:
+        proxy.initiate_chat(assistant, message="Summarise the ticket.", max_turns=2, silent=True)
+    return bool(human.prompts)

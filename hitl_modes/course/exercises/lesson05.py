@@ -1,7 +1,8 @@
 """Lesson 05 exercises: a rule for SmartUserProxy that says "go ahead" to permission questions.
 
 The check installs the learner's rules on a real SmartUserProxy and lets a scripted assistant send
-it one message per chat, through AutoGen's real reply path.
+it one message per chat, through AutoGen's real reply path. Run inside a lesson, these chats are the
+check's own, not the lesson's: the course neither records nor draws them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from ...agents.smart_proxy import COMPLETION_NUDGE, DEFAULT_AUTO_REPLY_RULES, QU
 from ...chat.human import ScriptedHuman
 from ...chat.llm import ScriptedLLM
 from ...chat.record import record_chat
+from ..instrument import unwatched
 from ..limits import ends_with_terminate
 from . import Checker, CheckResult
 
@@ -43,7 +45,7 @@ def proxy_reply(rules: Iterable[Any], message: str) -> Optional[str]:
     proxy.auto_reply_rules = rules
     llm = ScriptedLLM([message, "Thanks. TERMINATE"])
     assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
-    with ScriptedHuman([], echo=False):
+    with unwatched(), ScriptedHuman([], echo=False):
         run = record_chat(proxy, assistant, "task", quiet=True, silent=True)
     history = run.result.chat_history
     return history[2]["content"] if len(history) > 2 else None

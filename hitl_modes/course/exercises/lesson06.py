@@ -1,4 +1,5 @@
-"""Lesson 06 exercises: the hand-off between stages, and where the checkpoints go."""
+"""Lesson 06 exercises: the hand-off between stages, and where the checkpoints go. Run inside a lesson,
+the checks' chats are their own, not the lesson's: the course neither records nor draws them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from . import RAISED, Checker, CheckResult
 
-__all__ = ["check_last_reply", "check_stages", "HANDOFF_CASES"]
+__all__ = ["check_last_reply", "check_stage_chats", "HANDOFF_CASES", "STAGE_REPLIES"]
 
 _TOOL_CALL = {"id": "call_1", "type": "function", "function": {"name": "get_time", "arguments": "{}"}}
 
@@ -78,58 +79,72 @@ def check_last_reply(fn: Callable[[Sequence[Dict[str, Any]]], Optional[str]]) ->
     return c.result
 
 
-def check_stages(build: Callable[..., Any]) -> CheckResult:
-    """Exercise 2: ``build(researcher, coder, writer)`` returns the three stages (research, code,
-    docs) with a human checkpoint on research and code and none on docs. The check runs them with a
-    human who approves every checkpoint and answers 'exit' to any prompt beyond those two."""
+#: What the check's scripted assistants answer (code and TERMINATE in one message).
+STAGE_REPLIES = {
+    "researcher": "Findings: split on commas outside double quotes. TERMINATE",
+    "coder": "```python\ndef parse_line(line):\n    return line.split(',')\n```\nTERMINATE",
+    "writer": "`parse_line(line)` splits a CSV line. TERMINATE",
+}
+
+
+def check_stage_chats(build: Callable[..., Any]) -> CheckResult:
+    """Exercise 2: ``build(researcher, coder, writer)`` returns the chat queue for
+    ``autogen.initiate_chats``: research, code, docs in that order, each entry naming its ``sender``,
+    with a human checkpoint on research and code and none on docs. The check runs it with a human who
+    approves every checkpoint and answers 'exit' to any prompt beyond those two."""
     import autogen
 
-    from ...agents.workflow import Stage, Workflow
     from ...chat.human import ScriptedHuman
     from ...chat.llm import ScriptedLLM
+    from ..instrument import unwatched
 
     c = Checker("Exercise 2: checkpoints where they belong")
-    models = {
-        "researcher": ScriptedLLM(["Findings. TERMINATE"]),
-        "coder": ScriptedLLM(["def f(): pass TERMINATE"]),
-        "writer": ScriptedLLM(["Docs. TERMINATE"]),
-    }
-    agents = {
-        name: llm.register(autogen.AssistantAgent(name, llm_config=llm.llm_config)) for name, llm in models.items()
-    }
-    stages = c.call(
-        build, agents["researcher"], agents["coder"], agents["writer"], explanation="build(researcher, coder, writer)"
-    )
-    if stages is RAISED:
+    # A model asked once more than scripted says a bare TERMINATE, so a wrong answer ends, never hangs.
+    models = {name: ScriptedLLM([reply], exhausted_reply="TERMINATE") for name, reply in STAGE_REPLIES.items()}
+    agents = [llm.register(autogen.AssistantAgent(name, llm_config=llm.llm_config)) for name, llm in models.items()]
+    chats = c.call(build, *agents, explanation="my_stage_chats(researcher, coder, writer)")
+    if chats is RAISED:
         return c.result
     if not c.expect(
-        isinstance(stages, (list, tuple)) and all(isinstance(s, Stage) for s in stages),
-        f"build must return a list of Stage objects, got {stages!r}",
+        isinstance(chats, (list, tuple)) and all(isinstance(chat, dict) for chat in chats),
+        f"return a list of dicts, one per chat (initiate_chat's arguments); got {chats!r}",
     ):
         return c.result
-    c.expect(
-        [s.name for s in stages] == ["research", "code", "docs"],
-        f"the stages are research, code, docs in that order; got {[s.name for s in stages]}",
-    )
-    c.expect(
-        [s.assistant.name for s in stages] == ["researcher", "coder", "writer"],
-        f"research uses the researcher, code the coder, docs the writer; got {[s.assistant.name for s in stages]}",
-    )
+    names = [getattr(chat.get("recipient"), "name", None) for chat in chats]
+    if not c.expect(
+        names == ["researcher", "coder", "writer"],
+        f"the chats go to the researcher, the coder and the writer, in that order; got recipients {names}",
+    ):
+        return c.result
+    if not c.expect(
+        all(isinstance(chat.get("sender"), autogen.ConversableAgent) for chat in chats),
+        "autogen.initiate_chats needs a 'sender' in every chat: the proxy that starts it",
+    ):
+        return c.result
     human = ScriptedHuman(["", ""], strict=False, echo=False, exhausted_reply="exit")
     try:
-        with human:
-            result = Workflow(stages, quiet=True).run("Parse a CSV line.")
-    except Exception as e:  # the learner's stages: report, never crash the notebook
-        c.expect(False, f"running the stages raised {type(e).__name__}: {e}")
+        with unwatched(), human:
+            results = autogen.initiate_chats([dict(chat, silent=True) for chat in chats])
+    except Exception as e:  # the learner's chats: report, never crash the notebook
+        c.expect(False, f"autogen.initiate_chats(your chats) raised {type(e).__name__}: {e}")
         return c.result
-    asked = {s.name: len(s.human_prompts) for s in result.stages}
+    asked = [len(result.human_input) for result in results]
     c.expect(
-        asked.get("research", 0) >= 1 and asked.get("code", 0) >= 1,
-        f"research and code each stop at a human checkpoint (TERMINATE mode); the human was asked {asked}",
+        asked[0] >= 1 and asked[1] >= 1 and "exit" not in results[0].human_input + results[1].human_input,
+        f"research and code each stop at a human checkpoint (a TERMINATE-mode sender), who approves with Enter; "
+        f"the human typed {[result.human_input for result in results]}",
     )
     c.expect(
-        asked.get("docs", 1) == 0 and result.completed,
-        f"docs runs without asking the human (NEVER mode): asked {asked}, workflow {result.reason}",
+        asked[2] == 0,
+        f"docs runs without asking the human (a NEVER-mode sender): at docs the human was asked {asked[2]} time(s)",
     )
-    c.expect(models["writer"].call_count == 1, f"the writer's model runs once, got {models['writer'].call_count} calls")
+    c.expect(
+        models["writer"].call_count == 1,
+        f"the writer answers once and its 'TERMINATE' ends the docs chat (give that sender an is_termination_msg "
+        f"that sees it); the writer's model was called {models['writer'].call_count} times",
+    )
+    c.expect(
+        "line.split" in (results[2].chat_history[0].get("content") or ""),
+        "the writer's opening message carries the approved code (carryover from the code stage)",
+    )
     return c.result

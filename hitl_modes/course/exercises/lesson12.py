@@ -25,7 +25,7 @@ FEEDBACK_SCENARIO = {
 
 def check_group_feedback(replies: Any) -> CheckResult:
     """Exercise 1: in FEEDBACK_SCENARIO, your first reply is feedback that reaches the writer, and
-    the chat ends the second time you are asked."""
+    the chat ends the second time you are asked (at an ordinary message, where only 'exit' ends it)."""
     c = Checker("Exercise 1: a human member's replies")
     if not (isinstance(replies, list) and all(isinstance(r, str) for r in replies)):
         c.expect(False, f"my_replies should be a list of strings, like ['Shorter.', 'exit']; got {replies!r}")
@@ -42,8 +42,9 @@ def check_group_feedback(replies: Any) -> CheckResult:
         c.expect(outcome.model_saw("agent:writer", first), f"the writer's model never received {first!r}")
     c.expect(
         outcome.error is None and outcome.stop_reason == "human_exit",
-        "the chat should end at your second prompt, and only 'exit' ends a group chat there "
-        f"(Enter posts an empty message and the group goes on); it {outcome.ending}",
+        "the chat should end at your second prompt. The critic's message there is an ordinary one (it does not "
+        "pass boss's is_termination_msg), so Enter posts an empty message and the group goes on; "
+        f"'exit' ends it. It {outcome.ending}",
     )
     c.expect(len(used) == 2, f"you should be asked exactly twice; you were asked {len(outcome.human.prompts)} times")
     return c.result

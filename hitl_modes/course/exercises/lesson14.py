@@ -1,5 +1,6 @@
 """Lesson 14 exercises: load a saved chat into a new agent pair, and a nested reviewer whose Stop
-does not send the writer its own draft back."""
+does not send the writer its own draft back. The lesson also reads :func:`resume_skips_own`
+from here (which AutoGen distribution runs it), so its plain AutoGen code imports nothing else."""
 
 from __future__ import annotations
 
@@ -8,11 +9,16 @@ from typing import Any, Callable, Dict, List
 
 import autogen
 
+from ...chat.compat import resume_skips_own_messages
 from ...chat.human import ScriptedHuman
 from ...chat.llm import ScriptedLLM
+from ..instrument import unwatched
 from . import RAISED, Checker, CheckResult
 
-__all__ = ["check_load_chat", "check_reviewer_summary", "STOPPED"]
+__all__ = ["check_load_chat", "check_reviewer_summary", "STOPPED", "resume_skips_own"]
+
+#: True where ``GroupChatManager.resume`` leaves out an agent's own saved messages (pyautogen 0.2.35).
+resume_skips_own = resume_skips_own_messages
 
 #: What the writer should receive when the reviewer types ``exit`` (Exercise 2).
 STOPPED = "The reviewer stopped this review: no changes requested."
@@ -48,7 +54,8 @@ def check_load_chat(load_chat: Callable[[Any, Any, Dict[str, List[Dict[str, Any]
     if c.call(load_chat, user_proxy, assistant, saved, explanation="load_chat") is RAISED:
         return c.result
     try:
-        user_proxy.initiate_chat(assistant, message="And the announcement?", clear_history=False, silent=True)
+        with unwatched():  # the check's own chat: the lesson neither records nor draws it
+            user_proxy.initiate_chat(assistant, message="And the announcement?", clear_history=False, silent=True)
     except Exception as e:
         c.expect(False, f"continuing the chat raised {type(e).__name__}: {e}")
         return c.result
@@ -92,7 +99,7 @@ def _nested(summary_method: Any, replies: List[str]) -> Dict[str, Any]:
     user_proxy.register_nested_chats(
         [{"recipient": reviewer, "max_turns": 1, "summary_method": summary_method, "silent": True}], trigger=writer
     )
-    with ScriptedHuman(replies, echo=False):
+    with unwatched(), ScriptedHuman(replies, echo=False):
         user_proxy.initiate_chat(writer, message="One line of release notes.", silent=True)
     return {"writer_got": llm.calls[1].messages[-1]["content"] if len(llm.calls) > 1 else None}
 

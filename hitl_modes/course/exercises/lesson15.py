@@ -1,4 +1,5 @@
-"""Lesson 15 exercises: AutoGen's own approval of tool calls, and a redacting hook."""
+"""Lesson 15 exercises: AutoGen's own approval of tool calls, and a redacting hook. Run inside a lesson,
+the checks' chats are their own, not the lesson's: the course neither records nor draws them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from ...chat.human import ScriptedHuman
 from ...chat.llm import ScriptedLLM, tool_call
 from ...errors import ScriptExhaustedError
+from ..instrument import unwatched
 from ..limits import ends_with_terminate
 from . import RAISED, Checker, CheckResult
 
@@ -45,7 +47,7 @@ def _tool_chat(replies: List[str]) -> Dict[str, Any]:
     human = ScriptedHuman(replies, strict=False, echo=False)
     error: Optional[ScriptExhaustedError] = None
     result = None
-    with human:
+    with unwatched(), human:
         try:
             result = proxy.initiate_chat(assistant, message="Tell the customers about the price change.", silent=True)
         except ScriptExhaustedError as e:
@@ -144,7 +146,8 @@ def check_redaction_hook(hook: Callable[..., Any]) -> CheckResult:
         "user_proxy", human_input_mode="NEVER", is_termination_msg=ends_with_terminate, code_execution_config=False
     )
     try:
-        proxy.initiate_chat(assistant, message="Who do I contact?", silent=True)
+        with unwatched():
+            proxy.initiate_chat(assistant, message="Who do I contact?", silent=True)
         received = proxy.chat_messages[assistant][-1].get("content")
         c.expect(received == "Contact [email]. TERMINATE", f"in a chat the proxy received {received!r}")
     except Exception as e:  # the learner's hook: report, don't crash the notebook

@@ -1,114 +1,117 @@
-"""Lesson 16 exercises: a proxy that cannot wait on stdin, the assistant's skipped turns, the cache off."""
+"""Lesson 16 exercises: a person behind a model-backed agent at every guess, and the disk cache off.
+
+Run inside a lesson, the checks' chats are their own, not the lesson's: the course neither records
+nor draws them.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
-from ...chat.compat import skips_assistant_turn_under_max_turns
-from ...chat.human import ScriptedHuman, mode_can_ask_human
+from ...chat.compat import caches_by_default
+from ...chat.human import ScriptedHuman
 from ...chat.llm import ScriptedLLM, ScriptedModelClient
 from ...errors import ScriptExhaustedError
+from ..instrument import unwatched
 from ..limits import ends_with_terminate
 from . import RAISED, Checker, CheckResult
 
-__all__ = ["SKIPPED_TURN_SETUP", "check_server_proxy", "check_skipped_turn_prediction", "check_cache_off"]
+__all__ = ["CACHES_BY_DEFAULT", "STEPPING_IN", "check_stepping_in", "check_cache_off"]
 
-#: Exercise 2: the assistant's own limit, the proxy's auto-reply and the chat's max_turns.
-SKIPPED_TURN_SETUP: Dict[str, Any] = {"assistant_limit": 2, "max_turns": 5, "default_auto_reply": "Continue."}
+#: An ``llm_config`` without ``cache_seed`` caches answers in ``.cache/41`` (pyautogen 0.2.35,
+#: autogen-agentchat 0.2.40); ag2 0.14 caches only when asked. Lesson 16, section 4.
+CACHES_BY_DEFAULT = caches_by_default()
+
+#: Exercise 1: the guesses, what the person answers at each, and what the model would answer.
+STEPPING_IN: Dict[str, List[str]] = {
+    "guesses": ["Is it 50?", "Is it 75?", "Is it 53?"],
+    "person": ["", "Too high, my friend.", ""],
+    "model": ["Too low.", "Too high.", "Too high."],
+}
 
 
-def check_server_proxy(make_server_proxy: Callable[[], Any]) -> CheckResult:
-    """Exercise 1: ``make_server_proxy()`` returns a ``UserProxyAgent`` named ``user_proxy`` that
-    never waits for a person and does not execute code."""
+def check_stepping_in(make_agent_with_number: Callable[[Dict[str, Any]], Any]) -> CheckResult:
+    """Exercise 1: ``make_agent_with_number(llm_config)`` returns an agent with a model, holding 53,
+    whose person is asked at every guess; Enter lets the model answer. Played against a scripted
+    guesser (50, 75, 53) and person (Enter, a hint, Enter)."""
     import autogen
 
-    c = Checker("Exercise 1: a proxy for a server")
-    proxy = c.call(make_server_proxy, explanation="make_server_proxy()")
-    if proxy is RAISED:
+    c = Checker("Exercise 1: step in for the model at every guess")
+    host_llm = ScriptedLLM(STEPPING_IN["model"], strict=False, exhausted_reply="Too high.")
+    agent = c.call(make_agent_with_number, host_llm.llm_config, explanation="make_agent_with_number(llm_config)")
+    if agent is RAISED:
         return c.result
     if not c.expect(
-        isinstance(proxy, autogen.UserProxyAgent), f"return an autogen.UserProxyAgent, got {type(proxy).__name__}"
+        isinstance(agent, autogen.ConversableAgent),
+        f"return an autogen.ConversableAgent, got {type(agent).__name__}",
     ):
         return c.result
-    c.expect(proxy.name == "user_proxy", f"name it 'user_proxy', not {proxy.name!r}")
-    mode = proxy.human_input_mode
-    c.expect(
-        not mode_can_ask_human(mode),
-        f"its human_input_mode is {mode!r}, which asks a person"
-        + (" (UserProxyAgent's default)" if mode == "ALWAYS" else "")
-        + ": with nobody at stdin the chat hangs; pass human_input_mode='NEVER'",
-    )
-    c.expect(
-        proxy._code_execution_config is False,
-        "it executes code (code_execution_config is not False): pass code_execution_config=False",
-    )
-    if not mode_can_ask_human(mode):
-        # And in a chat: nobody is ever asked (a strict human with no replies raises if asked).
-        llm = ScriptedLLM(["Working on it.", "TERMINATE", "TERMINATE"])
-        assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
-        with ScriptedHuman([], echo=False) as human:
-            try:
-                proxy.initiate_chat(assistant, message="Summarise the ticket.", max_turns=2, silent=True)
-            except ScriptExhaustedError as e:
-                c.expect(e.kind != "human", "in a chat your proxy asked a person")
-        c.expect(not human.prompts, f"in a chat your proxy asked a person: {human.prompts[:1]!r}")
-    return c.result
-
-
-def skipped_turn_speakers() -> List[str]:
-    """Run exercise 2's chat on AutoGen's agents and return who sent each message."""
-    import autogen
-
-    setup = SKIPPED_TURN_SETUP
-    llm = ScriptedLLM([f"Step {i}." for i in range(1, setup["max_turns"] + 1)])
-    assistant = llm.register(
-        autogen.AssistantAgent(
-            "assistant", llm_config=llm.llm_config, max_consecutive_auto_reply=setup["assistant_limit"]
-        )
-    )
-    proxy = autogen.UserProxyAgent(
-        "user_proxy",
-        human_input_mode="NEVER",
-        default_auto_reply=setup["default_auto_reply"],
-        is_termination_msg=ends_with_terminate,
-        code_execution_config=False,
-    )
-    result = proxy.initiate_chat(assistant, message="Go.", max_turns=setup["max_turns"], silent=True)
-    # The proxy's own messages are the ones AutoGen records with its name.
-    return [m.get("name") or "assistant" for m in result.chat_history]
-
-
-def check_skipped_turn_prediction(speakers: Any) -> CheckResult:
-    """Exercise 2: predict who sends each message when the assistant (limit 2) skips turns under
-    ``max_turns=5``."""
-    c = Checker("Exercise 2: the assistant's skipped turns")
-    ok = isinstance(speakers, (list, tuple)) and all(s in ("user_proxy", "assistant") for s in speakers)
-    if not c.expect(ok, f"write a list of 'user_proxy' and 'assistant', got {speakers!r}"):
+    if not c.expect(
+        bool(agent.llm_config),
+        "give it the llm_config you are passed: without a model, Enter has nothing to answer with",
+    ):
         return c.result
-    actual = skipped_turn_speakers()
+    host_llm.register(agent)
+    guesser_llm = ScriptedLLM(STEPPING_IN["guesses"])
+    guesser = guesser_llm.register(
+        autogen.ConversableAgent("agent_guess_number", llm_config=guesser_llm.llm_config, human_input_mode="NEVER")
+    )
+    person = ScriptedHuman(STEPPING_IN["person"], strict=False, echo=False, exhausted_reply="exit")
+    ran_on: Optional[ScriptExhaustedError] = None
+    with unwatched(), person:
+        try:
+            agent.initiate_chat(guesser, message="I have a number between 1 and 100. Guess it!", silent=True)
+        except ScriptExhaustedError as e:  # the guesser had no fourth guess: the game went on after 53
+            ran_on = e
+        except Exception as e:  # the learner's agent: report, don't crash the notebook
+            c.expect(False, f"the game raised {type(e).__name__}: {e}")
+            return c.result
+    history = agent.chat_messages.get(guesser, [])
+    answers = [m.get("content") for m in history if m.get("role") == "assistant"][1:]  # after the opening
+    asked = len(person.prompts)
+    mode, limit = agent.human_input_mode, agent.max_consecutive_auto_reply(guesser)
     c.expect(
-        len(speakers) == len(actual),
-        f"you predicted {len(speakers)} messages; there were {len(actual)} "
-        "(each turn the proxy sends one; the assistant answers unless it is at its limit)",
+        asked >= 3,
+        f"the person was asked at {asked} of the 3 guesses"
+        + (
+            f": in TERMINATE, AutoGen asks at the auto-reply limit ({limit}) and at a termination message only"
+            if mode == "TERMINATE"
+            else f": in {mode} AutoGen never asks"
+            if mode == "NEVER"
+            else ""
+        )
+        + "; human_input_mode='ALWAYS' asks before every answer",
     )
-    wrong = [i + 1 for i, (a, b) in enumerate(zip(speakers, actual)) if a != b]
-    rule = (
-        "at its limit the assistant skips a turn, its counter resets, and the proxy speaks twice in a row"
-        if skips_assistant_turn_under_max_turns()
-        else "on ag2 the chat ends when the assistant reaches its limit"
+    if answers[:1] == [""]:
+        c.expect(
+            False,
+            "at the person's Enter it sent an empty message instead of the model's answer: with "
+            "max_consecutive_auto_reply=0 AutoGen sends what the person typed, even nothing (lesson 04, section 5)",
+        )
+    elif asked >= 1:
+        c.expect(answers[:1] == ["Too low."], f"at the person's Enter the model should answer; it sent {answers[:1]!r}")
+    if asked >= 2:
+        c.expect(
+            STEPPING_IN["person"][1] in answers,
+            f"the person's hint should go out as the agent's answer; it answered {answers!r}",
+        )
+    ends_at_53 = agent._is_termination_msg({"content": STEPPING_IN["guesses"][-1]})
+    c.expect(
+        ends_at_53 or ran_on is None,
+        "the game went on after the guess 'Is it 53?': give the agent an is_termination_msg that ends the game "
+        "when a message it receives contains 53 (safe when the content is None)",
     )
-    c.expect(not wrong, f"message {wrong[0] if wrong else 0} was sent by someone else: {rule}")
     return c.result
 
 
 def check_cache_off(my_llm_config: Callable[[List[Dict[str, Any]]], Any]) -> CheckResult:
-    """Exercise 3: ``my_llm_config(config_list)`` returns an ``llm_config`` with that config list
+    """Exercise 2: ``my_llm_config(config_list)`` returns an ``llm_config`` with that config list
     and AutoGen's disk cache off; checked by running the same chat twice."""
     import autogen
 
-    c = Checker("Exercise 3: the disk cache off")
+    c = Checker("Exercise 2: the disk cache off")
     config_list = [{"model": "scripted-llm", "model_client_cls": "ScriptedModelClient"}]
     config = c.call(my_llm_config, [dict(e) for e in config_list], explanation="my_llm_config(config_list)")
     if config is RAISED:
@@ -138,7 +141,8 @@ def check_cache_off(my_llm_config: Callable[[List[Dict[str, Any]]], Any]) -> Che
                     is_termination_msg=ends_with_terminate,
                     code_execution_config=False,
                 )
-                result = proxy.initiate_chat(assistant, message="Answer.", silent=True)
+                with unwatched():
+                    result = proxy.initiate_chat(assistant, message="Answer.", silent=True)
                 answers.append((result.chat_history[-1].get("content"), llm.call_count))
         except Exception as e:  # the learner's config: report, don't crash the notebook
             c.expect(False, f"a chat with your llm_config raised {type(e).__name__}: {e}")
