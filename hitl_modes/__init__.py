@@ -46,16 +46,16 @@ _EXPORTS: Dict[str, str] = {
     "StopReason": "chat.trace",
     "Trace": "chat.trace",
     "message_text": "chat.messages",
-    # -- workflow: stages with human checkpoints, the hand-off between them (lesson 06 shows the plain AutoGen way)
+    # -- workflow: stages with human checkpoints, the hand-off between them (lesson 07 shows the plain AutoGen way)
     "Stage": "agents.workflow",
     "StageResult": "agents.workflow",
     "Workflow": "agents.workflow",
     "WorkflowResult": "agents.workflow",
     "last_reply": "agents.workflow",
-    # -- smart user proxy (lesson 05): context-aware auto-replies that keep AutoGen's reply chain
+    # -- smart user proxy (lesson 06): context-aware auto-replies that keep AutoGen's reply chain
     "AutoReplyRule": "agents.smart_proxy",
     "SmartUserProxy": "agents.smart_proxy",
-    # -- approvals (lessons 07-09): risk policy, audit log, approval gate, risk-gated proxy, async human
+    # -- approvals (lessons 09-11): risk policy, audit log, approval gate, risk-gated proxy, async human
     "DraftApprovalGate": "approvals.draft_gate",
     "Outbox": "approvals.draft_gate",
     "parse_review": "approvals.vocabulary",
@@ -73,7 +73,7 @@ _EXPORTS: Dict[str, str] = {
     "RiskPolicy": "risk.policy",
     "Rule": "risk.rule",
     "RiskGatedProxy": "approvals.risk_gate",
-    # -- sandbox (lesson 10): where generated code runs (Docker sandbox, local with a human gate)
+    # -- sandbox (lesson 12): where generated code runs (Docker sandbox, local with a human gate)
     "EXECUTOR_KINDS": "sandbox.executors",
     "LocalExecutor": "sandbox.executors",
     "make_executor": "sandbox.executors",
@@ -81,7 +81,7 @@ _EXPORTS: Dict[str, str] = {
     "ApprovalGate": "approvals.code_gate",
     "DockerSandboxExecutor": "sandbox.docker_executor",
     "SANDBOX_IMAGE": "sandbox.image",
-    # -- approval inbox (lesson 11): people decide chats' prompts in a web page (--human inbox)
+    # -- approval inbox (lesson 13): people decide chats' prompts in a web page (--human inbox)
     "InboxDecision": "inbox.human",
     "InboxHuman": "inbox.human",
     "InboxReviewer": "inbox.reviewer",

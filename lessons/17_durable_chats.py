@@ -13,8 +13,8 @@
 # %% [markdown]
 # # Lesson 17 — A chat that outlives its process: killed while it waits, resumed with the decision
 #
-# A person does not answer in seconds. While a chat waits for them in lesson 11's inbox, its process
-# may die: a deploy, a crash, a laptop closed. Lesson 14 saved a chat's `chat_messages` at a pause
+# A person does not answer in seconds. While a chat waits for them in lesson 13's inbox, its process
+# may die: a deploy, a crash, a laptop closed. Lesson 16 saved a chat's `chat_messages` at a pause
 # and continued it in a new agent pair with `clear_history=False`. `hitl_modes.DurableChat` does that
 # at every question the inbox is asked, so the *chat* survives as the inbox does:
 #
@@ -120,7 +120,7 @@ course.check("the human's feedback, then Enter, ended the chat", uninterrupted.h
 # ## 2. The same chat, durable, in its own process: killed while it waits
 #
 # `DurableChat(checkpoint, user_proxy, assistant, inbox_url)` runs `initiate_chat` with its human in
-# the inbox (lesson 11: `InboxServer` here runs in a thread of this process; `agent_url` carries the
+# the inbox (lesson 13: `InboxServer` here runs in a thread of this process; `agent_url` carries the
 # chats' token). `chat_process` is what a chat's own process runs: the first run starts the chat, a
 # later run with the same checkpoint resumes it. Here it runs in a process forked from this one; the
 # cell waits until its question is a card in the inbox, then kills it with SIGKILL: no clean-up runs.
@@ -208,7 +208,7 @@ shutil.rmtree(work, ignore_errors=True)
 # reached the assistant (the new process applies the saved decision and asks nobody), and with the
 # inbox restarted while nothing runs. In every case the final history equals the uninterrupted run's.
 #
-# **What it does not save**: the auto-reply counters (lesson 14), and work between the decision and
+# **What it does not save**: the auto-reply counters (lesson 16), and work between the decision and
 # the next question is done again on resume (killed after the feedback reached the assistant, the
 # new process asks the model again). Keep side effects behind a question of their own, or make them
 # idempotent: exercise 1.

@@ -52,7 +52,7 @@ SEMANTICS_TESTS = (
     "tests/chat/test_semantics.py",
     "tests/course/test_simulate.py",
     "tests/course/test_simulate_tools.py",
-    "tests/course/test_exercises_15_16.py",
+    "tests/course/test_exercises_05_08.py",
     "tests/chat/test_scripted_llm.py",
     "tests/chat/test_scripted_human.py",
     "tests/chat/test_trace.py",

@@ -2,7 +2,7 @@
 
 The common recipe overrides ``generate_reply`` to return canned text. That replaces AutoGen's whole
 reply chain, not just the auto-reply: termination, ``max_consecutive_auto_reply``, human input and
-code execution all live in that chain, so the recipe silently loses every one of them (lesson 05).
+code execution all live in that chain, so the recipe silently loses every one of them (lesson 06).
 
 ``SmartUserProxy`` uses AutoGen's seam instead, ``register_reply``, and puts its reply function
 *last* in the chain. Everything AutoGen checks first still runs first:

@@ -35,7 +35,7 @@ NOT_RUN = "NOT RUN:"
 
 @dataclass(frozen=True)
 class ApprovalDecision(Decision):
-    """One question to the human before code runs, and its outcome (Lesson 10): ``approved``,
+    """One question to the human before code runs, and its outcome (Lesson 12): ``approved``,
     ``rejected`` or ``feedback`` (rejected, with text for the assistant); ``note`` says why."""
 
 

@@ -36,7 +36,7 @@ __all__ = ["RiskGatedProxy", "RiskDecision", "denial_reply"]
 
 @dataclass(frozen=True, kw_only=True)
 class RiskDecision(Decision):
-    """A decision on one proposed action (Lesson 08): the action text and the policy's verdict,
+    """A decision on one proposed action (Lesson 10): the action text and the policy's verdict,
     besides what the human was asked and answered (None when not asked, or nobody answered)."""
 
     action: str

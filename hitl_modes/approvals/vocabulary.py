@@ -5,7 +5,7 @@ the one that is safe *for what it guards*, and the gates guard different things:
 
 ====================  ==============  ==============  ==============  ==============  ==============
 reply                 AutoGen         draft gate      risk gate       code gate       queue / inbox
-                      ALWAYS/TERM.    (Lesson 07)     (Lesson 08)     (Lesson 10)     (Lessons 09, 11)
+                      ALWAYS/TERM.    (Lesson 09)     (Lesson 10)     (Lesson 12)     (Lessons 11, 13)
 ====================  ==============  ==============  ==============  ==============  ==============
 Enter ("")            auto-reply [1]  rejected        rejected        approved        approved
 ``approve``           feedback        approved        approved        feedback        feedback
@@ -31,9 +31,9 @@ Why they differ:
 
 - **Enter** approves at the code gate, because that is what it means at AutoGen's own prompt
   ("Press enter to skip and use auto-reply": the auto-reply runs the code), and a gate that
-  silently flipped a learner's habit would be a trap (Lesson 10). At the draft gate and the risk
+  silently flipped a learner's habit would be a trap (Lesson 12). At the draft gate and the risk
   gate, Enter *denies*: they guard actions that cannot be undone (an email sent, ``rm -rf``), so
-  only a deliberate word may let them through, and a stray keystroke must not (Lessons 07, 08).
+  only a deliberate word may let them through, and a stray keystroke must not (Lessons 09, 10).
   The queue and inbox humans stand in for AutoGen's own prompt, so Enter keeps AutoGen's meaning
   there: the auto-reply proceeds (the inbox's Approve button sends exactly that).
 - **approve**: only the draft gate and the risk gate ask for it. The draft gate takes only an
@@ -136,7 +136,7 @@ class Decision:
 
 @dataclass(frozen=True)
 class ReviewDecision(Decision):
-    """A reviewer's decision on a draft (Lesson 07); ``feedback`` is the text for the drafter."""
+    """A reviewer's decision on a draft (Lesson 09); ``feedback`` is the text for the drafter."""
 
     feedback: str = ""
 
@@ -155,7 +155,7 @@ def autogen_reply_decision(reply: str, *, termination: bool) -> str:
     return "exit" if reply == "exit" else "feedback"
 
 
-# -- the draft gate (Lesson 07) -----------------------------------------------------------------
+# -- the draft gate (Lesson 09) -----------------------------------------------------------------
 _REVIEW_APPROVE = re.compile(r"^\s*approved?\s*[.!]*\s*$", re.I)
 _REVIEW_COMMAND = re.compile(r"^\s*(revise|reject|rejected)\b[\s:,.-]*(.*)$", re.I | re.S)
 
@@ -182,7 +182,7 @@ def parse_review(reply: Reply) -> ReviewDecision:
     return ReviewDecision("feedback", reply, feedback=reply.strip())
 
 
-# -- the risk gate (Lesson 08) ------------------------------------------------------------------
+# -- the risk gate (Lesson 10) ------------------------------------------------------------------
 RISK_APPROVE_WORDS: Tuple[str, ...] = ("approve", "approved", "yes", "y")
 RISK_DENY_WORDS: Tuple[str, ...] = ("reject", "rejected", "deny", "denied", "no", "n")
 
@@ -207,7 +207,7 @@ def parse_risk_reply(reply: Reply, *, timeout: Optional[float] = None) -> Decisi
     return Decision("feedback", reply, note="not run: sent back as feedback")
 
 
-# -- the code gate (Lesson 10) ------------------------------------------------------------------
+# -- the code gate (Lesson 12) ------------------------------------------------------------------
 CODE_APPROVE_WORDS: Tuple[str, ...] = ("", "y", "yes")
 #: Replies that reject code without any feedback for the assistant.
 CODE_REJECT_WORDS: Tuple[str, ...] = ("exit", "n", "no")
@@ -232,7 +232,7 @@ def parse_code_reply(reply: Reply, approves: Callable[[Optional[str]], object] =
     return Decision("rejected" if plain else "feedback", answer, note="rejected by the human")
 
 
-# -- AutoGen's prompt, answered through a queue or the inbox (Lessons 09, 11) -------------------
+# -- AutoGen's prompt, answered through a queue or the inbox (Lessons 11, 13) -------------------
 def reply_decision(reply: Reply) -> str:
     """What a reply to AutoGen's human prompt decides, in the audit log's words: ``""`` lets the
     auto-reply proceed (approved), ``exit`` stops, other text is feedback; None (or nobody there to

@@ -1,17 +1,17 @@
 """Differences between the classic distributions that the toolkit absorbs.
 
 - ``ag2`` 0.14 no longer runs the sync human check after its async twin in an async chat, so the
-  "asked twice" pitfall of pyautogen 0.2.35 and autogen-agentchat 0.2.40 (lesson 09) is gone there.
+  "asked twice" pitfall of pyautogen 0.2.35 and autogen-agentchat 0.2.40 (lesson 11) is gone there.
 - ``ag2`` 0.14 does not cache model answers unless ``cache_seed`` (or ``cache``) is given, and its
   disk cache needs the optional ``diskcache`` package (``ag2[diskcache]``): without it, it warns and
   uses a fresh in-memory cache for each request, so nothing is replayed. pyautogen 0.2.35 and
-  autogen-agentchat 0.2.40 cache in ``.cache/41`` by default (lesson 16).
+  autogen-agentchat 0.2.40 cache in ``.cache/41`` by default (lesson 05).
 - ``ag2`` 0.14 ends a ``max_turns`` chat once the assistant reaches its own
   ``max_consecutive_auto_reply``; pyautogen 0.2.35 and autogen-agentchat 0.2.40 only skip the
   assistant's turn, so the proxy speaks twice in a row (ag2ai/ag2 issue 600; lesson 04).
 - ``GroupChatManager.resume`` in pyautogen 0.2.35 gives each agent every saved message *except its
   own*, so a resumed agent's model never sees what it said before the pause; autogen-agentchat
-  0.2.40 and ag2 0.14 give every agent every message (lesson 14).
+  0.2.40 and ag2 0.14 give every agent every message (lesson 16).
 - ``ag2`` (0.8 and later) prints through ``IOStream.send(event)`` with structured event objects,
   not only ``IOStream.print``. Every stream the toolkit installs implements ``send``; the text of an
   event is what its own ``event.print()`` would write.
@@ -55,7 +55,7 @@ def classic_distribution() -> Distribution:
 
 
 def asks_twice_in_async_chats() -> bool:
-    """Whether an async chat runs the sync human check after the async one (lesson 09's pitfall):
+    """Whether an async chat runs the sync human check after the async one (lesson 11's pitfall):
     true for pyautogen 0.2.x and autogen-agentchat 0.2.x, fixed in ag2 (checked on 0.14)."""
     return classic_distribution().name != "ag2"
 
@@ -83,7 +83,7 @@ def skips_assistant_turn_under_max_turns() -> bool:
 
 def resume_skips_own_messages() -> bool:
     """True where ``GroupChatManager.resume`` does not give an agent its own saved messages
-    (pyautogen 0.2.35; autogen-agentchat 0.2.40 and ag2 0.14 give it all of them). Lesson 14."""
+    (pyautogen 0.2.35; autogen-agentchat 0.2.40 and ag2 0.14 give it all of them). Lesson 16."""
     return classic_distribution().name == "pyautogen"
 
 

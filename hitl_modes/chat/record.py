@@ -536,7 +536,7 @@ def record_group_chat(
 ) -> RecordedRun:
     """``initiator.initiate_chat(manager, ...)`` for a ``GroupChatManager``, recorded with a
     :class:`GroupRecorder`. The ``RecordedRun``'s result is AutoGen's ``ChatResult``; the group's own
-    messages are ``manager.groupchat.messages``. Lesson 12."""
+    messages are ``manager.groupchat.messages``. Lesson 14."""
     with chat_recording(initiator, manager, quiet=quiet, capture=capture) as rec:
         result = initiator.initiate_chat(manager, message=message, **initiate_kwargs)
     return RecordedRun(result, rec.trace, "".join(rec.printed))

@@ -15,7 +15,7 @@ Modules:
     scripted_chat  run_scripted_chat: the one scripted two-agent chat behind simulate, the exercise
                 checks and the limit experiments
     scenario    the scenario file behind ``hitl-modes simulate``
-    group_scenario  group-chat scenarios for ``hitl-modes simulate`` (an ``agents`` field; Lesson 12)
+    group_scenario  group-chat scenarios for ``hitl-modes simulate`` (an ``agents`` field; Lesson 14)
     limits      which limit ends a chat (Lesson 04)
     table       a results table: text in a terminal, HTML in a notebook
     headless    run a snippet with nobody at stdin (Lesson 03)

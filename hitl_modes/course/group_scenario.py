@@ -6,7 +6,7 @@ Every model (each assistant's and the manager's speaker selector) is scripted be
 AutoGen builds internally; the human is one :class:`~hitl_modes.ScriptedHuman` (or the console)
 that answers every prompt in order: members' prompts and manual speaker selection alike.
 
-The contract (lesson 12, README "simulate")::
+The contract (lesson 14, README "simulate")::
 
     {"task": "...",                                   # sent by agents[0] to the manager
      "agents": [{"name": "writer", "kind": "assistant", "llm": ["replies", ...]},

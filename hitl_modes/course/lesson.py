@@ -71,7 +71,7 @@ def _console(lesson: Lesson, replies: Sequence[str], mode: str) -> ConsoleHuman:
 
 
 def _inbox(lesson: Lesson, replies: Sequence[str], mode: str) -> Any:
-    # The web inbox (lesson 11) is imported only by a lesson that asks for it.
+    # The web inbox (lesson 13) is imported only by a lesson that asks for it.
     from ..inbox.human import inbox_kind
 
     return inbox_kind(lesson, replies, mode)
@@ -201,7 +201,7 @@ class Lesson:
             default=os.environ.get("HITL_HUMAN", "script"),
             choices=sorted(HUMAN_KINDS),
             help="who answers the human's prompts: script (default, offline), console (you type here), "
-            "inbox (a person in the approval inbox's web page, lesson 11)",
+            "inbox (a person in the approval inbox's web page, lesson 13)",
         )
         parser.add_argument(
             "--audit-log",
@@ -285,7 +285,7 @@ class Lesson:
         return agent
 
     def models(self, scripts: Dict[str, Sequence[Reply]]) -> Any:
-        """A group chat's models by name (Lesson 12): offline, a :class:`~hitl_modes.ScriptedModelServer`
+        """A group chat's models by name (Lesson 14): offline, a :class:`~hitl_modes.ScriptedModelServer`
         with one route per name (``server.llm_config(name)``), which also answers the manager's
         internal speaker selector; with --live, every name gets the real model."""
         if self.live:
@@ -364,7 +364,7 @@ class Lesson:
         self, initiator: Any, manager: Any, message: Any = None, *, title: str = "", **kwargs: Any
     ) -> RecordedRun:
         """Record a group chat (``initiator.initiate_chat(manager, ...)``) and show its timeline: one
-        lane per member and one for the manager (Lesson 12)."""
+        lane per member and one for the manager (Lesson 14)."""
         catch_up()
         run = record_group_chat(
             initiator,

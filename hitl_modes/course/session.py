@@ -69,7 +69,7 @@ def short_legend() -> str:
     return "   legend: " + "  ".join(f"{symbol} {SHORT_MEANINGS[symbol]}" for symbol, _ in LEGEND)
 
 
-#: What a group chat's manual speaker selection asks a person, said before the chat (lesson 13).
+#: What a group chat's manual speaker selection asks a person, said before the chat (lesson 15).
 MANUAL_SELECTION_HINT = (
     "\n>>> The manager also asks you who speaks next: type a member's number from its list "
     "(Enter or q: the member after the last speaker, round robin)."
@@ -83,7 +83,7 @@ def _selects_by_hand(recipient: Any) -> bool:
 
 def _lesson_installed_human() -> Optional[Any]:
     """The human the lesson's own code installed for the chat (``with InboxHuman(...):
-    initiate_chat(...)``, lesson 11), or None: AutoGen's default IOStream is one of the toolkit's
+    initiate_chat(...)``, lesson 13), or None: AutoGen's default IOStream is one of the toolkit's
     humans, not its console. The course then installs none of its own over it."""
     from autogen.io import IOStream
 
@@ -249,14 +249,14 @@ class Course(Lesson):
         if self._human_ctx is not None:
             return
         own = _lesson_installed_human()
-        if own is not None:  # the lesson's own `with InboxHuman(...)` (lesson 11): the person answers there
+        if own is not None:  # the lesson's own `with InboxHuman(...)` (lesson 13): the person answers there
             if self.person:
                 self._latest_person = own
             return
         mode = _asking_mode(initiator, recipient)
         if self.person:
             manual = MANUAL_SELECTION_HINT if _selects_by_hand(recipient) else ""
-            # Agents that never ask, yet a script of answers: a gate asks (lesson 07), not the mode.
+            # Agents that never ask, yet a script of answers: a gate asks (lesson 09), not the mode.
             gate = mode == "NEVER" and bool(self._human_replies) and not manual
             print(what_to_try(self._human_replies, "a gate" if gate else mode) + manual)
         self._human_ctx = HUMAN_KINDS[self.human_kind](self, self._human_replies, mode)

@@ -1,4 +1,4 @@
-"""The approval inbox: people decide running chats' prompts in a web page (Lesson 11).
+"""The approval inbox: people decide running chats' prompts in a web page (Lesson 13).
 
 One concept: a small web service between chats that ask and people who answer.
 

@@ -29,7 +29,7 @@ Why nothing is lost or applied twice:
 What is not saved: AutoGen's auto-reply counters and any state inside reply functions (they start
 again from zero in the new process), and work done between the decision and the next question is
 done again on resume (a model call, or code an approved message runs). Keep side effects behind a
-question of their own, or make them idempotent (lesson 07's outbox).
+question of their own, or make them idempotent (lesson 09's outbox).
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ _PARTNER = re.compile(r"feedback to (.+?)\. Press enter")
 
 @dataclass(frozen=True, kw_only=True)
 class InboxDecision(Decision):
-    """What the chat received for one prompt in the inbox, and why (Lesson 11): ``decision`` is
+    """What the chat received for one prompt in the inbox, and why (Lesson 13): ``decision`` is
     ``approved``, ``feedback``, ``exit`` or ``timed-out``; ``response`` is the reply the chat got."""
 
     prompt_id: str
@@ -295,7 +295,7 @@ class InboxHuman(InstallableStream):
 async def inbox_answers(
     human: QueueHuman, url: Optional[str] = None, *, timeout: Optional[float] = None, agent_token: Optional[str] = None
 ) -> None:
-    """Lesson 09's async input, answered in the inbox: a responder for ``while_answering``.
+    """Lesson 11's async input, answered in the inbox: a responder for ``while_answering``.
 
     Every question a ``QueueHumanProxy`` puts on ``human.questions`` becomes a card in the inbox at
     ``url``; the person's decision there is the answer. The proxy keeps its own timeout and safe

@@ -1,5 +1,5 @@
 """The inbox's two secrets: the reviewer's token (the page, deciding) and the agent token (chats
-submitting prompts and waiting for their decisions). Lesson 14.
+submitting prompts and waiting for their decisions). Lesson 16.
 
 Two tokens, because the two sides must not be able to act for each other: a chat process must not
 decide its own prompts, and a page must not put a fake "approve the deploy?" card in front of a

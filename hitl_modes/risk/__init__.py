@@ -1,6 +1,6 @@
 """Risk: how dangerous is a proposed action? Read code and prose, answer "low" or "high" with reasons.
 
-One concept: the policy a gate consults before it asks a person (Lesson 08).
+One concept: the policy a gate consults before it asks a person (Lesson 10).
 
 Modules:
     policy        RiskPolicy, RiskAssessment: the entry point

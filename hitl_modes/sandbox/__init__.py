@@ -1,4 +1,4 @@
-"""The code sandbox: where generated code runs (Lesson 10).
+"""The code sandbox: where generated code runs (Lesson 12).
 
 One concept: an AutoGen ``CodeExecutor`` that isolates code in a Docker container, and the engine
 and image it needs; a loud local fallback behind a human gate.

@@ -1,4 +1,4 @@
-"""Lesson 09's plain fix for the asked-twice pitfall, on AutoGen's real agents: a proxy used only in
+"""Lesson 11's plain fix for the asked-twice pitfall, on AutoGen's real agents: a proxy used only in
 async chats replaces the sync human check with one that steps aside (``replace_reply_func``), and then
 asks once per turn, through its own ``a_get_human_input``, exactly as a sync chat asks."""
 

@@ -1,7 +1,7 @@
 """SmartUserProxy on AutoGen's real reply path (scripted model and human, recorded chats).
 
 Each behaviour SmartUserProxy keeps is checked against the common recipe too (a UserProxyAgent
-subclass that overrides generate_reply), which must lose it: that contrast is what lesson 05 teaches.
+subclass that overrides generate_reply), which must lose it: that contrast is what lesson 06 teaches.
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ CODE = "Writing the file:\n```python\nopen('proof.txt', 'w').write('ran')\nprint
 
 
 def _lesson_recipe() -> type:
-    """The common recipe exactly as lesson 05 shows it (its ``CannedReplyProxy`` class), so what
+    """The common recipe exactly as lesson 06 shows it (its ``CannedReplyProxy`` class), so what
     these tests pin is what the lesson teaches."""
-    path = lessons_dir() / "05_smart_user_proxy.py"
+    path = lessons_dir() / "06_smart_user_proxy.py"
     tree = ast.parse(path.read_text(encoding="utf-8"))
     node = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "CannedReplyProxy")
     namespace: dict = {"autogen": autogen}

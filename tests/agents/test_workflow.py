@@ -19,7 +19,7 @@ from hitl_modes import (
     last_reply,
     tool_call,
 )
-from hitl_modes.course.exercises.lesson06 import HANDOFF_CASES
+from hitl_modes.course.exercises.lesson07 import HANDOFF_CASES
 
 TASK = "Parse one CSV line."
 NAMES = ("research", "code", "docs")

@@ -282,7 +282,7 @@ def test_request_approval_returns_the_approved_draft():
 
 def test_the_lesson_cli_passes_the_audit_log_through(tmp_path):
     audit = tmp_path / "lesson7.jsonl"
-    proc = run_lesson_cli(7, ["--audit-log", str(audit), "--quiet"], tmp_path)
+    proc = run_lesson_cli(9, ["--audit-log", str(audit), "--quiet"], tmp_path)
     assert f"audit log: {audit}" in proc.stdout
     assert [r["decision"] for r in read_audit_log(audit)] == [
         "feedback",

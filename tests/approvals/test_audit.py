@@ -374,7 +374,7 @@ def test_sigkill_at_a_random_moment_keeps_every_acknowledged_record(tmp_path):
 
 def test_the_lesson_cli_writes_to_the_audit_log_it_is_given(tmp_path):
     audit = tmp_path / "decisions.jsonl"
-    proc = run_lesson_cli(8, ["--audit-log", str(audit), "--quiet"], tmp_path)
+    proc = run_lesson_cli(10, ["--audit-log", str(audit), "--quiet"], tmp_path)
     assert f"audit log: {audit}" in proc.stdout
     records = read_audit_log(audit)
     assert [r["decision"] for r in records] == [

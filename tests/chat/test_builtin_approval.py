@@ -1,5 +1,5 @@
 """Pin AutoGen 0.2's own approval of tool calls and code blocks, and what a
-``process_message_before_send`` hook can and cannot do (lesson 15 teaches these; the lesson checks a
+``process_message_before_send`` hook can and cannot do (lesson 08 teaches these; the lesson checks a
 few, on ChatResult; the rest is pinned here, on AutoGen's real agents with a scripted model and human).
 """
 

@@ -1,6 +1,6 @@
-"""How a human member ends a classic AutoGen group chat, on AutoGen's own GroupChat (lesson 12), and
-where a manual speaker choice is (not) recorded (lesson 13). tests/chat/test_group_semantics.py has
-the rest; these pin what lessons 12 and 13 show beyond it."""
+"""How a human member ends a classic AutoGen group chat, on AutoGen's own GroupChat (lesson 14), and
+where a manual speaker choice is (not) recorded (lesson 15). tests/chat/test_group_semantics.py has
+the rest; these pin what lessons 14 and 15 show beyond it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """What a human means in a classic AutoGen group chat, measured on AutoGen's own GroupChat and
-GroupChatManager (lessons 12 and 13), and how a recorded group run explains its stop.
+GroupChatManager (lessons 14 and 15), and how a recorded group run explains its stop.
 
 Every model is scripted behind a ScriptedModelServer (the manager's "auto" selection asks a model
 from an agent AutoGen builds internally); the human is a ScriptedHuman. ``make compat`` runs this
@@ -196,7 +196,7 @@ def test_a_script_that_runs_out_behind_the_server_carries_the_partial_trace():
 
 
 def test_resume_gives_an_agent_its_own_saved_messages_only_where_compat_says_so():
-    """GroupChatManager.resume (lesson 14): pyautogen 0.2.35 leaves out an agent's own messages."""
+    """GroupChatManager.resume (lesson 16): pyautogen 0.2.35 leaves out an agent's own messages."""
     from hitl_modes import ScriptedLLM
     from hitl_modes.chat.compat import resume_skips_own_messages
 

@@ -1,4 +1,4 @@
-"""What lesson 14 teaches about pausing and resuming chats, pinned on AutoGen's real agents with a
+"""What lesson 16 teaches about pausing and resuming chats, pinned on AutoGen's real agents with a
 scripted model and human (the lesson checks a few of these on its own run): a two-agent chat
 continued in a new pair, a group chat resumed (also on a saved TERMINATE), sequential chats with a
 human between them, and a nested human reviewer."""

@@ -43,8 +43,8 @@ def test_lesson_help_lists_every_lesson_option():
     assert "Lesson 02" in proc.stdout and "[model:" not in proc.stdout, "--help must not run the lesson"
 
 
-def test_lesson_10_help_includes_its_own_option():
-    proc = cli("lesson", "10", "--help")
+def test_lesson_12_help_includes_its_own_option():
+    proc = cli("lesson", "12", "--help")
     assert proc.returncode == 0 and "--executor" in proc.stdout and "--human" in proc.stdout
 
 

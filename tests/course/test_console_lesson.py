@@ -87,9 +87,9 @@ def test_ctrl_d_at_a_prompt_says_the_input_ended(tmp_path):
 
 
 def test_claims_about_chats_the_lesson_runs_itself_are_checked_not_asserted(tmp_path):
-    """Lesson 06's workflow runs its own chats (not through lesson.run): the person's answers there
+    """Lesson 07's workflow runs its own chats (not through lesson.run): the person's answers there
     still make its claims checked on the run, so a different answer never crashes the lesson."""
-    child = spawn(6, tmp_path)
+    child = spawn(7, tmp_path)
     out, prompts = press_enter_at_every_prompt(child)
     assert child.exitstatus == 0, out[-3000:]
     assert prompts >= 2 and "Traceback" not in out and "AssertionError" not in out

@@ -1,98 +1,91 @@
-"""The exercise checks of lessons 10 and 11 accept a correct answer, reject the lessons' starters and
-other wrong answers with a message that names what is wrong, and never raise."""
+"""The exercise checks of lessons 10 and 11 accept a correct answer, reject wrong ones with a message
+that names what is wrong, and never raise: a notebook with an unfinished exercise still runs to the end."""
 
 from __future__ import annotations
 
 import pytest
 
-from hitl_modes import ApprovalGate
-from hitl_modes.approvals.vocabulary import reply_approves
+from hitl_modes import RiskPolicy, Rule
 from hitl_modes.course.exercises import CheckResult
-from hitl_modes.course.exercises.lesson10 import check_reply_approves
-from hitl_modes.course.exercises.lesson11 import check_triage
-from hitl_modes.errors import InboxError
+from hitl_modes.course.exercises.lesson10 import check_permissions_rule
+from hitl_modes.course.exercises.lesson11 import check_ask_or_stop
+
+WORLD_WRITABLE = r"chmod\b[^\n]*\b(777|a\+rwx)\b|os\.chmod\([^)]*0o777"
 
 
 def failures(result: CheckResult) -> str:
     assert isinstance(result, CheckResult)
     assert not result.passed, f"a wrong answer passed: {result}"
+    assert "✗" in str(result)
     return "\n".join(result.failures)
 
 
-# -- lesson 10: when does a reply approve running code? -------------------------------------------
-def test_the_gates_own_rule_passes():
-    result = check_reply_approves(reply_approves)
+# -- lesson 10, exercise 1: a rule of your team's --------------------------------------------------
+
+
+def test_permissions_rule_accepts_a_rule_for_world_writable_modes():
+    policy = RiskPolicy(extra_rules=[Rule("permissions", WORLD_WRITABLE, "makes files writable by everyone", "code")])
+    result = check_permissions_rule(policy)
     assert result.passed, str(result)
 
 
-def lesson_10_starter(reply):
-    return reply != "no"
+@pytest.mark.parametrize(
+    "policy, named",
+    [
+        (RiskPolicy(), "opening every permission on a tree: expected high, got 'low'"),
+        (RiskPolicy(), "no rule of yours matched it: widen your pattern"),
+        (RiskPolicy(extra_rules=[Rule("permissions", r"chmod|777", "too broad")]), "chmod 644 notes.txt"),
+        (RiskPolicy(extra_rules=[Rule("permissions", r"chmod|777", "too broad")]), "narrow your pattern"),
+        ("not a policy", "pass a RiskPolicy (built with extra_rules=[Rule(...)]), got str"),
+    ],
+)
+def test_permissions_rule_rejects_wrong_answers_and_says_why(policy, named):
+    assert named in failures(check_permissions_rule(policy))
 
 
-def startswith_yes(reply):
-    return reply is not None and (reply == "" or reply.strip().lower().startswith("y"))
+# -- lesson 11, exercise 1: a timeout that stops ---------------------------------------------------
 
 
-def crashes_on_none(reply):
-    return reply.strip().lower() in ("", "y", "yes")
+async def ask_or_stop(human, prompt, timeout):
+    reply = await human.ask(prompt, timeout)
+    return "exit" if reply is None else reply
+
+
+async def starter(human, prompt, timeout):  # the lesson's starter: no answer becomes ""
+    return await human.ask(prompt, timeout) or ""
+
+
+async def passes_none_on(human, prompt, timeout):
+    return await human.ask(prompt, timeout)
+
+
+async def ignores_the_timeout(human, prompt, timeout):
+    return await human.ask(prompt, None) or "exit"
+
+
+def not_async(human, prompt, timeout):
+    return "exit"
+
+
+def test_ask_or_stop_accepts_exit_on_timeout():
+    result = check_ask_or_stop(ask_or_stop)
+    assert result.passed, str(result)
 
 
 @pytest.mark.parametrize(
     "answer, named",
     [
-        (lesson_10_starter, "feedback text rejects"),
-        (lesson_10_starter, "no reply at all (no human could answer) never approves"),
-        (startswith_yes, "a word that merely starts with 'yes' does not approve"),
-        (crashes_on_none, "no reply at all"),
+        (starter, "no answer within the timeout must give 'exit': expected ['exit'], got ['']"),
+        (passes_none_on, "got [None] (None or '' after a timeout means 'skip, use the auto-reply'"),
+        (ignores_the_timeout, "it waited past the timeout"),
+        (not_async, "write it as `async def ask_or_stop(human, prompt, timeout):`"),
     ],
 )
-def test_a_wrong_rule_is_named(answer, named):
-    assert named in failures(check_reply_approves(answer))
+def test_ask_or_stop_rejects_wrong_answers_and_says_why(answer, named):
+    assert named in failures(check_ask_or_stop(answer))
 
 
-def test_the_gate_takes_the_learners_rule():
-    """Exercise 1 says: `ApprovalGate(sandbox, approves=my_reply_approves)`; the gate keeps the rule."""
-    gate = ApprovalGate(object(), where="nowhere", approves=startswith_yes)
-    assert gate.approves is startswith_yes and gate.where == "nowhere"
-
-
-# -- lesson 11: triage in the inbox ---------------------------------------------------------------
-def triage(reviewer, card):
-    """The answer: approve low risk; reply on high risk naming the first reason; a 409 is no crash."""
-    if card["risk"]["level"] == "high":
-        return reviewer.reply(card["id"], f"Not this: {card['risk']['reasons'][0]}. Find a safer way.")
-    return reviewer.approve(card["id"])
-
-
-def test_a_correct_triage_passes_on_a_real_inbox():
-    result = check_triage(triage)
-    assert result.passed, str(result)
-
-
-def lesson_11_starter(reviewer, card):
-    return reviewer.approve(card["id"])
-
-
-def vague_reply(reviewer, card):
-    if card["risk"]["level"] == "high":
-        return reviewer.reply(card["id"], "No.")
-    return reviewer.approve(card["id"])
-
-
-def crashes_on_409(reviewer, card):
-    answer = triage(reviewer, card)
-    if answer.status != 200:
-        raise InboxError(f"HTTP {answer.status}")
-    return answer
-
-
-@pytest.mark.parametrize(
-    "answer, named",
-    [
-        (lesson_11_starter, "should get a Reply, never Approve"),
-        (vague_reply, "should name the policy's first reason"),
-        (crashes_on_409, "triage of a deletion someone already answered"),
-    ],
-)
-def test_a_wrong_triage_is_named(answer, named):
-    assert named in failures(check_triage(answer))
+def test_the_starter_fails_only_where_nobody_answered_in_time():
+    text = failures(check_ask_or_stop(starter))
+    assert "Enter in time" not in text and "an answer in time" not in text
+    assert "a late answer to question 1 must not answer question 2: expected ['exit', 'no'], got ['', 'no']" in text

@@ -1,149 +1,98 @@
-"""Lessons 12 and 13's checks: reference answers pass, the lessons' starters fail with reasons, and
-a wrong answer of any shape becomes a report, never an exception."""
+"""The exercise checks of lessons 12 and 13 accept a correct answer, reject the lessons' starters and
+other wrong answers with a message that names what is wrong, and never raise."""
 
 from __future__ import annotations
 
-import autogen
 import pytest
 
-from hitl_modes.course.exercises.lesson12 import check_group_feedback, check_group_setup
-from hitl_modes.course.exercises.lesson13 import check_ask_user_selector, check_manual_choices
+from hitl_modes import ApprovalGate
+from hitl_modes.approvals.vocabulary import reply_approves
+from hitl_modes.course.exercises import CheckResult
+from hitl_modes.course.exercises.lesson12 import check_reply_approves
+from hitl_modes.course.exercises.lesson13 import check_triage
+from hitl_modes.errors import InboxError
 
 
-def says_approved(message):
-    return "APPROVED" in (message.get("content") or "")
+def failures(result: CheckResult) -> str:
+    assert isinstance(result, CheckResult)
+    assert not result.passed, f"a wrong answer passed: {result}"
+    return "\n".join(result.failures)
 
 
-def reference_group(agents, llm_config):
-    group = autogen.GroupChat(agents, messages=[], max_round=6, speaker_selection_method="round_robin")
-    return autogen.GroupChatManager(group, llm_config=llm_config, is_termination_msg=says_approved)
-
-
-def starter_group(agents, llm_config):  # lesson 12's starter
-    return autogen.GroupChatManager(autogen.GroupChat(agents, messages=[], max_round=5), llm_config=llm_config)
-
-
-def test_lesson12_reference_replies_pass():
-    result = check_group_feedback(["Mention the start-up time.", "exit"])
+# -- lesson 12: when does a reply approve running code? -------------------------------------------
+def test_the_gates_own_rule_passes():
+    result = check_reply_approves(reply_approves)
     assert result.passed, str(result)
 
 
-def test_lesson12_starter_replies_fail_and_say_why():
-    text = str(check_group_feedback(["", ""]))
-    assert "Enter posts an empty message to the group" in text
-    assert "Enter posts an empty message and the group goes on; 'exit' ends it" in text
+def lesson_10_starter(reply):
+    return reply != "no"
+
+
+def startswith_yes(reply):
+    return reply is not None and (reply == "" or reply.strip().lower().startswith("y"))
+
+
+def crashes_on_none(reply):
+    return reply.strip().lower() in ("", "y", "yes")
 
 
 @pytest.mark.parametrize(
-    "replies, says",
+    "answer, named",
     [
-        (["Shorter.", "", "exit"], "asked exactly twice"),
-        (["exit"], "first reply should be feedback"),
-        ("exit", "a list of strings"),
-        ([1, 2], "a list of strings"),
-        ([], "first reply should be feedback"),
+        (lesson_10_starter, "feedback text rejects"),
+        (lesson_10_starter, "no reply at all (no human could answer) never approves"),
+        (startswith_yes, "a word that merely starts with 'yes' does not approve"),
+        (crashes_on_none, "no reply at all"),
     ],
 )
-def test_lesson12_wrong_replies_are_reported(replies, says):
-    result = check_group_feedback(replies)
-    assert not result.passed and says in str(result)
+def test_a_wrong_rule_is_named(answer, named):
+    assert named in failures(check_reply_approves(answer))
 
 
-def test_lesson12_reference_group_passes():
-    result = check_group_setup(reference_group)
+def test_the_gate_takes_the_learners_rule():
+    """Exercise 1 says: `ApprovalGate(sandbox, approves=my_reply_approves)`; the gate keeps the rule."""
+    gate = ApprovalGate(object(), where="nowhere", approves=startswith_yes)
+    assert gate.approves is startswith_yes and gate.where == "nowhere"
+
+
+# -- lesson 13: triage in the inbox ---------------------------------------------------------------
+def triage(reviewer, card):
+    """The answer: approve low risk; reply on high risk naming the first reason; a 409 is no crash."""
+    if card["risk"]["level"] == "high":
+        return reviewer.reply(card["id"], f"Not this: {card['risk']['reasons'][0]}. Find a safer way.")
+    return reviewer.approve(card["id"])
+
+
+def test_a_correct_triage_passes_on_a_real_inbox():
+    result = check_triage(triage)
     assert result.passed, str(result)
 
 
-def test_lesson12_starter_group_fails_and_says_why():
-    assert "speaker_selection_method='round_robin'" in str(check_group_setup(starter_group))
+def lesson_11_starter(reviewer, card):
+    return reviewer.approve(card["id"])
 
 
-def without_termination(agents, llm_config):
-    group = autogen.GroupChat(agents, messages=[], max_round=6, speaker_selection_method="round_robin")
-    return autogen.GroupChatManager(group, llm_config=llm_config)
+def vague_reply(reviewer, card):
+    if card["risk"]["level"] == "high":
+        return reviewer.reply(card["id"], "No.")
+    return reviewer.approve(card["id"])
 
 
-def too_long(agents, llm_config):
-    group = autogen.GroupChat(agents, messages=[], max_round=7, speaker_selection_method="round_robin")
-    return autogen.GroupChatManager(group, llm_config=llm_config, is_termination_msg=says_approved)
-
-
-@pytest.mark.parametrize(
-    "make_group, says",
-    [
-        (without_termination, "should stop there"),
-        (too_long, "exactly 6 messages"),
-        (lambda agents, config: 3, "should return an autogen.GroupChatManager"),
-        (lambda agents, config: 1 / 0, "raised ZeroDivisionError"),
-    ],
-)
-def test_lesson12_wrong_groups_are_reported(make_group, says):
-    result = check_group_setup(make_group)
-    assert not result.passed and says in str(result)
-
-
-# -- lesson 13 ------------------------------------------------------------------------------------
-
-
-def reference_selector(last_speaker, groupchat):
-    boss, writer, critic = groupchat.agents
-    messages = groupchat.messages
-    if (messages[-1].get("content") or "").startswith("ASK_USER:"):
-        return boss
-    if last_speaker is boss and len(messages) > 1:
-        return groupchat.agent_by_name(messages[-2]["name"])
-    return critic if last_speaker is writer else writer
-
-
-def test_lesson13_reference_choices_pass():
-    result = check_manual_choices(["3", "2", "2", ""])
-    assert result.passed, str(result)
+def crashes_on_409(reviewer, card):
+    answer = triage(reviewer, card)
+    if answer.status != 200:
+        raise InboxError(f"HTTP {answer.status}")
+    return answer
 
 
 @pytest.mark.parametrize(
-    "choices, says",
+    "answer, named",
     [
-        (["3", "2", "", ""], "Enter chooses round robin"),  # the lesson's starter
-        (["3", "2", "2", "3"], "chosen with Enter"),
-        (["3", "x", "2", "2", ""], "were refused: ['x']"),
-        (["3"], "should finish"),
-        ("3", "a list of strings"),
+        (lesson_11_starter, "should get a Reply, never Approve"),
+        (vague_reply, "should name the policy's first reason"),
+        (crashes_on_409, "triage of a deletion someone already answered"),
     ],
 )
-def test_lesson13_wrong_choices_are_reported(choices, says):
-    result = check_manual_choices(choices)
-    assert not result.passed and says in str(result)
-
-
-def test_lesson13_reference_selector_passes():
-    result = check_ask_user_selector(reference_selector)
-    assert result.passed, str(result)
-
-
-@pytest.mark.parametrize(
-    "selector, says",
-    [
-        (lambda last, group: "round_robin", "the person should be asked once"),  # the lesson's starter
-        (lambda last, group: "auto", "let a model choose"),
-        (lambda last, group: 1 / 0, "raised ZeroDivisionError"),
-        (lambda last, group: group.agents[1], "speakers should be"),
-    ],
-)
-def test_lesson13_wrong_selectors_are_reported(selector, says):
-    result = check_ask_user_selector(selector)
-    assert not result.passed and says in str(result)
-
-
-def test_a_check_run_inside_a_lesson_plays_its_own_chats_unrecorded():
-    """In a lesson, the course records every chat started; an exercise check's scripted group chats
-    are the check's own: neither recorded nor given the lesson's human."""
-    from hitl_modes.course.instrument import ChatWatch
-
-    started = []
-    watch = ChatWatch(lambda: {"quiet": True}, on_chat=lambda *agents: started.append(agents)).start()
-    try:
-        assert check_group_feedback(["Mention the start-up time.", "exit"]).passed
-        assert check_manual_choices(["3", "2", "2", ""]).passed
-    finally:
-        watch.stop()
-    assert started == [] and watch.runs == []
+def test_a_wrong_triage_is_named(answer, named):
+    assert named in failures(check_triage(answer))

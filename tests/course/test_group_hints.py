@@ -1,4 +1,4 @@
-"""What a person is told before a group chat in a lesson (``--human console``, lessons 12 and 13):
+"""What a person is told before a group chat in a lesson (``--human console``, lessons 14 and 15):
 a group's manager never asks (its own mode is not counted), and manual selection asks who speaks."""
 
 from __future__ import annotations

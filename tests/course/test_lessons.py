@@ -74,7 +74,7 @@ AUTOGEN_PRINTOUT = re.compile(r"^\S+ \(to \S+\):$", re.MULTILINE)
 #: Lesson 04 prints the first and last lines of a 201-message runaway chat as text, on purpose.
 SHOWN_AS_TEXT = {"04_max_turns"}
 #: Lessons whose chats run with AutoGen alone, unrecorded, so AutoGen's printout is their one rendering:
-#: none now (lesson 14's group resumes and sequential chats are recorded like any other chat).
+#: none now (lesson 16's group resumes and sequential chats are recorded like any other chat).
 UNRECORDED_CHATS: set = set()
 
 

@@ -1,5 +1,5 @@
 """run_limit_experiment reports what AutoGen really did, runaways included; Table renders rows. And the
-corners of the limits that lessons 04 and 16 show, pinned on AutoGen's real agents with a scripted model:
+corners of the limits that lessons 04 and 05 show, pinned on AutoGen's real agents with a scripted model:
 ``max_consecutive_auto_reply=0``, and a person standing in for a model-backed agent."""
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def test_never_with_limit_zero_never_replies():
     assert llm.call_count == 1
 
 
-# -- corners: a person behind a model-backed agent, a pure human player (lesson 16) -------------
+# -- corners: a person behind a model-backed agent, a pure human player (lesson 05) -------------
 
 
 def game(mode, limit, host_replies, guesses, person):

@@ -133,14 +133,14 @@ def test_the_checkpoint_is_replaced_atomically_and_only_its_owner_can_read_it(tm
     assert oct(path.stat().st_mode & 0o777) == "0o600"
 
 
-def test_lesson_14_runs_with_its_human_in_the_inbox(tmp_path):
-    """`hitl-modes lesson 14 --human inbox`: every prompt is a card in the person's inbox (a pair's
+def test_lesson_16_runs_with_its_human_in_the_inbox(tmp_path):
+    """`hitl-modes lesson 16 --human inbox`: every prompt is a card in the person's inbox (a pair's
     TERMINATE pause, a group member, the sender between sequential chats, a nested reviewer); here
     the person clicks Stop on each, and the lesson runs to its end. (The durable chat is lesson 17:
     tests/inbox/test_lesson_17.py.)"""
     with InboxProcess(tmp_path / "inbox.sqlite") as inbox:
         proc, cards = run_lesson_stopping_every_card(
-            14, inbox.url, inbox.token, inbox.agent_token, env={"HITL_QUIET": "1"}
+            16, inbox.url, inbox.token, inbox.agent_token, env={"HITL_QUIET": "1"}
         )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert {c["agent"] for c in cards} >= {"user_proxy", "human", "reviewer"}

@@ -181,7 +181,7 @@ def test_any_lesson_can_use_the_inbox(inbox, monkeypatch):
 
 
 def test_lesson_09s_queue_human_can_be_answered_in_the_inbox(inbox, tmp_path):
-    """The async input of lesson 09 (QueueHuman + QueueHumanProxy) with the inbox as the responder."""
+    """The async input of lesson 11 (QueueHuman + QueueHumanProxy) with the inbox as the responder."""
     llm = ScriptedLLM([LIST, "Done. TERMINATE"])
     assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
     audit = tmp_path / "audit.jsonl"

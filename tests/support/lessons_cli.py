@@ -1,4 +1,4 @@
-"""Shared by the approvals tests (lessons 07-09): run a lesson through the CLI, offline, no stdin."""
+"""Shared by the approvals tests (lessons 09-11): run a lesson through the CLI, offline, no stdin."""
 
 from __future__ import annotations
 

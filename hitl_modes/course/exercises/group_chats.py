@@ -1,4 +1,4 @@
-"""Scripted group chats for exercise checks (lessons 12 and 13): a learner's replies or code go in,
+"""Scripted group chats for exercise checks (lessons 14 and 15): a learner's replies or code go in,
 an outcome comes out. A script that runs out becomes ``outcome.error``, never an exception. Run inside
 a lesson, these chats are the check's own, not the lesson's: the course neither records nor draws them."""
 

@@ -1,74 +1,38 @@
-"""Lesson 09 exercises: a timeout that stops instead of proceeding."""
+"""Lesson 09 exercises: reading a reviewer's reply so that only a clear APPROVE sends."""
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any, Awaitable, Callable, List, Optional, Tuple
+from typing import Callable, Optional
 
-from ...agents.queue_human import QueueHuman, run_async
-from . import Checker, CheckResult
+from . import RAISED, Checker, CheckResult
 
-__all__ = ["check_ask_or_stop"]
+__all__ = ["check_review_decision"]
 
-Asker = Callable[[QueueHuman, str, float], Awaitable[str]]
-
-
-async def _scenario(fn: Asker, answers: List[Tuple[Optional[str], float]], timeout: float) -> List[Any]:
-    """Ask once per entry; the human answers ``text`` after ``delay`` seconds (None: never)."""
-    human = QueueHuman()
-    results: List[Any] = []
-
-    async def answer_later(question_id: str, text: str, delay: float) -> None:
-        await asyncio.sleep(delay)
-        human.answer(question_id, text)
-
-    async def person() -> None:  # reads each question at once, answers each after its own delay
-        for text, delay in answers:
-            question = await human.next_question()
-            if text is not None:
-                pending.append(asyncio.create_task(answer_later(question.id, text, delay)))
-
-    pending: List[asyncio.Task[None]] = []
-    helper = asyncio.create_task(person())
-    for i in range(len(answers)):
-        try:
-            results.append(await asyncio.wait_for(fn(human, f"question {i + 1}? ", timeout), timeout + 2))
-        except asyncio.TimeoutError:
-            results.append(TimeoutError("it waited past the timeout"))
-        except Exception as e:  # the learner's code: reported, not raised
-            results.append(e)
-    helper.cancel()
-    for task in pending:
-        task.cancel()
-    return results
+_CASES = [
+    ("APPROVE", "approved", "the plain approval sends"),
+    ("approve", "approved", "case does not matter"),
+    ("  APPROVE. ", "approved", "surrounding spaces and a full stop do not matter"),
+    ("Don't approve this yet", "feedback", "a sentence that contains 'approve' is not an approval"),
+    ("approve?", "feedback", "a question is not an approval"),
+    ("APPROVE but fix the date first", "feedback", "a qualified approval is feedback: the draft must change first"),
+    ("REVISE: shorter, please", "feedback", "REVISE sends feedback to the drafter"),
+    ("Make it friendlier.", "feedback", "any other text is feedback"),
+    ("REJECT", "rejected", "REJECT drops the draft"),
+    ("reject: wrong audience", "rejected", "REJECT with a reason drops the draft"),
+    ("exit", "exit", "exit stops the chat"),
+    ("", "rejected", "an empty reply (Enter) must not send: it rejects"),
+    (None, "timed-out", "no answer at all (None) is a timeout, and must not send"),
+]
 
 
-def check_ask_or_stop(fn: Asker) -> CheckResult:
-    """Exercise 1: ``await fn(human, prompt, timeout)`` returns the human's answer, including ``""``
-    (Enter is the human's own choice), and ``"exit"`` when nobody answers in time: never None or
-    ``""`` for a timeout, which AutoGen would treat as "proceed"."""
-    c = Checker("Exercise 1: a timeout stops the chat")
-    if not asyncio.iscoroutinefunction(fn):
-        c.expect(False, "write it as `async def ask_or_stop(human, prompt, timeout):` so it can await human.ask")
-        return c.result
-    cases: List[Tuple[List[Tuple[Optional[str], float]], List[str], str]] = [
-        ([("looks good", 0.0)], ["looks good"], "an answer in time is passed on unchanged"),
-        ([("", 0.0)], [""], "Enter in time is the human's choice: pass '' on"),
-        ([(None, 0.0)], ["exit"], "no answer within the timeout must give 'exit'"),
-        ([("approve", 0.6), ("no", 0.0)], ["exit", "no"], "a late answer to question 1 must not answer question 2"),
-    ]
-    for answers, expected, why in cases:
-        try:
-            got = run_async(_scenario(fn, answers, 0.2))
-        except Exception as e:  # noqa: BLE001 - the learner's code
-            c.expect(False, f"{why}: raised {type(e).__name__}: {e}")
+def check_review_decision(fn: Callable[[Optional[str]], str]) -> CheckResult:
+    """Exercise 1: ``fn(reply)`` returns one of ``REVIEW_DECISIONS``
+    (:mod:`hitl_modes.approvals.vocabulary`); only an unqualified APPROVE gives ``"approved"``, and
+    nothing ambiguous, empty or missing ever does."""
+    c = Checker("Exercise 1: only a clear APPROVE sends")
+    for reply, expected, why in _CASES:
+        got = c.call(fn, reply, explanation=f"{why} (reply {reply!r})")
+        if got is RAISED:
             continue
-        errors = [g for g in got if isinstance(g, BaseException)]
-        if errors:
-            c.expect(False, f"{why}: raised {type(errors[0]).__name__}: {errors[0]}")
-            continue
-        hint = ""
-        if None in got or ("" in got and "" not in expected):
-            hint = " (None or '' after a timeout means 'skip, use the auto-reply' to AutoGen: the action would proceed)"
-        c.expect(got == expected, f"{why}: expected {expected!r}, got {got!r}{hint}")
+        c.expect(got == expected, f"{why}: for {reply!r} expected {expected!r}, got {got!r}")
     return c.result

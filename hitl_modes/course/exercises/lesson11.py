@@ -1,90 +1,74 @@
-"""Lesson 11 exercises: a reviewer's rule for the inbox, tried on a real inbox over HTTP."""
+"""Lesson 11 exercises: a timeout that stops instead of proceeding."""
 
 from __future__ import annotations
 
-import tempfile
-import uuid
-from pathlib import Path
-from typing import Any, Callable, Dict, List
+import asyncio
+from typing import Any, Awaitable, Callable, List, Optional, Tuple
 
-from ...inbox.client import http_request
-from ...inbox.reviewer import InboxReviewer
-from ...inbox.server import InboxServer
+from ...agents.queue_human import QueueHuman, run_async
 from . import Checker, CheckResult
 
-__all__ = ["check_triage", "TRIAGE_ACTIONS"]
+__all__ = ["check_ask_or_stop"]
 
-#: What the check's chats propose: (what it is, the message the card asks about).
-TRIAGE_ACTIONS = [
-    ("a read-only look", "Let me look first:\n```sh\ndu -sh /var/log/*\n```"),
-    ("a deletion", "I will free space:\n```sh\nrm -rf /var/lib/app/data\n```"),
-    ("a deletion someone already answered", "Dropping the old table:\n```sql\nDROP TABLE orders_2019;\n```"),
-]
-
-Triage = Callable[[InboxReviewer, Dict[str, Any]], Any]
+Asker = Callable[[QueueHuman, str, float], Awaitable[str]]
 
 
-def check_triage(triage: Triage) -> CheckResult:
-    """Exercise 1: ``triage(reviewer, card)`` decides one inbox card through ``reviewer`` (an
-    ``InboxReviewer``): it approves a low-risk card; for a high-risk one it replies with feedback
-    that names the policy's first reason, so the model learns why; and it must not raise when
-    another person decided the card first (the inbox answers 409)."""
-    c = Checker("Exercise 1: triage in the inbox")
-    try:
-        with tempfile.TemporaryDirectory(prefix="hitl-check11-") as folder:
-            with InboxServer(Path(folder) / "inbox.sqlite", port=0) as inbox:
-                _triage_three_cards(c, triage, inbox)
-    except Exception as e:  # the check's own inbox failed: report it, never crash the notebook
-        c.expect(False, f"the check could not run its inbox: {type(e).__name__}: {e}")
+async def _scenario(fn: Asker, answers: List[Tuple[Optional[str], float]], timeout: float) -> List[Any]:
+    """Ask once per entry; the human answers ``text`` after ``delay`` seconds (None: never)."""
+    human = QueueHuman()
+    results: List[Any] = []
+
+    async def answer_later(question_id: str, text: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        human.answer(question_id, text)
+
+    async def person() -> None:  # reads each question at once, answers each after its own delay
+        for text, delay in answers:
+            question = await human.next_question()
+            if text is not None:
+                pending.append(asyncio.create_task(answer_later(question.id, text, delay)))
+
+    pending: List[asyncio.Task[None]] = []
+    helper = asyncio.create_task(person())
+    for i in range(len(answers)):
+        try:
+            results.append(await asyncio.wait_for(fn(human, f"question {i + 1}? ", timeout), timeout + 2))
+        except asyncio.TimeoutError:
+            results.append(TimeoutError("it waited past the timeout"))
+        except Exception as e:  # the learner's code: reported, not raised
+            results.append(e)
+    helper.cancel()
+    for task in pending:
+        task.cancel()
+    return results
+
+
+def check_ask_or_stop(fn: Asker) -> CheckResult:
+    """Exercise 1: ``await fn(human, prompt, timeout)`` returns the human's answer, including ``""``
+    (Enter is the human's own choice), and ``"exit"`` when nobody answers in time: never None or
+    ``""`` for a timeout, which AutoGen would treat as "proceed"."""
+    c = Checker("Exercise 1: a timeout stops the chat")
+    if not asyncio.iscoroutinefunction(fn):
+        c.expect(False, "write it as `async def ask_or_stop(human, prompt, timeout):` so it can await human.ask")
+        return c.result
+    cases: List[Tuple[List[Tuple[Optional[str], float]], List[str], str]] = [
+        ([("looks good", 0.0)], ["looks good"], "an answer in time is passed on unchanged"),
+        ([("", 0.0)], [""], "Enter in time is the human's choice: pass '' on"),
+        ([(None, 0.0)], ["exit"], "no answer within the timeout must give 'exit'"),
+        ([("approve", 0.6), ("no", 0.0)], ["exit", "no"], "a late answer to question 1 must not answer question 2"),
+    ]
+    for answers, expected, why in cases:
+        try:
+            got = run_async(_scenario(fn, answers, 0.2))
+        except Exception as e:  # noqa: BLE001 - the learner's code
+            c.expect(False, f"{why}: raised {type(e).__name__}: {e}")
+            continue
+        errors = [g for g in got if isinstance(g, BaseException)]
+        if errors:
+            c.expect(False, f"{why}: raised {type(errors[0]).__name__}: {errors[0]}")
+            continue
+        hint = ""
+        if None in got or ("" in got and "" not in expected):
+            hint = " (None or '' after a timeout means 'skip, use the auto-reply' to AutoGen: the action would proceed)"
+        c.expect(got == expected, f"{why}: expected {expected!r}, got {got!r}{hint}")
     return c.result
-
-
-def _triage_three_cards(c: Checker, triage: Triage, inbox: InboxServer) -> None:
-    reviewer = InboxReviewer(inbox.url, inbox.token)
-    ids: List[str] = []
-    for _, text in TRIAGE_ACTIONS:  # submitted as a chat does; the inbox's policy rates each one
-        ids.append(f"check11-{uuid.uuid4().hex[:12]}")
-        http_request(
-            "PUT",
-            f"{inbox.url}/api/prompts/{ids[-1]}",
-            body={
-                "agent": "user_proxy",
-                "prompt": "Provide feedback to assistant.",
-                "timeout": 120,
-                "conversation": [{"name": "assistant", "role": "user", "content": text}],
-            },
-            token=inbox.agent_token,
-        )
-    cards = {card["id"]: card for card in reviewer.pending()}
-    reviewer.stop(ids[2])  # a colleague was quicker: the learner's copy of this card is stale
-    for prompt_id, (what, _) in zip(ids, TRIAGE_ACTIONS):
-        c.call(triage, reviewer, cards[prompt_id], explanation=f"triage of {what}")
-    low, high, stale = (inbox.store.get(i) for i in ids)
-    c.expect(
-        low is not None and low.decision == "approved",
-        f"a low-risk card ({TRIAGE_ACTIONS[0][0]}) should be approved; it is {_state(low)}",
-    )
-    c.expect(
-        high is not None and high.decision == "feedback",
-        f"a high-risk card ({TRIAGE_ACTIONS[1][0]}) should get a Reply, never Approve; it is {_state(high)}",
-    )
-    if high is not None and high.decision == "feedback":
-        first_reason = high.risk_reasons[0]
-        c.expect(
-            first_reason in (high.response or ""),
-            f"the reply should name the policy's first reason ({first_reason!r}) so the model learns why; "
-            f"it was {high.response!r}",
-        )
-    c.expect(
-        stale is not None and stale.decision == "exit",
-        "the card a colleague already stopped must stay stopped (the inbox refuses a second decision "
-        f"with 409); it is {_state(stale)}",
-    )
-
-
-def _state(record: Any) -> str:
-    if record is None:
-        return "missing"
-    if record.status == "pending":
-        return "still pending (nothing was decided)"
-    return f"{record.status}: {record.decision} {record.response!r}"

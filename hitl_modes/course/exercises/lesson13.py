@@ -1,115 +1,90 @@
-"""Lesson 13 exercises: choosing speakers by hand, and a selector that asks the person only when needed."""
+"""Lesson 13 exercises: a reviewer's rule for the inbox, tried on a real inbox over HTTP."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Sequence
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Dict, List
 
-from . import RAISED, Checker, CheckResult
-from .group_chats import GroupOutcome, play_group, play_group_with
+from ...inbox.client import http_request
+from ...inbox.reviewer import InboxReviewer
+from ...inbox.server import InboxServer
+from . import Checker, CheckResult
 
-__all__ = ["MANUAL_SCENARIO", "check_manual_choices", "check_ask_user_selector"]
+__all__ = ["check_triage", "TRIAGE_ACTIONS"]
 
-#: Manual selection: boss (NEVER), writer and critic; spare replies keep a wrong answer reportable.
-MANUAL_SCENARIO = {
-    "task": "Write the release notes for version 2.0.",
-    "agents": [
-        {"name": "boss", "kind": "human", "mode": "NEVER"},
-        {"name": "writer", "kind": "assistant", "llm": ["Draft 1.", "Draft 2.", "Draft 3.", "Draft 4."]},
-        {"name": "critic", "kind": "assistant", "llm": ["Review 1.", "Review 2.", "Review 3.", "Review 4."]},
-    ],
-    "speaker_selection_method": "manual",
-    "max_round": 5,
-}
-_WANTED = ["boss", "critic", "writer", "writer", "critic"]
+#: What the check's chats propose: (what it is, the message the card asks about).
+TRIAGE_ACTIONS = [
+    ("a read-only look", "Let me look first:\n```sh\ndu -sh /var/log/*\n```"),
+    ("a deletion", "I will free space:\n```sh\nrm -rf /var/lib/app/data\n```"),
+    ("a deletion someone already answered", "Dropping the old table:\n```sql\nDROP TABLE orders_2019;\n```"),
+]
+
+Triage = Callable[[InboxReviewer, Dict[str, Any]], Any]
 
 
-def check_manual_choices(choices: Any) -> CheckResult:
-    """Exercise 1: in MANUAL_SCENARIO, the critic speaks first, then the writer twice in a row, and
-    Enter chooses the last turn."""
-    c = Checker("Exercise 1: choosing speakers by hand")
-    if not (isinstance(choices, list) and all(isinstance(r, str) for r in choices)):
-        c.expect(False, f"my_choices should be a list of strings, like ['3', '2', '2', '']; got {choices!r}")
-        return c.result
-    outcome = play_group(MANUAL_SCENARIO, choices)
-    c.expect(
-        outcome.error is None,
-        f"the chat should finish with your {len(choices)} choices (4 turns after the task); it {outcome.ending}",
-    )
-    c.expect(
-        outcome.speakers == _WANTED,
-        f"the speakers should be {_WANTED}; they were {outcome.speakers}"
-        + ("; Enter chooses round robin, the member after the last speaker" if "" in choices[:3] else ""),
-    )
-    used = outcome.human.replies
-    c.expect(bool(used) and used[-1] == "", f"the last turn should be chosen with Enter (''); you typed {used[-1:]}")
-    bad = [r for r in used if r not in ("", "q", "1", "2", "3")]
-    c.expect(not bad, f"every entry should be a number from 1 to 3, Enter or q; these were refused: {bad}")
+def check_triage(triage: Triage) -> CheckResult:
+    """Exercise 1: ``triage(reviewer, card)`` decides one inbox card through ``reviewer`` (an
+    ``InboxReviewer``): it approves a low-risk card; for a high-risk one it replies with feedback
+    that names the policy's first reason, so the model learns why; and it must not raise when
+    another person decided the card first (the inbox answers 409)."""
+    c = Checker("Exercise 1: triage in the inbox")
+    try:
+        with tempfile.TemporaryDirectory(prefix="hitl-check11-") as folder:
+            with InboxServer(Path(folder) / "inbox.sqlite", port=0) as inbox:
+                _triage_three_cards(c, triage, inbox)
+    except Exception as e:  # the check's own inbox failed: report it, never crash the notebook
+        c.expect(False, f"the check could not run its inbox: {type(e).__name__}: {e}")
     return c.result
 
 
-TASK = "Write the release notes for version 2.0."
-
-
-def _play_selector(
-    c: Checker, selector: Callable[..., Any], scripts: Dict[str, Sequence[str]], human: Sequence[str]
-) -> Any:
-    import autogen
-
-    def build(server: Any) -> Any:
-        boss = autogen.UserProxyAgent("boss", human_input_mode="ALWAYS", code_execution_config=False)
-        writer = autogen.AssistantAgent("writer", llm_config=server.llm_config("writer"))
-        critic = autogen.AssistantAgent("critic", llm_config=server.llm_config("critic"))
-        group = autogen.GroupChat([boss, writer, critic], messages=[], max_round=10, speaker_selection_method=selector)
-        manager = autogen.GroupChatManager(
-            group,
-            llm_config=server.llm_config("selector"),
-            is_termination_msg=lambda m: "TERMINATE" in (m.get("content") or ""),
+def _triage_three_cards(c: Checker, triage: Triage, inbox: InboxServer) -> None:
+    reviewer = InboxReviewer(inbox.url, inbox.token)
+    ids: List[str] = []
+    for _, text in TRIAGE_ACTIONS:  # submitted as a chat does; the inbox's policy rates each one
+        ids.append(f"check11-{uuid.uuid4().hex[:12]}")
+        http_request(
+            "PUT",
+            f"{inbox.url}/api/prompts/{ids[-1]}",
+            body={
+                "agent": "user_proxy",
+                "prompt": "Provide feedback to assistant.",
+                "timeout": 120,
+                "conversation": [{"name": "assistant", "role": "user", "content": text}],
+            },
+            token=inbox.agent_token,
         )
-        return boss, manager
-
-    return c.call(play_group_with, {**scripts, "selector": []}, build, TASK, human, explanation="the group chat")
-
-
-def check_ask_user_selector(selector: Callable[[Any, Any], Any]) -> CheckResult:
-    """Exercise 2: ``selector(last_speaker, groupchat)`` gives boss (ALWAYS) the turn only right after
-    a message starting with ASK_USER:, gives it back to the agent that asked, and otherwise
-    alternates writer and critic, starting with the writer."""
-    c = Checker("Exercise 2: ask the person only when an agent asks")
-    asks = _play_selector(
-        c,
-        selector,
-        {
-            "writer": ["ASK_USER: Users or developers?", "Draft for developers.", "Final. TERMINATE", "More."],
-            "critic": ["Clear.", "Clear again.", "Still clear."],
-        },
-        ["Developers."],
-    )
-    if asks is RAISED:
-        return c.result
-    quiet = _play_selector(
-        c, selector, {"writer": ["Draft.", "Final. TERMINATE", "More."], "critic": ["Clear.", "Clear again."]}, []
-    )
-    if quiet is RAISED:
-        return c.result
-    for label, outcome in (("when the writer asks", asks), ("when nobody asks", quiet)):
-        assert isinstance(outcome, GroupOutcome)
-        if outcome.selector_calls:
-            c.expect(False, f"{label}, your function let a model choose ('auto'): return an agent instead")
-            return c.result
+    cards = {card["id"]: card for card in reviewer.pending()}
+    reviewer.stop(ids[2])  # a colleague was quicker: the learner's copy of this card is stale
+    for prompt_id, (what, _) in zip(ids, TRIAGE_ACTIONS):
+        c.call(triage, reviewer, cards[prompt_id], explanation=f"triage of {what}")
+    low, high, stale = (inbox.store.get(i) for i in ids)
     c.expect(
-        asks.speakers == ["boss", "writer", "boss", "writer", "critic", "writer"],
-        "when the writer's first message asks ASK_USER:, the speakers should be boss (task), writer, boss, "
-        f"writer, critic, writer; they were {asks.speakers}" + (f" ({asks.ending})" if asks.error is not None else ""),
+        low is not None and low.decision == "approved",
+        f"a low-risk card ({TRIAGE_ACTIONS[0][0]}) should be approved; it is {_state(low)}",
     )
     c.expect(
-        len(asks.human.prompts) == 1,
-        "the person should be asked once, after the ASK_USER: message; "
-        f"they were asked {len(asks.human.prompts)} times",
+        high is not None and high.decision == "feedback",
+        f"a high-risk card ({TRIAGE_ACTIONS[1][0]}) should get a Reply, never Approve; it is {_state(high)}",
     )
-    c.expect(asks.model_saw("writer", "Developers."), "the person's answer should reach the writer's model")
+    if high is not None and high.decision == "feedback":
+        first_reason = high.risk_reasons[0]
+        c.expect(
+            first_reason in (high.response or ""),
+            f"the reply should name the policy's first reason ({first_reason!r}) so the model learns why; "
+            f"it was {high.response!r}",
+        )
     c.expect(
-        quiet.speakers == ["boss", "writer", "critic", "writer"] and not quiet.human.prompts,
-        "when nobody asks, writer and critic should alternate and the person never be asked; the speakers were "
-        f"{quiet.speakers} and the person was asked {len(quiet.human.prompts)} times",
+        stale is not None and stale.decision == "exit",
+        "the card a colleague already stopped must stay stopped (the inbox refuses a second decision "
+        f"with 409); it is {_state(stale)}",
     )
-    return c.result
+
+
+def _state(record: Any) -> str:
+    if record is None:
+        return "missing"
+    if record.status == "pending":
+        return "still pending (nothing was decided)"
+    return f"{record.status}: {record.decision} {record.response!r}"

@@ -1,128 +1,108 @@
-"""Lesson 14 exercises: load a saved chat into a new agent pair, and a nested reviewer whose Stop
-does not send the writer its own draft back. The lesson also reads :func:`resume_skips_own`
-from here (which AutoGen distribution runs it), so its plain AutoGen code imports nothing else."""
+"""Lesson 14 exercises: a human member's replies in a group chat, and a group that stops when it should."""
 
 from __future__ import annotations
 
-import copy
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable
 
-import autogen
-
-from ...chat.compat import resume_skips_own_messages
-from ...chat.human import ScriptedHuman
-from ...chat.llm import ScriptedLLM
-from ..instrument import unwatched
+from ...errors import ExerciseAnswerError
 from . import RAISED, Checker, CheckResult
+from .group_chats import play_group, play_group_with
 
-__all__ = ["check_load_chat", "check_reviewer_summary", "STOPPED", "resume_skips_own"]
+__all__ = ["FEEDBACK_SCENARIO", "check_group_feedback", "check_group_setup"]
 
-#: True where ``GroupChatManager.resume`` leaves out an agent's own saved messages (pyautogen 0.2.35).
-resume_skips_own = resume_skips_own_messages
-
-#: What the writer should receive when the reviewer types ``exit`` (Exercise 2).
-STOPPED = "The reviewer stopped this review: no changes requested."
-
-_SAVED = {
-    "user_proxy": [
-        {"content": "Plan the release.", "role": "assistant", "name": "user_proxy"},
-        {"content": "Step 1: freeze. Step 2: tag.", "role": "user", "name": "assistant"},
-        {"content": "Add a rollback step.", "role": "assistant", "name": "user_proxy"},
-        {"content": "Step 3: rollback plan. TERMINATE", "role": "user", "name": "assistant"},
+#: boss (ALWAYS), writer and critic in turn; spare replies keep a wrong answer reportable.
+FEEDBACK_SCENARIO = {
+    "task": "Write the release notes for version 2.0.",
+    "agents": [
+        {"name": "boss", "kind": "human", "mode": "ALWAYS"},
+        {"name": "writer", "kind": "assistant", "llm": ["Draft 1.", "Draft 2.", "Draft 3.", "Draft 4."]},
+        {"name": "critic", "kind": "assistant", "llm": ["Review 1.", "Review 2.", "Review 3.", "Review 4."]},
     ],
+    "speaker_selection_method": "round_robin",
+    "max_round": 12,
 }
-_SAVED["assistant"] = [{**m, "role": "user" if m["role"] == "assistant" else "assistant"} for m in _SAVED["user_proxy"]]
 
 
-def _term(m: Dict[str, Any]) -> bool:
-    return "TERMINATE" in (m.get("content") or "")
-
-
-def check_load_chat(load_chat: Callable[[Any, Any, Dict[str, List[Dict[str, Any]]]], Any]) -> CheckResult:
-    """Exercise 1: ``load_chat(user_proxy, assistant, saved)`` loads ``saved["user_proxy"]`` (the
-    proxy's view) and ``saved["assistant"]`` (the assistant's view) into two *new* agents, so that
-    ``user_proxy.initiate_chat(assistant, message=..., clear_history=False)`` continues the chat:
-    the model sees every saved message, the saved data is not changed by the chat that follows,
-    and the agents can still talk to a third agent."""
-    c = Checker("Exercise 1: load a saved chat into a new pair")
-    saved = copy.deepcopy(_SAVED)
-    llm = ScriptedLLM(["Step 4: announce. TERMINATE"])
-    assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
-    user_proxy = autogen.UserProxyAgent(
-        "user_proxy", human_input_mode="NEVER", code_execution_config=False, is_termination_msg=_term
-    )
-    if c.call(load_chat, user_proxy, assistant, saved, explanation="load_chat") is RAISED:
+def check_group_feedback(replies: Any) -> CheckResult:
+    """Exercise 1: in FEEDBACK_SCENARIO, your first reply is feedback that reaches the writer, and
+    the chat ends the second time you are asked (at an ordinary message, where only 'exit' ends it)."""
+    c = Checker("Exercise 1: a human member's replies")
+    if not (isinstance(replies, list) and all(isinstance(r, str) for r in replies)):
+        c.expect(False, f"my_replies should be a list of strings, like ['Shorter.', 'exit']; got {replies!r}")
         return c.result
-    try:
-        with unwatched():  # the check's own chat: the lesson neither records nor draws it
-            user_proxy.initiate_chat(assistant, message="And the announcement?", clear_history=False, silent=True)
-    except Exception as e:
-        c.expect(False, f"continuing the chat raised {type(e).__name__}: {e}")
-        return c.result
-    seen = [m.get("content") for m in llm.calls[0].messages[1:]] if llm.calls else []
-    expected = [m["content"] for m in _SAVED["assistant"]] + ["And the announcement?"]
+    outcome = play_group(FEEDBACK_SCENARIO, replies)
+    used = outcome.human.replies
+    first = used[0] if used else None
     c.expect(
-        seen == expected,
-        f"the model should see the {len(_SAVED['assistant'])} saved messages and then the new one; it saw "
-        f"{seen!r}. Load the assistant's own view (roles from its side): it is what the model is sent",
+        first not in (None, "", "exit"),
+        f"your first reply should be feedback (any text but '' or 'exit'); it was {first!r}"
+        + (": Enter posts an empty message to the group" if first == "" else ""),
     )
+    if first not in (None, "", "exit"):
+        c.expect(outcome.model_saw("agent:writer", first), f"the writer's model never received {first!r}")
     c.expect(
-        [m.get("content") for m in user_proxy.chat_messages[assistant]][: len(_SAVED["user_proxy"])]
-        == [m["content"] for m in _SAVED["user_proxy"]],
-        "the proxy's history should start with its saved view (its termination check and the ChatResult read it)",
+        outcome.error is None and outcome.stop_reason == "human_exit",
+        "the chat should end at your second prompt. The critic's message there is an ordinary one (it does not "
+        "pass boss's is_termination_msg), so Enter posts an empty message and the group goes on; "
+        f"'exit' ends it. It {outcome.ending}",
     )
-    c.expect(
-        saved == _SAVED,
-        "the chat changed the saved data: load copies (list(...) or copy.deepcopy), or the next save "
-        "and the checkpoint share one list",
-    )
-    other = autogen.UserProxyAgent("other", human_input_mode="NEVER", code_execution_config=False)
-    try:
-        other.send("Hello?", assistant, request_reply=False, silent=True)
-        c.expect(True, "")
-    except KeyError:
-        c.expect(
-            False,
-            "the assistant cannot talk to a new partner (KeyError): its chat_messages must stay a "
-            "defaultdict(list); add to it (agent.chat_messages[partner] = ...) instead of replacing it",
-        )
+    c.expect(len(used) == 2, f"you should be asked exactly twice; you were asked {len(outcome.human.prompts)} times")
     return c.result
 
 
-def _nested(summary_method: Any, replies: List[str]) -> Dict[str, Any]:
-    llm = ScriptedLLM(["Draft: we shipped X.", "Final: we shipped X, faster. TERMINATE"])
-    writer = llm.register(autogen.AssistantAgent("writer", llm_config=llm.llm_config))
-    reviewer = autogen.UserProxyAgent("reviewer", human_input_mode="ALWAYS", code_execution_config=False)
-    user_proxy = autogen.UserProxyAgent(
-        "user_proxy", human_input_mode="NEVER", code_execution_config=False, is_termination_msg=_term
-    )
-    user_proxy.register_nested_chats(
-        [{"recipient": reviewer, "max_turns": 1, "summary_method": summary_method, "silent": True}], trigger=writer
-    )
-    with unwatched(), ScriptedHuman(replies, echo=False):
-        user_proxy.initiate_chat(writer, message="One line of release notes.", silent=True)
-    return {"writer_got": llm.calls[1].messages[-1]["content"] if len(llm.calls) > 1 else None}
+WRITER = ["Draft 1.", "Draft 2.", "Draft 3.", "Draft 4."]
 
 
-def check_reviewer_summary(summary: Callable[[Any, Any, Dict[str, Any]], str]) -> CheckResult:
-    """Exercise 2: ``summary(sender, recipient, summary_args)`` is the nested chat's
-    ``summary_method``: it returns what the writer receives. The reviewer's text goes through as
-    typed, Enter gives ``""``, and ``exit`` gives :data:`STOPPED`, never the writer's own draft."""
-    c = Checker("Exercise 2: a nested reviewer's summary")
-    for replies, expected, what in (
-        (["Say it was faster."], "Say it was faster.", "the reviewer's text"),
-        ([""], "", "Enter (the reviewer's auto-reply is empty)"),
-        (["exit"], STOPPED, "exit (the nested chat has no message from the reviewer)"),
-    ):
+def check_group_setup(make_group: Callable[[Any, Any], Any]) -> CheckResult:
+    """Exercise 2: ``make_group(agents, llm_config)`` returns a ``GroupChatManager`` whose members
+    take turns in order, that stops on a message containing APPROVED, and that never holds more
+    than 6 messages (the task included)."""
+    import autogen
+
+    c = Checker("Exercise 2: a group that stops when it should")
+    task = "Write the release notes for version 2.0."
+    built: list = []
+
+    def build(server: Any) -> Any:
+        boss = autogen.UserProxyAgent("boss", human_input_mode="NEVER", code_execution_config=False)
+        writer = autogen.AssistantAgent("writer", llm_config=server.llm_config("writer"))
+        critic = autogen.AssistantAgent("critic", llm_config=server.llm_config("critic"))
+        manager = c.call(make_group, [boss, writer, critic], server.llm_config("selector"), explanation="make_group")
+        built.append(manager)
+        if manager is RAISED or not isinstance(manager, autogen.GroupChatManager):
+            raise ExerciseAnswerError(f"make_group returned {manager!r}")
+        return boss, manager
+
+    outcomes = {}
+    for label, critic in (("approves", ["APPROVED. Ship it.", "APPROVED."]), ("never approves", ["Not yet."] * 4)):
         try:
-            got = _nested(summary, replies)["writer_got"]
-        except Exception as e:
-            c.expect(False, f"{what}: the chat raised {type(e).__name__}: {e}")
-            continue
-        hint = " (that is the writer's own draft: AutoGen's last_msg when the reviewer said nothing)"
-        c.expect(
-            got == expected,
-            f"{what}: the writer should receive {expected!r}, got {got!r}"
-            + (hint if got == "Draft: we shipped X." else ""),
-        )
+            outcomes[label] = play_group_with({"writer": WRITER, "critic": critic, "selector": []}, build, task)
+        except ExerciseAnswerError:
+            if built and built[-1] is not RAISED:
+                c.expect(False, f"make_group should return an autogen.GroupChatManager, got {built[-1]!r}")
+            return c.result
+    for label, outcome in outcomes.items():
+        if outcome.error is not None and outcome.selector_calls:
+            c.expect(
+                False,
+                f"when the critic {label}, your manager asked a model to choose the next speaker: "
+                "use speaker_selection_method='round_robin' so members take turns in order",
+            )
+            return c.result
+    approved, never = outcomes["approves"], outcomes["never approves"]
+    c.expect(
+        approved.speakers == ["boss", "writer", "critic"] and approved.stop_reason == "termination_msg",
+        "when the critic says 'APPROVED. Ship it.' (message 3), the chat should stop there "
+        f"(is_termination_msg on the manager, a substring check); it had {len(approved.speakers)} messages "
+        f"and {approved.ending}",
+    )
+    c.expect(
+        len(never.speakers) == 6 and never.stop_reason == "max_round",
+        "without an approval the chat should hold exactly 6 messages, the task included (max_round=6); "
+        f"it had {len(never.speakers)} and {never.ending}",
+    )
+    c.expect(
+        never.speakers[:4] == ["boss", "writer", "critic", "boss"],
+        f"members should take turns in order (round robin); the speakers were {never.speakers}",
+    )
     return c.result

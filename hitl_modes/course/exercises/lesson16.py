@@ -1,157 +1,128 @@
-"""Lesson 16 exercises: a person behind a model-backed agent at every guess, and the disk cache off.
-
-Run inside a lesson, the checks' chats are their own, not the lesson's: the course neither records
-nor draws them.
-"""
+"""Lesson 16 exercises: load a saved chat into a new agent pair, and a nested reviewer whose Stop
+does not send the writer its own draft back. The lesson also reads :func:`resume_skips_own`
+from here (which AutoGen distribution runs it), so its plain AutoGen code imports nothing else."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from typing import Any, Callable, Dict, List, Optional
+import copy
+from typing import Any, Callable, Dict, List
 
-from ...chat.compat import caches_by_default
+import autogen
+
+from ...chat.compat import resume_skips_own_messages
 from ...chat.human import ScriptedHuman
-from ...chat.llm import ScriptedLLM, ScriptedModelClient
-from ...errors import ScriptExhaustedError
+from ...chat.llm import ScriptedLLM
 from ..instrument import unwatched
-from ..limits import ends_with_terminate
 from . import RAISED, Checker, CheckResult
 
-__all__ = ["CACHES_BY_DEFAULT", "STEPPING_IN", "check_stepping_in", "check_cache_off"]
+__all__ = ["check_load_chat", "check_reviewer_summary", "STOPPED", "resume_skips_own"]
 
-#: An ``llm_config`` without ``cache_seed`` caches answers in ``.cache/41`` (pyautogen 0.2.35,
-#: autogen-agentchat 0.2.40); ag2 0.14 caches only when asked. Lesson 16, section 4.
-CACHES_BY_DEFAULT = caches_by_default()
+#: True where ``GroupChatManager.resume`` leaves out an agent's own saved messages (pyautogen 0.2.35).
+resume_skips_own = resume_skips_own_messages
 
-#: Exercise 1: the guesses, what the person answers at each, and what the model would answer.
-STEPPING_IN: Dict[str, List[str]] = {
-    "guesses": ["Is it 50?", "Is it 75?", "Is it 53?"],
-    "person": ["", "Too high, my friend.", ""],
-    "model": ["Too low.", "Too high.", "Too high."],
+#: What the writer should receive when the reviewer types ``exit`` (Exercise 2).
+STOPPED = "The reviewer stopped this review: no changes requested."
+
+_SAVED = {
+    "user_proxy": [
+        {"content": "Plan the release.", "role": "assistant", "name": "user_proxy"},
+        {"content": "Step 1: freeze. Step 2: tag.", "role": "user", "name": "assistant"},
+        {"content": "Add a rollback step.", "role": "assistant", "name": "user_proxy"},
+        {"content": "Step 3: rollback plan. TERMINATE", "role": "user", "name": "assistant"},
+    ],
 }
+_SAVED["assistant"] = [{**m, "role": "user" if m["role"] == "assistant" else "assistant"} for m in _SAVED["user_proxy"]]
 
 
-def check_stepping_in(make_agent_with_number: Callable[[Dict[str, Any]], Any]) -> CheckResult:
-    """Exercise 1: ``make_agent_with_number(llm_config)`` returns an agent with a model, holding 53,
-    whose person is asked at every guess; Enter lets the model answer. Played against a scripted
-    guesser (50, 75, 53) and person (Enter, a hint, Enter)."""
-    import autogen
+def _term(m: Dict[str, Any]) -> bool:
+    return "TERMINATE" in (m.get("content") or "")
 
-    c = Checker("Exercise 1: step in for the model at every guess")
-    host_llm = ScriptedLLM(STEPPING_IN["model"], strict=False, exhausted_reply="Too high.")
-    agent = c.call(make_agent_with_number, host_llm.llm_config, explanation="make_agent_with_number(llm_config)")
-    if agent is RAISED:
-        return c.result
-    if not c.expect(
-        isinstance(agent, autogen.ConversableAgent),
-        f"return an autogen.ConversableAgent, got {type(agent).__name__}",
-    ):
-        return c.result
-    if not c.expect(
-        bool(agent.llm_config),
-        "give it the llm_config you are passed: without a model, Enter has nothing to answer with",
-    ):
-        return c.result
-    host_llm.register(agent)
-    guesser_llm = ScriptedLLM(STEPPING_IN["guesses"])
-    guesser = guesser_llm.register(
-        autogen.ConversableAgent("agent_guess_number", llm_config=guesser_llm.llm_config, human_input_mode="NEVER")
+
+def check_load_chat(load_chat: Callable[[Any, Any, Dict[str, List[Dict[str, Any]]]], Any]) -> CheckResult:
+    """Exercise 1: ``load_chat(user_proxy, assistant, saved)`` loads ``saved["user_proxy"]`` (the
+    proxy's view) and ``saved["assistant"]`` (the assistant's view) into two *new* agents, so that
+    ``user_proxy.initiate_chat(assistant, message=..., clear_history=False)`` continues the chat:
+    the model sees every saved message, the saved data is not changed by the chat that follows,
+    and the agents can still talk to a third agent."""
+    c = Checker("Exercise 1: load a saved chat into a new pair")
+    saved = copy.deepcopy(_SAVED)
+    llm = ScriptedLLM(["Step 4: announce. TERMINATE"])
+    assistant = llm.register(autogen.AssistantAgent("assistant", llm_config=llm.llm_config))
+    user_proxy = autogen.UserProxyAgent(
+        "user_proxy", human_input_mode="NEVER", code_execution_config=False, is_termination_msg=_term
     )
-    person = ScriptedHuman(STEPPING_IN["person"], strict=False, echo=False, exhausted_reply="exit")
-    ran_on: Optional[ScriptExhaustedError] = None
-    with unwatched(), person:
-        try:
-            agent.initiate_chat(guesser, message="I have a number between 1 and 100. Guess it!", silent=True)
-        except ScriptExhaustedError as e:  # the guesser had no fourth guess: the game went on after 53
-            ran_on = e
-        except Exception as e:  # the learner's agent: report, don't crash the notebook
-            c.expect(False, f"the game raised {type(e).__name__}: {e}")
-            return c.result
-    history = agent.chat_messages.get(guesser, [])
-    answers = [m.get("content") for m in history if m.get("role") == "assistant"][1:]  # after the opening
-    asked = len(person.prompts)
-    mode, limit = agent.human_input_mode, agent.max_consecutive_auto_reply(guesser)
+    if c.call(load_chat, user_proxy, assistant, saved, explanation="load_chat") is RAISED:
+        return c.result
+    try:
+        with unwatched():  # the check's own chat: the lesson neither records nor draws it
+            user_proxy.initiate_chat(assistant, message="And the announcement?", clear_history=False, silent=True)
+    except Exception as e:
+        c.expect(False, f"continuing the chat raised {type(e).__name__}: {e}")
+        return c.result
+    seen = [m.get("content") for m in llm.calls[0].messages[1:]] if llm.calls else []
+    expected = [m["content"] for m in _SAVED["assistant"]] + ["And the announcement?"]
     c.expect(
-        asked >= 3,
-        f"the person was asked at {asked} of the 3 guesses"
-        + (
-            f": in TERMINATE, AutoGen asks at the auto-reply limit ({limit}) and at a termination message only"
-            if mode == "TERMINATE"
-            else f": in {mode} AutoGen never asks"
-            if mode == "NEVER"
-            else ""
-        )
-        + "; human_input_mode='ALWAYS' asks before every answer",
+        seen == expected,
+        f"the model should see the {len(_SAVED['assistant'])} saved messages and then the new one; it saw "
+        f"{seen!r}. Load the assistant's own view (roles from its side): it is what the model is sent",
     )
-    if answers[:1] == [""]:
+    c.expect(
+        [m.get("content") for m in user_proxy.chat_messages[assistant]][: len(_SAVED["user_proxy"])]
+        == [m["content"] for m in _SAVED["user_proxy"]],
+        "the proxy's history should start with its saved view (its termination check and the ChatResult read it)",
+    )
+    c.expect(
+        saved == _SAVED,
+        "the chat changed the saved data: load copies (list(...) or copy.deepcopy), or the next save "
+        "and the checkpoint share one list",
+    )
+    other = autogen.UserProxyAgent("other", human_input_mode="NEVER", code_execution_config=False)
+    try:
+        other.send("Hello?", assistant, request_reply=False, silent=True)
+        c.expect(True, "")
+    except KeyError:
         c.expect(
             False,
-            "at the person's Enter it sent an empty message instead of the model's answer: with "
-            "max_consecutive_auto_reply=0 AutoGen sends what the person typed, even nothing (lesson 04, section 5)",
+            "the assistant cannot talk to a new partner (KeyError): its chat_messages must stay a "
+            "defaultdict(list); add to it (agent.chat_messages[partner] = ...) instead of replacing it",
         )
-    elif asked >= 1:
-        c.expect(answers[:1] == ["Too low."], f"at the person's Enter the model should answer; it sent {answers[:1]!r}")
-    if asked >= 2:
-        c.expect(
-            STEPPING_IN["person"][1] in answers,
-            f"the person's hint should go out as the agent's answer; it answered {answers!r}",
-        )
-    ends_at_53 = agent._is_termination_msg({"content": STEPPING_IN["guesses"][-1]})
-    c.expect(
-        ends_at_53 or ran_on is None,
-        "the game went on after the guess 'Is it 53?': give the agent an is_termination_msg that ends the game "
-        "when a message it receives contains 53 (safe when the content is None)",
-    )
     return c.result
 
 
-def check_cache_off(my_llm_config: Callable[[List[Dict[str, Any]]], Any]) -> CheckResult:
-    """Exercise 2: ``my_llm_config(config_list)`` returns an ``llm_config`` with that config list
-    and AutoGen's disk cache off; checked by running the same chat twice."""
-    import autogen
+def _nested(summary_method: Any, replies: List[str]) -> Dict[str, Any]:
+    llm = ScriptedLLM(["Draft: we shipped X.", "Final: we shipped X, faster. TERMINATE"])
+    writer = llm.register(autogen.AssistantAgent("writer", llm_config=llm.llm_config))
+    reviewer = autogen.UserProxyAgent("reviewer", human_input_mode="ALWAYS", code_execution_config=False)
+    user_proxy = autogen.UserProxyAgent(
+        "user_proxy", human_input_mode="NEVER", code_execution_config=False, is_termination_msg=_term
+    )
+    user_proxy.register_nested_chats(
+        [{"recipient": reviewer, "max_turns": 1, "summary_method": summary_method, "silent": True}], trigger=writer
+    )
+    with unwatched(), ScriptedHuman(replies, echo=False):
+        user_proxy.initiate_chat(writer, message="One line of release notes.", silent=True)
+    return {"writer_got": llm.calls[1].messages[-1]["content"] if len(llm.calls) > 1 else None}
 
-    c = Checker("Exercise 2: the disk cache off")
-    config_list = [{"model": "scripted-llm", "model_client_cls": "ScriptedModelClient"}]
-    config = c.call(my_llm_config, [dict(e) for e in config_list], explanation="my_llm_config(config_list)")
-    if config is RAISED:
-        return c.result
-    if not c.expect(isinstance(config, dict), f"return a dict (an llm_config), got {type(config).__name__}"):
-        return c.result
-    c.expect(config.get("config_list") == config_list, "keep the config list as it was given")
-    c.expect(
-        "cache_seed" in config and config["cache_seed"] is None,
-        "set 'cache_seed' to None: without it pyautogen and autogen-agentchat 0.2 use seed 41 and cache in "
-        ".cache/41 (ag2 0.14 does not, but say it anyway so the config means the same everywhere)"
-        if "cache_seed" not in config
-        else f"'cache_seed' is {config['cache_seed']!r}: any number is a cache; None turns it off",
-    )
-    answers = []
-    here = os.getcwd()
-    with tempfile.TemporaryDirectory(prefix="hitl-ex16-") as work:
-        os.chdir(work)
+
+def check_reviewer_summary(summary: Callable[[Any, Any, Dict[str, Any]], str]) -> CheckResult:
+    """Exercise 2: ``summary(sender, recipient, summary_args)`` is the nested chat's
+    ``summary_method``: it returns what the writer receives. The reviewer's text goes through as
+    typed, Enter gives ``""``, and ``exit`` gives :data:`STOPPED`, never the writer's own draft."""
+    c = Checker("Exercise 2: a nested reviewer's summary")
+    for replies, expected, what in (
+        (["Say it was faster."], "Say it was faster.", "the reviewer's text"),
+        ([""], "", "Enter (the reviewer's auto-reply is empty)"),
+        (["exit"], STOPPED, "exit (the nested chat has no message from the reviewer)"),
+    ):
         try:
-            for answer in ("First answer. TERMINATE", "Second answer. TERMINATE"):
-                llm = ScriptedLLM([answer])
-                assistant = autogen.AssistantAgent("assistant", llm_config=dict(config))
-                assistant.register_model_client(ScriptedModelClient, script=llm)
-                proxy = autogen.UserProxyAgent(
-                    "user_proxy",
-                    human_input_mode="NEVER",
-                    is_termination_msg=ends_with_terminate,
-                    code_execution_config=False,
-                )
-                with unwatched():
-                    result = proxy.initiate_chat(assistant, message="Answer.", silent=True)
-                answers.append((result.chat_history[-1].get("content"), llm.call_count))
-        except Exception as e:  # the learner's config: report, don't crash the notebook
-            c.expect(False, f"a chat with your llm_config raised {type(e).__name__}: {e}")
-            return c.result
-        finally:
-            os.chdir(here)
-    c.expect(
-        answers[1] == ("Second answer. TERMINATE", 1),
-        f"the second, identical chat got {answers[1][0]!r} with {answers[1][1]} model calls: it was answered "
-        "from the cache",
-    )
+            got = _nested(summary, replies)["writer_got"]
+        except Exception as e:
+            c.expect(False, f"{what}: the chat raised {type(e).__name__}: {e}")
+            continue
+        hint = " (that is the writer's own draft: AutoGen's last_msg when the reviewer said nothing)"
+        c.expect(
+            got == expected,
+            f"{what}: the writer should receive {expected!r}, got {got!r}"
+            + (hint if got == "Draft: we shipped X." else ""),
+        )
     return c.result

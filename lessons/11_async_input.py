@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 09 — Async human input, and timeouts that stop
+# # Lesson 11 — Async human input, and timeouts that stop
 #
 # A web app or a chat bot does not own a terminal: a person's answer arrives later, as an event.
 # In an `asyncio` program that means a queue. AutoGen 0.2 has an async path for this: a chat started
@@ -34,7 +34,7 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 9` (add `--live` for a real model: it reads the same
+# In a terminal: `.venv/bin/hitl-modes lesson 11` (add `--live` for a real model: it reads the same
 # `OPENAI_API_KEY` as the cell below). As a notebook: in JupyterLab started with `make lab`, kernel
 # **Python 3 (ipykernel)**. Offline, the course points `OPENAI_API_KEY` and `OPENAI_BASE_URL` at a
 # scripted model server on your machine.
@@ -65,9 +65,9 @@ from autogen.io import IOStream
 
 from hitl_modes import AuditLog, QueueHuman, QueueHumanProxy, read_audit_log
 from hitl_modes.chat.compat import asks_twice_in_async_chats
-from hitl_modes.course.exercises.lesson09 import check_ask_or_stop
+from hitl_modes.course.exercises.lesson11 import check_ask_or_stop
 
-course = Course.setup(9, "Async human input, and timeouts that stop")
+course = Course.setup(11, "Async human input, and timeouts that stop")
 
 config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
 llm_config = {"config_list": config_list, "cache_seed": None}
@@ -244,7 +244,7 @@ except ValueError as e:
     refused = e
 print(f"on_timeout='' refused: {refused}")
 
-workspace = Path(tempfile.mkdtemp(prefix="hitl-lesson09-"))
+workspace = Path(tempfile.mkdtemp(prefix="hitl-lesson11-"))
 audit = AuditLog(workspace / "audit.jsonl")
 course.script(model=["Deploying now.\n```python\nopen('deployed.txt', 'w').write('v2')\n```"])
 assistant = autogen.AssistantAgent("assistant", llm_config=llm_config)
@@ -287,7 +287,7 @@ course.audit_log and Path(course.audit_log).write_text(audit.path.read_text())  
 # 2. In section 4 set `on_timeout="Denied: nobody approved in time."`, and add a second model reply
 #    (`"I will wait. TERMINATE"`) to its `course.script` line. What does the assistant get now, and
 #    what does the audit log say?
-# 3. Run the lesson with `--human console` (`.venv/bin/hitl-modes lesson 9 --human console`) and
+# 3. Run the lesson with `--human console` (`.venv/bin/hitl-modes lesson 11 --human console`) and
 #    answer section 2's first question with feedback instead of Enter. Are you asked twice? Why?
 
 

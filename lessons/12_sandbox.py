@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 10 — Executing code: a sandbox, a timeout and a human gate
+# # Lesson 12 — Executing code: a sandbox, a timeout and a human gate
 #
 # A `UserProxyAgent` runs the code blocks the assistant writes with the executor you give it:
 # `code_execution_config={"executor": ...}`, AutoGen's seam for code execution. Any object with
@@ -36,7 +36,7 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 10` (add `--live` for a real model: it reads the same
+# In a terminal: `.venv/bin/hitl-modes lesson 12` (add `--live` for a real model: it reads the same
 # `OPENAI_API_KEY` as the cell below; `--executor docker|local|auto` chooses where code runs). As a
 # notebook: in JupyterLab started with `make lab`, kernel **Python 3 (ipykernel)**; there
 # `%env HITL_EXECUTOR=local` in a cell above the setup cell chooses the executor.
@@ -65,7 +65,7 @@ from pathlib import Path
 import autogen
 
 from hitl_modes import EXECUTOR_KINDS, ApprovalGate, SandboxFallbackWarning, make_executor
-from hitl_modes.course.exercises.lesson10 import check_reply_approves
+from hitl_modes.course.exercises.lesson12 import check_reply_approves
 
 course = Course.setup(
     10,
@@ -94,7 +94,7 @@ SYSTEM_MESSAGE = "Write Python in ```python blocks, one block per message. Say T
 # the code does not run. At the assistant's final TERMINATE, Enter ends the chat.
 
 # %%
-workspace = Path(tempfile.mkdtemp(prefix="lesson10-"))
+workspace = Path(tempfile.mkdtemp(prefix="lesson12-"))
 work_dir = workspace / "work"
 secret = workspace / "secret.txt"
 secret.write_text("a file on the host, outside the work dir")
@@ -298,7 +298,7 @@ shutil.rmtree(workspace, ignore_errors=True)
 #    `timeout=1` and then `timeout=5` (section 1's `make_executor`). Predict the exit codes first.
 # 3. With the sandbox only (`SANDBOXED` is True): change section 3's probe to write to `/usr/bin`
 #    and to read `/etc/hostname`. Predict each result, then run it.
-# 4. Run `.venv/bin/hitl-modes lesson 10 --executor local` and compare section 3's output.
+# 4. Run `.venv/bin/hitl-modes lesson 12 --executor local` and compare section 3's output.
 
 
 # %%

@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 05 — Context-aware auto-replies without losing the controls
+# # Lesson 06 — Context-aware auto-replies without losing the controls
 #
 # A NEVER- or TERMINATE-mode proxy answers the assistant with `default_auto_reply`, an empty string
 # unless you set it. Models stall on that: "Should I add a chart?" gets silence. So people want the
@@ -31,7 +31,7 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 5` (add `--live` for a real model: it reads the same
+# In a terminal: `.venv/bin/hitl-modes lesson 6` (add `--live` for a real model: it reads the same
 # `OPENAI_API_KEY` as the cell below). As a notebook: in JupyterLab started with `make lab`, kernel
 # **Python 3 (ipykernel)**.
 #
@@ -55,9 +55,9 @@ import tempfile
 import autogen
 
 from hitl_modes import AutoReplyRule, SmartUserProxy
-from hitl_modes.course.exercises.lesson05 import check_auto_reply_rules
+from hitl_modes.course.exercises.lesson06 import check_auto_reply_rules
 
-course = Course.setup(5, "Context-aware auto-replies")
+course = Course.setup(6, "Context-aware auto-replies")
 
 config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
 llm_config = {"config_list": config_list, "cache_seed": None}  # cache_seed=None: ask the model every time
@@ -91,7 +91,7 @@ proxy_settings = dict(
     human_input_mode="TERMINATE",
     max_consecutive_auto_reply=3,
     is_termination_msg=is_termination_msg,
-    code_execution_config={"work_dir": tempfile.mkdtemp(prefix="lesson05-"), "use_docker": False},
+    code_execution_config={"work_dir": tempfile.mkdtemp(prefix="lesson06-"), "use_docker": False},
 )
 TASK = "Compute 6 x 7 with Python."
 CODE = "I'll compute it:\n```python\nprint(6 * 7)\n```"

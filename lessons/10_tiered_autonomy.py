@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 08 — Tiered autonomy: ask only when it matters, and keep a record
+# # Lesson 10 — Tiered autonomy: ask only when it matters, and keep a record
 #
 # `human_input_mode` is all or nothing per agent: `ALWAYS` asks about every message, `NEVER` about
 # none. Real work is mixed: listing a folder is harmless, deleting it is not. **Tiered autonomy**
@@ -25,7 +25,7 @@
 #   `auto-approved`; high risk asks the human, and **Enter, or no answer in time, denies it**;
 # - `hitl_modes.AuditLog` keeps one JSON line per decision, on disk before the agent acts.
 #
-# The code in this lesson really runs, in a temporary folder on this machine (lesson 10 shows how to
+# The code in this lesson really runs, in a temporary folder on this machine (lesson 12 shows how to
 # sandbox it). The lines that start with `course.` are the course's: `course.script(...)` says what
 # the offline model answers and what the scripted human types; delete them and each cell runs against
 # your model, with you at the keyboard.
@@ -33,7 +33,7 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 8` (add `--live` for a real model: it reads the same
+# In a terminal: `.venv/bin/hitl-modes lesson 10` (add `--live` for a real model: it reads the same
 # `OPENAI_API_KEY` as the cell below; `--audit-log PATH` keeps the decisions in a file of yours). As a
 # notebook: in JupyterLab started with `make lab`, kernel **Python 3 (ipykernel)**. Offline, the
 # course points `OPENAI_API_KEY` and `OPENAI_BASE_URL` at a scripted model server on your machine.
@@ -61,14 +61,14 @@ from pathlib import Path
 import autogen
 
 from hitl_modes import AuditLog, RiskGatedProxy, RiskPolicy, Rule, read_audit_log, summarize_audit_log
-from hitl_modes.course.exercises.lesson08 import check_permissions_rule
+from hitl_modes.course.exercises.lesson10 import check_permissions_rule
 
-course = Course.setup(8, "Tiered autonomy: ask only when it matters, and keep a record")
+course = Course.setup(10, "Tiered autonomy: ask only when it matters, and keep a record")
 
 config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
 llm_config = {"config_list": config_list, "cache_seed": None}
 
-workspace = Path(tempfile.mkdtemp(prefix="hitl-lesson08-"))  # the agents' code runs here
+workspace = Path(tempfile.mkdtemp(prefix="hitl-lesson10-"))  # the agents' code runs here
 for folder, file in (("build", "app.o"), ("data", "customers.csv")):
     (workspace / folder).mkdir()
     (workspace / folder / file).write_text("some data\n")
@@ -100,7 +100,7 @@ for text in examples:
 # %% [markdown]
 # What it **cannot** see: what a script file contains, what a variable holds at run time, or text
 # encoded to hide it. `bash cleanup.sh` may delete everything; the policy sees only a script being
-# run. "Low" means "nothing risky recognised", never "safe": keep a sandbox too (lesson 10).
+# run. "Low" means "nothing risky recognised", never "safe": keep a sandbox too (lesson 12).
 
 # %%
 blind_spot = policy.assess("```bash\nbash cleanup.sh\n```")
@@ -271,7 +271,7 @@ course.check("a timeout is logged as the gate's default, with no answer", record
 #    `os.chmod(p, 0o777)`) as high risk. Build `my_policy = RiskPolicy(extra_rules=[Rule(category,
 #    pattern, reason, where)])` so that they are high while `chmod 644 notes.txt` stays low. The
 #    check below tries it.
-# 2. Run the lesson with `--human console` (`.venv/bin/hitl-modes lesson 8 --human console`) and
+# 2. Run the lesson with `--human console` (`.venv/bin/hitl-modes lesson 10 --human console`) and
 #    type feedback instead of `approve` in section 2. What does the assistant receive?
 # 3. Find a way to write a destructive shell command that the policy rates low. Then read
 #    `docs/risk-policy.md`, which lists the blind spots: was yours there?

@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 11 — An approval inbox: decide a running chat's prompts in the browser
+# # Lesson 13 — An approval inbox: decide a running chat's prompts in the browser
 #
 # So far the person answered where the chat runs: a terminal, or a notebook's input box. A chat that
 # runs on a server has no terminal, and the person who should approve its steps is somewhere else.
@@ -28,7 +28,7 @@
 #   card, and waits. **Approve** answers `""` (Enter), **Reply** answers the text, **Stop** answers
 #   `exit`. With no decision before its `timeout` the chat gets `exit`: nobody there means stop.
 # - **The inbox** (`hitl-modes inbox`, or `InboxServer` in your own process) keeps prompts,
-#   decisions and an audit trail in SQLite, rates each card with lesson 08's `RiskPolicy`, and
+#   decisions and an audit trail in SQLite, rates each card with lesson 10's `RiskPolicy`, and
 #   survives restarts. Deciding needs the secret token in the link it prints; chats need a separate
 #   agent token, so only the inbox's own chats can put a card in front of the person.
 #
@@ -38,7 +38,7 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 11` (add `--live` for a real model: it reads the same
+# In a terminal: `.venv/bin/hitl-modes lesson 13` (add `--live` for a real model: it reads the same
 # `OPENAI_API_KEY` as the cell below). As a notebook: in JupyterLab started with `make lab`, kernel
 # **Python 3 (ipykernel)**.
 #
@@ -69,9 +69,9 @@ from pathlib import Path
 import autogen
 
 from hitl_modes import InboxHuman, InboxReviewer, InboxServer, read_audit_log
-from hitl_modes.course.exercises.lesson11 import check_triage
+from hitl_modes.course.exercises.lesson13 import check_triage
 
-course = Course.setup(11, "An approval inbox in the browser")
+course = Course.setup(13, "An approval inbox in the browser")
 
 config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
 llm_config = {"config_list": config_list, "cache_seed": None}  # cache_seed=None: ask the model every time
@@ -125,7 +125,7 @@ course.check("the person's feedback, Enter and exit reached the chat", result.hu
 # token from the link), `("reply", text)`, `("approve",)` or `("stop",)`, one card at a time.
 
 # %%
-work = Path(tempfile.mkdtemp(prefix="lesson11-"))
+work = Path(tempfile.mkdtemp(prefix="lesson13-"))
 inbox = InboxServer(work / "inbox.sqlite", port=0).start()
 print(f"A person opens {inbox.link}")
 
@@ -150,7 +150,7 @@ you_click = course.human_kind == "console"  # --human console: you click in the 
 # The chat is section 1's, word for word, inside `with InboxHuman(inbox.agent_url, ...)`. Each
 # question becomes a card with the agent, AutoGen's prompt, the message it asks about and the
 # policy's risk; the decision comes back as the reply AutoGen's prompt would have read. The
-# `audit_log` records each decision (a JSON line, lesson 08's `AuditLog`) before the agent acts.
+# `audit_log` records each decision (a JSON line, lesson 10's `AuditLog`) before the agent acts.
 
 # %%
 course.script(model=[DELETE, LOOK, DONE])
@@ -313,7 +313,7 @@ shutil.rmtree(work, ignore_errors=True)
 # 2. In section 4, give `InboxHuman` a `timeout_reply="Denied: nobody approved this."`. What does
 #    the assistant receive now, and how does the chat end? (Offline, add a second reply to that
 #    section's `course.script(model=[...])`: the assistant now answers once more.)
-# 3. Run `.venv/bin/hitl-modes lesson 11 --human console`, open the printed link, and be the person
+# 3. Run `.venv/bin/hitl-modes lesson 13 --human console`, open the printed link, and be the person
 #    in section 3. Try Reply with `<b>bold</b>`: what does the assistant receive, and what does the
 #    card show?
 

@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 15 — AutoGen's own approval of tool calls and code, and what a hook can do
+# # Lesson 08 — AutoGen's own approval of tool calls and code, and what a hook can do
 #
 # Before you add a gate of your own, know what AutoGen does by itself when a person stands between
 # the assistant and an action. A `UserProxyAgent` executes the assistant's tool calls and code
@@ -36,7 +36,7 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 15` (add `--live` for a real model: it reads the same
+# In a terminal: `.venv/bin/hitl-modes lesson 8` (add `--live` for a real model: it reads the same
 # `OPENAI_API_KEY` as the cell below). As a notebook: in JupyterLab started with `make lab`, kernel
 # **Python 3 (ipykernel)**. Offline, the course points `OPENAI_API_KEY` and `OPENAI_BASE_URL` at a
 # scripted model server on your own machine, so the `config_list` below is the one you would write.
@@ -57,9 +57,9 @@ from pathlib import Path
 
 import autogen
 
-from hitl_modes.course.exercises.lesson15 import check_redaction_hook, check_tool_call_replies
+from hitl_modes.course.exercises.lesson08 import check_redaction_hook, check_tool_call_replies
 
-course = Course.setup(15, "AutoGen's own approval of tool calls and code, and hooks")
+course = Course.setup(8, "AutoGen's own approval of tool calls and code, and hooks")
 
 config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
 llm_config = {"config_list": config_list, "cache_seed": None}  # cache_seed=None: ask the model every time
@@ -176,7 +176,7 @@ course.check("two emails sent; the person was asked twice, for three model repli
 # temporary folder on your machine.
 
 # %%
-work_dir = Path(tempfile.mkdtemp(prefix="lesson15-"))
+work_dir = Path(tempfile.mkdtemp(prefix="lesson08-"))
 report = work_dir / "report.txt"
 CODE = "```python\nfrom pathlib import Path\nPath('report.txt').write_text('by the assistant')\nprint('done')\n```"
 course.script(model=[CODE, "The report is written. TERMINATE"], human=["", ""])

@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 16 — The human as a player: AutoGen's own tutorial game
+# # Lesson 05 — The human as a player: AutoGen's own tutorial game
 #
 # So far the person has mostly reviewed: a `UserProxyAgent` asks them about a model's work.
 # AutoGen's own tutorial chapter on human input, "Allowing Human Feedback in Agents", also puts the
@@ -33,7 +33,7 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 16` (add `--live` for a real model: it reads the same
+# In a terminal: `.venv/bin/hitl-modes lesson 5` (add `--live` for a real model: it reads the same
 # `OPENAI_API_KEY` as the cell below). As a notebook: in JupyterLab started with `make lab`, kernel
 # **Python 3 (ipykernel)**.
 #
@@ -55,9 +55,9 @@ import tempfile
 
 import autogen
 
-from hitl_modes.course.exercises.lesson16 import CACHES_BY_DEFAULT, check_cache_off, check_stepping_in
+from hitl_modes.course.exercises.lesson05 import CACHES_BY_DEFAULT, check_cache_off, check_stepping_in
 
-course = Course.setup(16, "The human as a player: AutoGen's own tutorial game")
+course = Course.setup(5, "The human as a player: AutoGen's own tutorial game")
 
 config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
 llm_config = {"config_list": config_list, "cache_seed": None}  # cache_seed=None: ask the model every time (section 4)
@@ -225,7 +225,7 @@ course.check("cache_seed=None: the model answered anew", models_asked(fresh) != 
 #    it with a scripted model and person (Enter, a hint, Enter at 53).
 # 2. Write `my_llm_config(config_list)`: the `llm_config` for that config list with the disk cache
 #    off.
-# 3. Play section 2 yourself (`.venv/bin/hitl-modes lesson 16 --human console`) and type `exit`
+# 3. Play section 2 yourself (`.venv/bin/hitl-modes lesson 5 --human console`) and type `exit`
 #    instead of a guess. What do `result.human_input` and the last message of `result.chat_history`
 #    hold?
 

@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 14 — Pause, save, resume; a human between chats and inside one
+# # Lesson 16 — Pause, save, resume; a human between chats and inside one
 #
 # A person does not answer in seconds, and a chat that waits for one may have to stop and go on
 # later, in another process. AutoGen 0.2 has the pieces for that, and for putting a person between
@@ -32,7 +32,7 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 14` (add `--live` for a real model: it reads the same
+# In a terminal: `.venv/bin/hitl-modes lesson 16` (add `--live` for a real model: it reads the same
 # `OPENAI_API_KEY` as the cell below). As a notebook: in JupyterLab started with `make lab`, kernel
 # **Python 3 (ipykernel)**. Offline, the course points `OPENAI_API_KEY` and `OPENAI_BASE_URL` at a
 # scripted model server on your own machine, so the `config_list` below is the one you would write.
@@ -58,9 +58,9 @@ from collections import defaultdict
 
 import autogen
 
-from hitl_modes.course.exercises.lesson14 import STOPPED, check_load_chat, check_reviewer_summary, resume_skips_own
+from hitl_modes.course.exercises.lesson16 import STOPPED, check_load_chat, check_reviewer_summary, resume_skips_own
 
-course = Course.setup(14, "Pause, save, resume; a human between chats and inside one")
+course = Course.setup(16, "Pause, save, resume; a human between chats and inside one")
 
 config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
 llm_config = {"config_list": config_list, "cache_seed": None}

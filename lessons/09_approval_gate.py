@@ -11,9 +11,9 @@
 # ---
 
 # %% [markdown]
-# # Lesson 07 — An approval gate: nothing is sent until a person approves
+# # Lesson 09 — An approval gate: nothing is sent until a person approves
 #
-# Some actions cannot be taken back: an email, once sent, is in someone's inbox. Lesson 15 showed
+# Some actions cannot be taken back: an email, once sent, is in someone's inbox. Lesson 08 showed
 # what AutoGen does on its own when a person stands before an action: its usual question, where
 # Enter means "go ahead". Section 1 runs that once more, on an email. Then this lesson puts a
 # **gate** between a drafter and the send, `hitl_modes.DraftApprovalGate`: one reply function that
@@ -37,7 +37,7 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 7` (add `--live` for a real model: it reads the same
+# In a terminal: `.venv/bin/hitl-modes lesson 9` (add `--live` for a real model: it reads the same
 # `OPENAI_API_KEY` as the cell below; `--audit-log PATH` keeps the decisions in a file of your
 # choice). As a notebook: in JupyterLab started with `make lab`, kernel **Python 3 (ipykernel)**.
 # Offline, the course points `OPENAI_API_KEY` and `OPENAI_BASE_URL` at a scripted model server on
@@ -62,15 +62,15 @@ from pathlib import Path
 import autogen
 
 from hitl_modes import AuditLog, DraftApprovalGate, read_audit_log
-from hitl_modes.course.exercises.lesson07 import check_review_decision
+from hitl_modes.course.exercises.lesson09 import check_review_decision
 from hitl_modes.errors import AlreadySentError
 
-course = Course.setup(7, "Approval gate: nothing is sent until a person approves")
+course = Course.setup(9, "Approval gate: nothing is sent until a person approves")
 
 config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
 llm_config = {"config_list": config_list, "cache_seed": None}  # cache_seed=None: ask the model every time
 
-workspace = Path(tempfile.mkdtemp(prefix="lesson07-"))
+workspace = Path(tempfile.mkdtemp(prefix="lesson09-"))
 OUTBOX = workspace / "outbox"
 audit = AuditLog(os.environ.get("HITL_AUDIT_LOG") or workspace / "audit.jsonl")  # --audit-log PATH sets it
 print(f"outbox: {OUTBOX}\naudit log: {audit.path}")
@@ -85,7 +85,7 @@ SYSTEM = (
 # %% [markdown]
 # ## 1. AutoGen alone: Enter sends it
 #
-# First without a gate, as in lesson 15: the drafter sends with a tool, `send_email`, which the
+# First without a gate, as in lesson 08: the drafter sends with a tool, `send_email`, which the
 # reviewer executes, and in ALWAYS the reviewer asks first. Its question is AutoGen's usual one,
 # "Press enter to skip and use auto-reply". The draft has the wrong day; the reviewer presses Enter,
 # as the question invites, and the email is gone.
@@ -265,7 +265,7 @@ course.check("one audit line per decision", decisions == "feedback approved reje
 # 1. Write `my_review_decision(reply)`: it returns one of `approved`, `feedback`, `rejected`,
 #    `exit`, `timed-out`, and only a clear `APPROVE` gives `approved`. The check below tries it on
 #    tricky replies.
-# 2. Run `.venv/bin/hitl-modes lesson 7 --human console` and try to make the gate send twice.
+# 2. Run `.venv/bin/hitl-modes lesson 9 --human console` and try to make the gate send twice.
 # 3. Predict what would be in the outbox and the audit log if section 4's reviewer came back in
 #    time (`time.sleep(0.1)`). Then try it: the lesson stops at the first check your change makes
 #    false, and says which.

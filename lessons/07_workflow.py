@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 06 — A multi-stage workflow with human checkpoints
+# # Lesson 07 — A multi-stage workflow with human checkpoints
 #
 # Real work comes in stages: **research → code → docs**. In AutoGen each stage is one two-agent
 # chat, and `initiate_chats` runs a list of them in order, handing each chat's `summary` on to the
@@ -31,7 +31,7 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 6` (add `--live` for a real model: it reads the same
+# In a terminal: `.venv/bin/hitl-modes lesson 7` (add `--live` for a real model: it reads the same
 # `OPENAI_API_KEY` as the cell below). As a notebook: in JupyterLab started with `make lab`, kernel
 # **Python 3 (ipykernel)**.
 #
@@ -53,9 +53,9 @@ import os
 
 import autogen
 
-from hitl_modes.course.exercises.lesson06 import check_last_reply, check_stage_chats
+from hitl_modes.course.exercises.lesson07 import check_last_reply, check_stage_chats
 
-course = Course.setup(6, "Multi-stage workflow with human checkpoints")
+course = Course.setup(7, "Multi-stage workflow with human checkpoints")
 
 config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
 llm_config = {"config_list": config_list, "cache_seed": None}  # cache_seed=None: ask the model every time

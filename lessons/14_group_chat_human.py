@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Lesson 12 — A human in a group chat
+# # Lesson 14 — A human in a group chat
 #
 # In a group chat, AutoGen's `GroupChatManager` runs the conversation: it posts each message to
 # every member, picks who speaks next (`speaker_selection_method`), and asks that member for a
@@ -34,7 +34,7 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 12` (add `--live` for a real model: it reads the same
+# In a terminal: `.venv/bin/hitl-modes lesson 14` (add `--live` for a real model: it reads the same
 # `OPENAI_API_KEY` as the cell below). As a notebook: in JupyterLab started with `make lab`, kernel
 # **Python 3 (ipykernel)**. Offline, the course points `OPENAI_API_KEY` and `OPENAI_BASE_URL` at a
 # scripted model server on your own machine, so the `config_list` below is the one you would write.
@@ -58,9 +58,9 @@ import os
 
 import autogen
 
-from hitl_modes.course.exercises.lesson12 import check_group_feedback, check_group_setup
+from hitl_modes.course.exercises.lesson14 import check_group_feedback, check_group_setup
 
-course = Course.setup(12, "A human in a group chat")
+course = Course.setup(14, "A human in a group chat")
 
 config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
 llm_config = {"config_list": config_list, "cache_seed": None}  # cache_seed=None: ask the model every time
@@ -285,7 +285,7 @@ course.check("asked once, when the model chose boss", said[3:] == ["boss"] and r
 # %% [markdown]
 # ## 8. Why a group chat stopped
 #
-# One more way: speaker selection finds nobody. A selection function (lesson 13) that returns
+# One more way: speaker selection finds nobody. A selection function (lesson 15) that returns
 # `None` raises AutoGen's `NoEligibleSpeaker`, and the manager ends the chat. AutoGen does not
 # record why a group stopped; `why_it_stopped` reads it from the group and the manager (AutoGen
 # keeps the manager's check as `manager._is_termination_msg`).

@@ -1,4 +1,4 @@
-"""The exercise checks of lessons 15 and 16 accept a correct answer, reject wrong ones with a
+"""The exercise checks of lessons 05 and 08 accept a correct answer, reject wrong ones with a
 message that names what is wrong, and never raise."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 
 from hitl_modes.chat.compat import caches_by_default
 from hitl_modes.course.exercises import CheckResult
-from hitl_modes.course.exercises.lesson15 import check_redaction_hook, check_tool_call_replies
-from hitl_modes.course.exercises.lesson16 import check_cache_off, check_stepping_in
+from hitl_modes.course.exercises.lesson05 import check_cache_off, check_stepping_in
+from hitl_modes.course.exercises.lesson08 import check_redaction_hook, check_tool_call_replies
 
 
 def failures(result: CheckResult) -> str:
@@ -21,7 +21,7 @@ def failures(result: CheckResult) -> str:
     return "\n".join(result.failures)
 
 
-# -- lesson 15, exercise 1: interrupt the first tool call, run the second -----------------------
+# -- lesson 08, exercise 1: interrupt the first tool call, run the second -----------------------
 
 
 @pytest.mark.parametrize("replies", [["Only the team, as a draft.", "", ""], ("No. Draft it for the team.", "", "")])
@@ -47,7 +47,7 @@ def test_tool_call_replies_names_what_is_wrong(replies, named):
     assert named in failures(check_tool_call_replies(replies))
 
 
-# -- lesson 15, exercise 2: a redacting hook ------------------------------------------------------
+# -- lesson 08, exercise 2: a redacting hook ------------------------------------------------------
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
@@ -100,7 +100,7 @@ def test_redaction_hook_names_what_is_wrong(hook, named):
     assert named in failures(check_redaction_hook(hook))
 
 
-# -- lesson 16 -----------------------------------------------------------------------------------
+# -- lesson 05 -----------------------------------------------------------------------------------
 
 
 def agent_with_number(llm_config, **settings):

@@ -1,4 +1,4 @@
-"""The exercise checks of lessons 04 and 05 accept a correct answer, reject wrong ones with a
+"""The exercise checks of lessons 04 and 06 accept a correct answer, reject wrong ones with a
 report that says what is wrong, and never raise on a learner's mistake."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from hitl_modes.course.exercises.lesson04 import (
     check_skipped_turn_prediction,
     skipped_turn_speakers,
 )
-from hitl_modes.course.exercises.lesson05 import check_auto_reply_rules, proxy_reply
+from hitl_modes.course.exercises.lesson06 import check_auto_reply_rules, proxy_reply
 
 
 # -- lesson 04: predict which limit ends the chat -----------------------------------------------
@@ -129,7 +129,7 @@ def test_skipped_turn_prediction_in_the_course_copy_does_not_tell_the_answer(mon
     assert "predict in your own copy" in str(result) and "there were" not in str(result)
 
 
-# -- lesson 05: a "go ahead" rule for permission questions --------------------------------------
+# -- lesson 06: a "go ahead" rule for permission questions --------------------------------------
 def asks_permission(message) -> bool:
     return asks_question(message) and bool(re.search(r"\b(shall|may|should|can) I\b", message_text(message), re.I))
 

@@ -1,11 +1,11 @@
-"""Lesson 14's checks: reference answers pass, the lesson's starters fail with reasons, and a
+"""Lesson 16's checks: reference answers pass, the lesson's starters fail with reasons, and a
 broken answer becomes a report, never an exception."""
 
 from __future__ import annotations
 
 import copy
 
-from hitl_modes.course.exercises.lesson14 import STOPPED, check_load_chat, check_reviewer_summary
+from hitl_modes.course.exercises.lesson16 import STOPPED, check_load_chat, check_reviewer_summary
 
 
 def good_load(user_proxy, assistant, saved):

@@ -11,9 +11,9 @@
 # ---
 
 # %% [markdown]
-# # Lesson 13 — The human chooses who speaks
+# # Lesson 15 — The human chooses who speaks
 #
-# Lesson 12 put a person *in* a group chat. Here the person (or a rule of yours) decides *who
+# Lesson 14 put a person *in* a group chat. Here the person (or a rule of yours) decides *who
 # speaks next*. `GroupChat(speaker_selection_method=...)` takes:
 #
 # | method | who picks the next speaker | section |
@@ -35,7 +35,7 @@
 # %% [markdown]
 # ### Running this lesson, and being the human
 #
-# In a terminal: `.venv/bin/hitl-modes lesson 13` (add `--live` for a real model: it reads the same
+# In a terminal: `.venv/bin/hitl-modes lesson 15` (add `--live` for a real model: it reads the same
 # `OPENAI_API_KEY` as the cell below). As a notebook: in JupyterLab started with `make lab`, kernel
 # **Python 3 (ipykernel)**. Offline, the course points `OPENAI_API_KEY` and `OPENAI_BASE_URL` at a
 # scripted model server on your own machine, so the `config_list` below is the one you would write.
@@ -61,9 +61,9 @@ import os
 
 import autogen
 
-from hitl_modes.course.exercises.lesson13 import check_ask_user_selector, check_manual_choices
+from hitl_modes.course.exercises.lesson15 import check_ask_user_selector, check_manual_choices
 
-course = Course.setup(13, "The human chooses who speaks")
+course = Course.setup(15, "The human chooses who speaks")
 
 config_list = [{"model": os.environ.get("OPENAI_MODEL", "gpt-4o-mini"), "api_key": os.environ["OPENAI_API_KEY"]}]
 llm_config = {"config_list": config_list, "cache_seed": None}  # cache_seed=None: ask the model every time
@@ -115,7 +115,7 @@ course.check("after 'x' and '9' it chose the writer (after boss); 'q' the critic
 # ## 2. It bypasses `get_human_input`: what an approval log misses
 #
 # `manual_select_speaker` reads `IOStream.get_default().input(...)` directly. An override of
-# `get_human_input` (a common way to log or route approvals, lesson 05) sees the member's own
+# `get_human_input` (a common way to log or route approvals, lesson 06) sees the member's own
 # prompts only, and so does `result.human_input`, which AutoGen fills there. Here boss is an
 # `ALWAYS` member whose override writes every answer to an approval log. The person chooses the
 # writer, the critic and boss (`2`, `3`, `1`), then answers as boss; `max_round=4` ends it there.
@@ -158,7 +158,7 @@ course.check("the approval log and human_input hold boss's answer only", logged 
 # ## 3. A selector function that asks the person only when an agent needs them
 #
 # A function `f(last_speaker, groupchat)` chooses the next speaker: it returns an agent, a method
-# name (`"round_robin"`, `"auto"`, ...) or `None` to end the chat (lesson 12, section 8). This one
+# name (`"round_robin"`, `"auto"`, ...) or `None` to end the chat (lesson 14, section 8). This one
 # hands the turn to boss (an `ALWAYS` member) only when the last message starts with `ASK_USER:`,
 # then gives it back to whoever asked; otherwise writer and critic alternate. The person is asked
 # once, not every turn.
