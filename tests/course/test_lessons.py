@@ -15,6 +15,7 @@ from nbclient import NotebookClient
 
 from hitl_modes.course.catalog import lessons_dir, list_lessons
 from hitl_modes.course.notebooks import drifted_notebooks, notebook_path, notebook_statuses
+from hitl_modes.course.outline import read_outline
 from tests.support.jupyter import copy_course, same_files, save_like_jupyterlab
 from tests.support.plain import assert_plain_autogen_runs
 
@@ -66,6 +67,27 @@ def test_lesson_script_runs_offline_without_stdin(script, tmp_path):
         assert not transcript.exists(), f"{script.name} records a transcript but sets up no Course"
         return
     assert_plain_autogen_runs(script, transcript, tmp_path / "plain")
+
+
+@pytest.mark.parametrize("script", LESSONS, ids=IDS)
+def test_a_terminal_run_shows_each_chat_once_under_its_own_heading(script, tmp_path):
+    """What a person at a terminal reads (not quiet): every heading, in the lesson's order, printed as
+    its section starts; each chat once, as its timeline (AutoGen's printout is kept, not printed beside
+    it); the one-line legend at most once, never the long one."""
+    env = {k: v for k, v in _offline_env().items() if k != "HITL_QUIET"}
+    proc = subprocess.run(
+        [sys.executable, str(script)], stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=tmp_path, env=env
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    out = proc.stdout
+    positions = []
+    for section in read_outline(script).sections:
+        assert f"\n## {section.heading}\n" in out, f"heading {section.heading!r} not printed"
+        positions.append(out.index(f"\n## {section.heading}\n"))
+    assert positions == sorted(positions), "headings come in the lesson's order"
+    assert positions[0] < out.index("--- timeline"), "the first chat comes under a heading"
+    assert not AUTOGEN_PRINTOUT.search(out), "a chat is shown once: its timeline, not AutoGen's printout too"
+    assert "How to read a timeline" not in out and out.count("   legend: ") <= 1
 
 
 FOLDED = "<details><summary>the same chat as text and AutoGen's own output</summary>"
@@ -121,3 +143,18 @@ def test_each_lesson_ends_with_exercises_and_a_check():
         tail = source[source.rfind("## Exercises") :]
         assert "## Exercises" in source, f"{script.name} has no Exercises section"
         assert "check_" in tail, f"{script.name}: the exercises offer no check function"
+
+
+@pytest.mark.parametrize("script", LESSONS, ids=IDS)
+def test_what_a_lesson_tells_the_learner_to_open_or_run_exists_and_works_from_a_fresh_shell(script):
+    """A path a lesson names is there (lesson 04 once pointed at hitl_modes/limits.py); a command it
+    gives runs without an activated venv (lesson 03 once said `python lessons/03_always.py`); and it
+    claims nothing about other texts it does not show ("most tutorials miss this")."""
+    text = script.read_text(encoding="utf-8")
+    root = lessons_dir().parent
+    for path in re.findall(r"\b((?:hitl_modes|lessons|notebooks|docs|tests)/[\w/.-]+\.(?:py|md|ipynb))", text):
+        assert (root / path).exists(), f"{script.name} names {path}, which does not exist"
+    assert not re.search(r"(?<!bin/)\b(python3?|hitl-modes) (lessons/|-m hitl_modes|lesson \d|exercises? \d)", text), (
+        f"{script.name} gives a command that needs an activated venv: write .venv/bin/..."
+    )
+    assert "most tutorials" not in text.lower()
