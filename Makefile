@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv system demo test notebooks lab sandbox-engine sandbox-image compat bench inbox
+.PHONY: venv system demo test notebooks lab sandbox-engine sandbox-image compat bench inbox site
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,12 @@ venv: $(STAMP)
 ## demo: run every lesson offline and print who spoke and where the human was asked
 demo: $(STAMP)
 	$(PY) -m hitl_modes demo
+
+## site: the course as a website in site/: every lesson executed offline (as demo runs them), rendered with
+## all its output, the README and docs/, offline search; open site/index.html (docs/site.md). A failing lesson
+## fails it, naming the lesson and the cell. SITE_ARGS=--fresh runs unchanged lessons again.
+site: $(STAMP)
+	$(PY) tools/site/build.py $(SITE_ARGS)
 
 ## system: the Debian packages the real-part tests use (chromium, debootstrap, docker.io), when missing.
 ## As root it installs them; otherwise it says what is missing (those tests then say so too).
@@ -54,7 +60,7 @@ notebooks: $(STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
-## inbox: serve the approval inbox on 127.0.0.1:8765 (lesson 11); open the link it prints
+## inbox: serve the approval inbox on 127.0.0.1:8765 (lesson 13); open the link it prints
 inbox: $(STAMP)
 	$(PY) -m hitl_modes inbox
 
@@ -70,6 +76,6 @@ sandbox-image: sandbox-engine
 compat: $(STAMP)
 	$(PY) tools/compat_matrix.py
 
-## bench: start-up and test-suite timings (medians of 5 alternated runs; prints ratios and targets)
+## bench: start-up, test-suite, make site and make demo timings (medians of 5 alternated runs; ratios, targets)
 bench: $(STAMP)
 	$(PY) tools/bench.py

@@ -8,7 +8,10 @@ Prints medians of ``--runs`` (default 5) runs of:
    (an extra environment, ``.venv-bench-openai-latest``, built on first use);
 3. the wall time of a warm ``make test`` (target: at most 60 s on a 2-core machine), the CPU its
    processes and the whole machine used, and the floor that CPU sets; when the target is missed,
-   one more run with ``tools/cpu_per_test.py`` says which test files use the CPU.
+   one more run with ``tools/cpu_per_test.py`` says which test files use the CPU;
+4. ``make site`` next to ``make demo``: the site with every lesson executed again (``SITE_ARGS=--fresh``),
+   with the executed notebooks reused (rendering alone), and ``make demo``, which runs the same lessons
+   as scripts (target: the site costs little beyond running the lessons).
 
 Nothing here asserts a time: it prints the figures, the targets, and whether each is met.
 """
@@ -134,6 +137,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     parser.add_argument("--runs", type=int, default=5, help="runs per command (default 5, at least 5)")
     parser.add_argument("--skip-test-suite", action="store_true", help="skip the warm `make test` timing")
+    parser.add_argument("--skip-site", action="store_true", help="skip the `make site` and `make demo` timings")
     args = parser.parse_args(argv)
     if args.runs < 5:
         parser.error("--runs must be at least 5: the figures are medians of at least 5 runs")
@@ -170,6 +174,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     print(f"{'  import autogen with openai ' + newest_openai:<56} {newest:>8.2f}s")
     missed = r1 > 1.2
+    if not args.skip_site:
+        site = median_times(
+            {
+                "make demo": lambda: _timed(["make", "demo"], cwd=ROOT, env=env),
+                "make site": lambda: _timed(["make", "site", "SITE_ARGS=--fresh"], cwd=ROOT, env=env),
+                "make site, lessons reused": lambda: _timed(["make", "site"], cwd=ROOT, env=env),
+            },
+            args.runs,
+        )
+        demo, fresh, reused = site["make demo"], site["make site"], site["make site, lessons reused"]
+        print(f"{'make site wall time (every lesson run as a notebook)':<56} {fresh:>8.1f}s  {fresh / demo:.2f}x demo")
+        print(f"{'  make demo wall time (every lesson run as a script)':<56} {demo:>8.1f}s")
+        print(f"{'  make site with the executed notebooks reused':<56} {reused:>8.1f}s  (rendering alone)")
     if not args.skip_test_suite:
         workers = subprocess.run(  # the Makefile's own figure, so the breakdown runs as make test does
             ["make", "-s", "--no-print-directory", "--eval", "test-workers: ; @echo $(TEST_WORKERS)", "test-workers"],
