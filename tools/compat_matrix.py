@@ -50,6 +50,8 @@ DISTRIBUTIONS = (
 #: The tests that pin AutoGen's behaviour (not the notebook or Docker infrastructure).
 SEMANTICS_TESTS = (
     "tests/chat/test_semantics.py",
+    "tests/chat/test_bare_terminate_under_max_turns.py",
+    "tests/chat/test_pause_and_resume.py",
     "tests/course/test_simulate.py",
     "tests/course/test_simulate_tools.py",
     "tests/course/test_exercises_05_08.py",

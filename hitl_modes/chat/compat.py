@@ -9,6 +9,9 @@
 - ``ag2`` 0.14 ends a ``max_turns`` chat once the assistant reaches its own
   ``max_consecutive_auto_reply``; pyautogen 0.2.35 and autogen-agentchat 0.2.40 only skip the
   assistant's turn, so the proxy speaks twice in a row (ag2ai/ag2 issue 600; lesson 04).
+- ``ag2`` 0.14 ends a ``max_turns`` chat at a reply that passes the replier's own
+  ``is_termination_msg`` (an assistant's bare "TERMINATE") before the initiator replies, so a
+  TERMINATE-mode initiator never asks there; pyautogen 0.2.35 and autogen-agentchat 0.2.40 ask (lesson 07).
 - ``GroupChatManager.resume`` in pyautogen 0.2.35 gives each agent every saved message *except its
   own*, so a resumed agent's model never sees what it said before the pause; autogen-agentchat
   0.2.40 and ag2 0.14 give every agent every message (lesson 16).
@@ -33,6 +36,7 @@ __all__ = [
     "disk_cache_replays",
     "skips_assistant_turn_under_max_turns",
     "resume_skips_own_messages",
+    "asks_at_a_bare_terminate_under_max_turns",
 ]
 
 
@@ -78,6 +82,14 @@ def skips_assistant_turn_under_max_turns() -> bool:
     """Whether, under ``max_turns``, an assistant at its own ``max_consecutive_auto_reply`` only skips
     its turn (the proxy then speaks twice in a row): true for pyautogen 0.2.x and autogen-agentchat
     0.2.x; ag2 (checked on 0.14) ends the chat there instead."""
+    return classic_distribution().name != "ag2"
+
+
+def asks_at_a_bare_terminate_under_max_turns() -> bool:
+    """Whether, under ``max_turns``, a reply of just "TERMINATE" still reaches the initiator's reply (and a
+    TERMINATE-mode initiator asks its person): true for pyautogen 0.2.x and autogen-agentchat 0.2.x.
+    ag2 (checked on 0.14) first checks the reply against the *replier's own* ``is_termination_msg``
+    (an ``AssistantAgent``'s default matches exactly "TERMINATE") and ends the chat there. Lesson 07."""
     return classic_distribution().name != "ag2"
 
 

@@ -15,7 +15,20 @@ from autogen.io import IOConsole, IOStream
 
 from .compat import event_text
 
-__all__ = ["InstallableStream"]
+__all__ = ["InstallableStream", "Console"]
+
+
+class Console(IOConsole):
+    """AutoGen's console, writing to ``sys.stdout`` as it is when each line is written. ag2 0.14's
+    ``IOConsole`` prints through a logger whose handler keeps the ``sys.stdout`` of its first use, so
+    a later ``redirect_stdout`` (a notebook cell's capture, a quiet section, pytest's ``capsys``)
+    never sees what it prints; pyautogen 0.2.35's calls ``print`` and needs nothing of this."""
+
+    def print(self, *objects: Any, sep: str = " ", end: str = "\n", flush: bool = False) -> None:
+        print(*objects, sep=sep, end=end, flush=flush)
+
+    def send(self, message: Any) -> None:
+        print(event_text(message), end="", flush=True)
 
 
 class InstallableStream(ABC):
@@ -31,7 +44,10 @@ class InstallableStream(ABC):
 
     @property
     def _output(self) -> IOStream:
-        return self._previous or IOConsole()
+        """Where this stream writes: the stream it wraps, or the console (AutoGen's default)."""
+        if self._previous is None or type(self._previous) is IOConsole:
+            return Console()
+        return self._previous
 
     def start(self) -> InstallableStream:
         if self._stack is not None:
