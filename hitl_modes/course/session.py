@@ -305,14 +305,14 @@ class Course(Lesson):
         self.runs.append(run)
         trace = run.trace
         self._person_answered = self.person and bool(trace.human_replies or trace.of_kind("human_timeout"))
-        if self.person and not in_notebook():
+        if (self.person or self.printout) and not in_notebook():
             # AutoGen's printout was the chat; one line says why it stopped.
             print(f"  ■ {trace.stop}" if trace.stop else "  ■ (the chat did not stop on its own)")
             return
         if not self._draw:
             return
         first = not self._shown
-        if in_notebook() or self.printout:
+        if in_notebook():
             super().show(run, title)
             return
         self._shown += 1

@@ -177,3 +177,10 @@ def test_every_relative_link_in_the_docs_resolves():
     for page in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
         for link in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
             assert (page.parent / link).exists(), f"{page.relative_to(root)} links {link}, which does not exist"
+
+
+def test_printout_shows_autogens_own_printout_instead_of_the_timeline(tmp_path):
+    proc = cli("lesson", "1", "--printout", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "user_proxy (to assistant):" in proc.stdout and "--- timeline" not in proc.stdout
+    assert "  ■ termination_msg (user_proxy)" in proc.stdout, "one line says why each chat stopped"
