@@ -134,7 +134,14 @@ class Kernel:
                 result.mime_types.extend(content["data"])
             elif kind == "status" and content["execution_state"] == "idle":
                 idle = True
-        result.status = self.client.get_shell_msg(timeout=timeout)["content"]["status"]
+        # The reply to *this* request: under load, wait_for_ready may have sent several kernel_info
+        # requests before the kernel answered, and their late replies wait on the shell channel too
+        # (taking the first message there once read a stale "ok" for an interrupted cell).
+        while True:
+            reply = self.client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        result.status = reply["content"]["status"]
         return result
 
     def close(self) -> None:
