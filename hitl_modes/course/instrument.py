@@ -13,6 +13,10 @@ A lesson's chat cells are the code a learner would write: ``llm_config``, the ag
   while a :class:`ChatWatch` is active. Chats AutoGen starts inside a chat (speaker selection, nested
   chats) run as they are, unrecorded.
 
+And one thing for speed: httpx's SSL contexts are made once per setting and shared, not once per
+agent (each costs about 50 ms), so a lesson that builds a dozen agents starts about as fast as the
+``import autogen`` it needs anyway.
+
 Outside a lesson (``ChatWatch`` inactive) the wrapped methods call AutoGen's own at once.
 """
 
@@ -22,7 +26,7 @@ import contextlib
 import contextvars
 import functools
 import os
-from typing import Any, Callable, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 __all__ = ["instrument_autogen", "ChatWatch", "active_watch", "unwatched", "in_async_chat"]
 
@@ -170,6 +174,27 @@ def _naming_the_asker(original: Callable[..., Any]) -> Callable[..., Any]:
     return create
 
 
+def _one_ssl_context_per_setting(original: Callable[..., Any]) -> Callable[..., Any]:
+    """httpx builds an SSL context (reading every CA certificate, about 50 ms) for each client it makes,
+    even one that only talks plain HTTP on loopback, and every agent with an ``llm_config`` makes one.
+    A lesson builds many agents: the contexts are made once per setting and shared (an ``SSLContext``
+    is safe to share; one made from the same arguments is configured the same)."""
+    made: Dict[Any, Any] = {}
+
+    @functools.wraps(original)
+    def create_ssl_context(*args: Any, **kwargs: Any) -> Any:
+        try:
+            key = (args, tuple(sorted(kwargs.items())))
+            hash(key)
+        except TypeError:
+            return original(*args, **kwargs)
+        if key not in made:
+            made[key] = original(*args, **kwargs)
+        return made[key]
+
+    return create_ssl_context
+
+
 def instrument_autogen() -> None:
     """Wrap ``ConversableAgent.initiate_chat``/``a_initiate_chat`` (recorded while a watch is
     active) and ``OpenAIWrapper.create`` (names the asking agent). Idempotent."""
@@ -183,4 +208,7 @@ def instrument_autogen() -> None:
     agent.a_initiate_chat = _a_recorded(agent.a_initiate_chat)  # type: ignore[method-assign]
     wrapper = autogen.OpenAIWrapper
     wrapper.create = _naming_the_asker(wrapper.create)  # type: ignore[method-assign]
+    from httpx._transports import default as transports
+
+    transports.create_ssl_context = _one_ssl_context_per_setting(transports.create_ssl_context)
     _INSTALLED = True
