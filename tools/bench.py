@@ -11,7 +11,10 @@ Prints medians of ``--runs`` (default 5) runs of:
    one more run with ``tools/cpu_per_test.py`` says which test files use the CPU;
 4. ``make site`` next to ``make demo``: the site with every lesson executed again (``SITE_ARGS=--fresh``),
    with the executed notebooks reused (rendering alone), and ``make demo``, which runs the same lessons
-   as scripts (target: the site costs little beyond running the lessons).
+   as scripts (target: the site costs little beyond running the lessons);
+5. ``hitl-modes run-notebook``: each replay of AutoGen's own notebooks (and the example) over a plain
+   ``python`` run of the same code against a loopback model server, and the median of those ratios
+   (target: at most 1.25); see ``tools/bench_run_notebook.py``. ``--only-run-notebook`` runs just this.
 
 Nothing here asserts a time: it prints the figures, the targets, and whether each is met.
 """
@@ -138,9 +141,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per command (default 5, at least 5)")
     parser.add_argument("--skip-test-suite", action="store_true", help="skip the warm `make test` timing")
     parser.add_argument("--skip-site", action="store_true", help="skip the `make site` and `make demo` timings")
+    parser.add_argument("--only-run-notebook", action="store_true", help="only the run-notebook replay/plain ratios")
     args = parser.parse_args(argv)
     if args.runs < 5:
         parser.error("--runs must be at least 5: the figures are medians of at least 5 runs")
+    if args.only_run_notebook:
+        return 0 if _run_notebook_section(args.runs) else 1
 
     py = sys.executable
     latest = _latest_openai_python()
@@ -212,7 +218,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if t > 60:
             _explain_test_time(env, workers)
         missed = missed or t > 60
+    missed = not _run_notebook_section(args.runs) or missed
     return 1 if missed else 0
+
+
+def _run_notebook_section(runs: int) -> bool:
+    """Replays of AutoGen's own notebooks against plain runs of their code: True when the target is met."""
+    import bench_run_notebook
+
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OAI_CONFIG_LIST", "HITL_LIVE")}
+    return bench_run_notebook.report(bench_run_notebook.measure(runs, env), runs)
 
 
 if __name__ == "__main__":

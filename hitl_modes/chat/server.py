@@ -25,8 +25,10 @@ never retries, and the chat stops with that error. Leaving the ``with`` block tu
 error back into the :class:`~hitl_modes.ScriptExhaustedError` the route raised.
 
 ``on_answer=`` is told about every request as it is answered or refused (``hitl-modes run-notebook``
-prints its timeline from it), and a subclass can answer another way by overriding :meth:`reply_for`
-(``run-notebook --record`` forwards each request to a real model).
+prints its timeline from it), and a subclass can answer another way by overriding :meth:`reply_for`,
+or :meth:`reply_for_request` to see the whole request (``run-notebook --record`` forwards each request
+to the real endpoint its path names). Any POST path ending in ``/chat/completions`` is served, with or
+without a query string: Azure OpenAI clients send ``/openai/deployments/NAME/chat/completions?api-version=...``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import weakref
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
+from urllib.parse import urlsplit
 
 from ..errors import HitlModesError, ScriptExhaustedError, UnknownModelError
 from .llm import Reply, ScriptedLLM
@@ -72,6 +75,8 @@ class ServerRequest:
     body: Dict[str, Any]
     #: The request's HTTP headers (``Authorization`` shows which key the client sent).
     headers: Dict[str, str] = field(default_factory=dict)
+    #: The request's path, query string included (``/v1/chat/completions``).
+    path: str = ""
 
     @property
     def asker(self) -> str:
@@ -201,14 +206,14 @@ class ScriptedModelServer(CallLog[ServerRequest]):
         for llm in [*self._routes.values(), *([self.default] if self.default else [])]:
             llm.assert_all_used()
 
-    def answer(self, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+    def answer(self, body: Dict[str, Any], headers: Optional[Dict[str, str]] = None, path: str = "") -> Dict[str, Any]:
         """The chat-completion response for one request ``body``; raises the route's error when it cannot."""
         model = str(body.get("model") or "")
         with self._lock:
-            request = ServerRequest(len(self.calls) + 1, model, body, dict(headers or {}))
+            request = ServerRequest(len(self.calls) + 1, model, body, dict(headers or {}), path)
             self.calls.append(request)
         try:
-            reply = self.reply_for(body) if self.route_by == "model" else self.reply_to(request.asker, body)
+            reply = self.reply_for_request(request)
         except HitlModesError as e:
             self.errors.append(e)
             if self.on_answer is not None:
@@ -217,6 +222,14 @@ class ScriptedModelServer(CallLog[ServerRequest]):
         if self.on_answer is not None:
             self.on_answer(request, reply, None)
         return _completion(reply, model, request.call)
+
+    def reply_for_request(self, request: ServerRequest) -> Reply:
+        """The reply to one request: by its ``model`` (:meth:`reply_for`) or, with ``route_by="agent"``, its asker.
+
+        A subclass that needs more than the body (the path, the headers) overrides this one."""
+        if self.route_by == "model":
+            return self.reply_for(request.body)
+        return self.reply_to(request.asker, request.body)
 
     def reply_for(self, body: Dict[str, Any]) -> Reply:
         """The reply to one request ``body``: the next one in the script of its ``model``'s route.
@@ -266,6 +279,9 @@ def _completion(reply: Reply, model: str, number: int) -> Dict[str, Any]:
 def _handler_for(server: ScriptedModelServer) -> type:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body leave in two writes on a kept-alive connection: without TCP_NODELAY the
+        # body waits for the client's delayed ACK, about 40 ms per model call on loopback.
+        disable_nagle_algorithm = True
 
         def log_message(self, *args: Any) -> None:  # the chat's output stays clean
             pass
@@ -284,7 +300,7 @@ def _handler_for(server: ScriptedModelServer) -> type:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
-            if not self.path.rstrip("/").endswith("/chat/completions"):
+            if not urlsplit(self.path).path.rstrip("/").endswith("/chat/completions"):
                 self._error(404, f"ScriptedModelServer serves /v1/chat/completions only, not {self.path}", "not_found")
                 return
             try:
@@ -295,7 +311,7 @@ def _handler_for(server: ScriptedModelServer) -> type:
                 self._error(400, f"ScriptedModelServer: the request body is not valid JSON ({e})", "invalid_request")
                 return
             try:
-                payload = server.answer(body, dict(self.headers))
+                payload = server.answer(body, dict(self.headers), self.path)
             except HitlModesError as e:
                 kind = "script_exhausted" if isinstance(e, ScriptExhaustedError) else "refused"
                 self._error(400, str(e), kind)
@@ -303,7 +319,7 @@ def _handler_for(server: ScriptedModelServer) -> type:
             self._send(200, payload)
 
         def do_GET(self) -> None:
-            if self.path.rstrip("/").endswith("/models"):
+            if urlsplit(self.path).path.rstrip("/").endswith("/models"):
                 names = sorted(server.routes)
                 self._send(200, {"object": "list", "data": [{"id": n, "object": "model"} for n in names]})
             else:

@@ -1,143 +1,178 @@
-"""Executing a notebook in a real kernel with a model server and a human attached, and the timeline.
+"""Executing a notebook in the session's kernel with a model server and a human attached, and the timeline.
 
-:func:`execute_notebook` is shared by replaying and recording: it starts the server, writes the
-``OAI_CONFIG_LIST`` file, runs every cell with nbclient in the notebook's folder (the kernel's stdin
-channel on, each ``input_request`` answered by ``answers``), and reports the first cell that failed.
-Everything it creates lives in one temporary folder, removed when the run ends.
+:func:`execute_notebook` is shared by replaying and recording: nbclient runs every cell in the kernel
+the :class:`~hitl_modes.notebook_runner.session.NotebookSession` started (the kernel's stdin channel
+on, each ``input_request`` answered by ``answers``), and reports the first cell that failed.
+
+The executed notebook holds only what this run produced: every code cell's published outputs are
+cleared before the run, and a cell that did not run (after a failure, or tagged ``skip-execution``)
+says so in its output instead of showing results from someone else's run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
+import signal
 import sys
-import tempfile
 import threading
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+import time
+from queue import Empty
+from typing import Any, Callable, Dict, List, Optional, Set
 
+import zmq
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.util import run_hook
 from nbformat import NotebookNode
+from nbformat.v4 import new_output
 
-from ..chat.llm import Reply
-from ..chat.server import ScriptedModelServer, ServerRequest
-from ..errors import HitlModesError
-from .kernel import RefusingPort, cache_prelude, kernel_env, prelude_call, write_config_list
-from .stdin import Answers, HumanPrompt
+from .kernel import KernelProcess
+from .stdin import Answers
+from .timeline import CellFailure, Timeline
 
-__all__ = ["CellFailure", "Timeline", "execute_notebook", "KERNEL_NAME"]
+__all__ = ["execute_notebook", "NOT_RUN", "KERNEL_NAME"]
 
 _INTERRUPTED = "KeyboardInterrupt: the run was interrupted (Ctrl-C) and the kernel stopped"
 
 #: The kernel every notebook runs in: this Python's own (the one AutoGen and hitl-modes are installed in).
 KERNEL_NAME = "python3"
+#: How a cell that did not run says so, in its output.
+NOT_RUN = "hitl-modes run-notebook: this cell did not run"
 
 
-@dataclass(frozen=True)
-class CellFailure:
-    """The cell that stopped the run: its 1-based number in the notebook and what went wrong."""
+class _SessionKernelManager(AsyncKernelManager):
+    """The kernel the session already started, as nbclient's kernel manager: nbclient connects to it
+    and never starts one; interrupting, killing and "is it alive?" go to the session's process."""
 
-    number: int
-    error: str
-    source: str
+    def __init__(self, kernel: KernelProcess, **kwargs: Any) -> None:
+        super().__init__(kernel_name=KERNEL_NAME, connection_file=str(kernel.connection_file), **kwargs)
+        self.load_connection_file()
+        self._process = kernel
+        # The client connects while the kernel is still starting: retry every 10 ms, not ZeroMQ's 100 ms.
+        self.context.setsockopt(zmq.RECONNECT_IVL, 10)
 
-    def describe(self) -> str:
-        first = next((line for line in self.source.splitlines() if line.strip()), "")
-        error = self.error if len(self.error) <= 300 else self.error[:299] + "…"
-        return f"cell {self.number} raised {error}" + (f" (the cell begins: {first[:80]!r})" if first else "")
+    @property
+    def has_kernel(self) -> bool:
+        return True
+
+    # jupyter_client calls both the public names and their ``_async_`` implementations (its client asks
+    # the manager ``_async_is_alive``): each pair is bound to one method here.
+    async def _refuse_start(self, **kwargs: Any) -> None:
+        raise RuntimeError("the session's kernel is already running")
+
+    async def _alive(self) -> bool:
+        return self._process.alive()
+
+    async def _interrupt(self) -> None:
+        self._process.signal(signal.SIGINT)
+
+    async def _signal(self, signum: int) -> None:
+        self._process.signal(signum)
+
+    async def _shutdown(self, now: bool = False, restart: bool = False) -> None:
+        self._process.kill()  # a replay's kernel has nothing to save: never the graceful second
+        await self._cleanup()
+
+    async def _kill(self, restart: bool = False) -> None:
+        self._process.kill()
+
+    async def _cleanup(self, restart: bool = False) -> None:
+        self._close_control_socket()
+        if self._created_context and not self.context.closed:
+            self.context.destroy(linger=100)
+
+    start_kernel = _async_start_kernel = _refuse_start  # type: ignore[assignment]
+    is_alive = _async_is_alive = _alive  # type: ignore[assignment]
+    interrupt_kernel = _async_interrupt_kernel = _interrupt  # type: ignore[assignment]
+    signal_kernel = _async_signal_kernel = _signal  # type: ignore[assignment]
+    shutdown_kernel = _async_shutdown_kernel = _shutdown  # type: ignore[assignment]
+    _kill_kernel = _async_kill_kernel = _send_kernel_sigterm = _async_send_kernel_sigterm = _kill  # type: ignore[assignment]
+    cleanup_resources = _async_cleanup_resources = _cleanup  # type: ignore[assignment]
 
 
-def _short(text: Any, width: int = 70) -> str:
-    flat = " ".join(str(text if text is not None else "").split())
-    return repr(flat if len(flat) <= width else flat[: width - 1] + "…")
+async def _until_ready(kc: Any, timeout: float, km: Any) -> None:
+    """Wait until the kernel answers ``kernel_info`` on the shell channel, IOPub is connected (one of
+    its messages arrives) and then silent for 0.2 s: the kernel is then ready for cells."""
+    deadline = time.monotonic() + timeout
+    while True:
+        kc.kernel_info()
+        try:
+            reply = await kc.shell_channel.get_msg(timeout=1)
+        except Empty:
+            reply = None
+        if reply is not None and reply["msg_type"] == "kernel_info_reply":
+            try:
+                await kc.iopub_channel.get_msg(timeout=0.2)
+            except Empty:  # IOPub was not connected yet: its status messages were lost; ask again
+                pass
+            else:
+                # As jupyter_client's wait_for_ready: IOPub falls silent for 0.2 s. That is also the
+                # time the stdin channel gets to connect: the kernel's ROUTER socket silently drops an
+                # input_request to a peer that has not connected yet, and the cell would wait forever.
+                with contextlib.suppress(Empty):
+                    while True:
+                        await kc.iopub_channel.get_msg(timeout=0.2)
+                return
+        if not await km.is_alive():
+            raise DeadKernelError("the kernel died before it answered")
+        if time.monotonic() > deadline:
+            raise DeadKernelError(f"the kernel did not answer in {timeout} s")
 
 
-class Timeline:
-    """The compact terminal timeline: one line per model call and per human prompt, with its cell."""
-
-    def __init__(self, echo: Optional[Callable[[str], None]] = None) -> None:
-        self.lines: List[str] = []
-        self.cell = 0
-        self.replies = 0
-        self.refused = 0
-        self._echo = echo
-        self._lock = threading.Lock()
-
-    def add(self, line: str) -> None:
-        """One line, prefixed with the cell it happened in."""
-        with self._lock:
-            line = f"[cell {self.cell}] {line}"
-            self.lines.append(line)
-            if self._echo is not None:
-                self._echo(line)
-
-    def model_call(self, request: ServerRequest, reply: Optional[Reply], error: Optional[HitlModesError]) -> None:
-        messages = request.body.get("messages") or []
-        last = messages[-1] if messages else {}
-        sender = last.get("name") or last.get("role") or "?"
-        asked = f"model call #{request.call} ({request.model}, {len(messages)} messages, last from {sender}: "
-        asked += f"{_short(last.get('content'), 50)})"
-        if error is not None:
-            self.refused += 1
-            if self.refused == 1:  # AutoGen then tries each other config in its list: one line says it all
-                self.add(f"{asked} -> REFUSED: {str(error).split('. ')[0]}")
-            return
-        self.replies += 1
-        if isinstance(reply, dict) and reply.get("tool_calls"):
-            names = ", ".join(c["function"]["name"] for c in reply["tool_calls"])
-            said = f"tool call {names}"
-        else:
-            said = _short(reply if isinstance(reply, str) else (reply or {}).get("content"))
-        self.add(f"{asked} -> reply #{self.replies}: {said}")
-
-    def human_prompt(self, prompt: HumanPrompt) -> None:
-        kind = "getpass" if prompt.password else "input"
-        if prompt.answer is None:
-            answered = "no answer (EOFError)"
-        elif prompt.password:
-            answered = "(hidden)"
-        else:
-            answered = repr(prompt.answer)
-        self.add(f"human prompt #{prompt.call} ({kind}) {_short(prompt.prompt)} -> {answered}")
+def _will_run(cell: NotebookNode, skip_tag: str) -> bool:
+    """What nbclient executes: code cells with some source, not tagged to be skipped."""
+    return cell.cell_type == "code" and bool(cell.source.strip()) and skip_tag not in cell.metadata.get("tags", [])
 
 
 class _StdinNotebookClient(NotebookClient):
-    """nbclient with the kernel's stdin channel on and answered, a prelude, and the current cell tracked."""
+    """nbclient with the kernel's stdin channel on and answered, and the current cell tracked."""
 
     def __init__(
         self,
         nb: NotebookNode,
         *,
         answers: Answers,
-        prelude: str,
         timeline: Timeline,
         show_output: bool,
+        after_cell: Callable[[Timeline], None],
         **kwargs: Any,
     ) -> None:
         super().__init__(nb, **kwargs)
         self.answers = answers
-        self.prelude = prelude
         self.timeline = timeline
         self.show_output = show_output
+        self.after_cell = after_cell
         self.failure: Optional[CellFailure] = None
+        self.started: Set[int] = set()
 
     async def async_start_new_kernel_client(self) -> Any:
-        kc = await super().async_start_new_kernel_client()
+        """nbclient's, with the session's own kernel (already started), readiness as jupyter_client's
+        ``wait_for_ready`` checks it (:func:`_until_ready`), and stdin on."""
+        assert self.km is not None
+        self.kc = kc = self.km.client()
+        kc.start_channels()
+        try:
+            await _until_ready(kc, self.startup_timeout, self.km)
+        except Exception:
+            # The session ends the kernel. nbclient registered its own clean-up at exit before this
+            # point, and would unregister it only after the kernel started: drop it here.
+            kc.stop_channels()
+            atexit.unregister(self._cleanup_kernel)
+            raise
         kc.allow_stdin = True  # nbclient turns it off; the runner answers input_request itself
-        reply = await kc.execute_interactive(  # type: ignore[attr-defined]  # an AsyncKernelClient
-            self.prelude, silent=True, store_history=False, allow_stdin=False, output_hook=lambda msg: None
-        )
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"the run-notebook prelude failed in the kernel: {reply['content'].get('evalue')}")
+        await run_hook(self.on_notebook_start, notebook=self.nb)
         return kc
 
     async def async_execute_cell(
         self, cell: NotebookNode, cell_index: int, execution_count: Optional[int] = None, store_history: bool = True
     ) -> NotebookNode:
         self.timeline.cell = cell_index + 1
-        answering = asyncio.ensure_future(self._answer_stdin())
+        if _will_run(cell, self.skip_cells_with_tag):
+            self.started.add(cell_index)
+        answering = asyncio.ensure_future(self._answer_stdin(self.kc))
         try:
             return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
         except CellExecutionError as e:
@@ -152,11 +187,11 @@ class _StdinNotebookClient(NotebookClient):
             answering.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await answering
+            self.after_cell(self.timeline)
 
-    async def _answer_stdin(self) -> None:
-        assert self.kc is not None
+    async def _answer_stdin(self, kc: Any) -> None:
         while True:
-            msg = await self.kc.stdin_channel.get_msg(timeout=None)
+            msg = await kc.stdin_channel.get_msg(timeout=None)
             if msg["header"]["msg_type"] != "input_request":
                 continue
             content = msg["content"]
@@ -164,7 +199,7 @@ class _StdinNotebookClient(NotebookClient):
                 await asyncio.sleep(0.3)
             prompt, password = str(content.get("prompt", "")), bool(content.get("password"))
             text = await _in_daemon_thread(self.answers.answer, prompt, password)
-            self.kc.input(text)
+            kc.input(text)
 
     def output(self, outs: List[Any], msg: Dict[str, Any], display_id: Optional[str], cell_index: int) -> Any:
         if self.show_output and msg["msg_type"] == "stream":
@@ -207,56 +242,78 @@ def _error_line(error: CellExecutionError) -> str:
     return f"{name}: {value}" if value else name
 
 
+def _clear_outputs(nb: NotebookNode) -> None:
+    """Nothing published stays: every code cell starts this run with no outputs and no count."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+
+
+def _mark_not_run(nb: NotebookNode, started: Set[int], skip_tag: str, failure: Optional[CellFailure]) -> None:
+    """Each code cell that did not run says so, and why, in its output."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not cell.source.strip() or index in started:
+            continue
+        if skip_tag in cell.metadata.get("tags", []):
+            why = f"it is tagged {skip_tag!r}"
+        elif failure is not None:
+            why = f"the run stopped at cell {failure.number}: {failure.error}"
+        else:
+            why = "the run stopped before it"
+        cell.outputs = [new_output("stream", name="stderr", text=f"{NOT_RUN} ({why}).\n")]
+
+
 def execute_notebook(
     nb: NotebookNode,
-    folder: Path,
-    server: ScriptedModelServer,
+    session: Any,
     answers: Answers,
     *,
-    models: List[str],
     timeline: Timeline,
     timeout: Optional[float],
     show_output: bool = False,
 ) -> Optional[CellFailure]:
-    """Run every cell of ``nb`` (in place) with ``folder`` as the working directory.
+    """Run every cell of ``nb`` (in place) in ``session``'s kernel, its folder the working directory.
 
     Returns the cell that failed, or None when every cell ran."""
-    with tempfile.TemporaryDirectory(prefix="hitl-run-notebook-") as tmp:
-        refusing = RefusingPort()
-        try:
-            with server:
-                config_list = write_config_list(Path(tmp), server.base_url, models)
-                env = kernel_env(server.base_url, config_list, refusing_proxy=refusing.url)
-                client = _StdinNotebookClient(
-                    nb,
-                    answers=answers,
-                    prelude=prelude_call(cache_prelude(Path(tmp) / "autogen-cache")),
-                    timeline=timeline,
-                    show_output=show_output,
-                    kernel_name=KERNEL_NAME,
-                    timeout=int(timeout) if timeout else None,
-                    resources={"metadata": {"path": str(folder)}},
-                )
-                # The kernel's own log (not the notebook's output) goes to a file, shown if the kernel dies.
-                log_path = Path(tmp) / "kernel.log"
-                with open(log_path, "wb") as log:
-                    try:
-                        client.execute(cwd=str(folder), env=env, stdout=log, stderr=log)
-                    except (CellExecutionError, CellTimeoutError):
-                        return client.failure
-                    except DeadKernelError:
-                        if getattr(client, "_async_cleanup_kernel_future", None) is not None:
-                            # Ctrl-C: nbclient's SIGINT handler shut the kernel down while a cell ran
-                            # (it sets this future); which error the cell then sees depends on timing.
-                            return CellFailure(timeline.cell, _INTERRUPTED, "")
-                        tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]
-                        return CellFailure(timeline.cell, "DeadKernelError: the kernel died. " + " | ".join(tail), "")
-                    except AssertionError:
-                        # Ctrl-C: nbclient's own SIGINT handler shuts the kernel down, and its second
-                        # clean-up then fails on the manager it already dropped (nbclient 0.11).
-                        if client.km is not None:
-                            raise
-                        return CellFailure(timeline.cell, _INTERRUPTED, "")
-        finally:
-            refusing.close()
-    return None
+    kernel: KernelProcess = session.kernel
+    _clear_outputs(nb)
+    client = _StdinNotebookClient(
+        nb,
+        km=_SessionKernelManager(kernel),
+        answers=answers,
+        timeline=timeline,
+        show_output=show_output,
+        after_cell=session.after_cell,
+        kernel_name=KERNEL_NAME,
+        timeout=int(timeout) if timeout else None,
+    )
+    manager = client.km
+    failure: Optional[CellFailure] = None
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError):
+        failure = client.failure
+    except DeadKernelError as e:
+        if getattr(client, "_async_cleanup_kernel_future", None) is not None:
+            # Ctrl-C: nbclient's SIGINT handler shut the kernel down while a cell ran (it sets this
+            # future); which error the cell then sees depends on timing.
+            failure = CellFailure(timeline.cell, _INTERRUPTED, "")
+        else:
+            why = str(e) if str(e).startswith("the kernel") else "the kernel died"  # nbclient says "Kernel died"
+            last = kernel.last_words()
+            failure = CellFailure(
+                timeline.cell, f"DeadKernelError: {why}" + (f" (its last words: {last})" if last else ""), ""
+            )
+    except AssertionError:
+        # Ctrl-C while nbclient was between cells: its clean-up dropped the manager it then asserts on.
+        if client.km is not None:
+            raise
+        failure = CellFailure(timeline.cell, _INTERRUPTED, "")
+    finally:
+        if client.kc is not None:
+            client.kc.stop_channels()
+        if manager is not None and not manager.context.closed:
+            manager.context.destroy(linger=0)
+    _mark_not_run(nb, client.started, client.skip_cells_with_tag, failure)
+    return failure

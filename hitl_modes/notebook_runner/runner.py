@@ -21,6 +21,8 @@ __all__ = [
     "NotebookRun",
     "run_notebook",
     "read_notebook",
+    "check_notebook",
+    "write_notebook",
     "default_output",
     "output_path",
     "DEFAULT_OUTPUT",
@@ -66,19 +68,43 @@ def default_output(notebook: Path) -> Path:
     return notebook.with_name(notebook.stem + ".replayed.ipynb")
 
 
-def read_notebook(notebook: str | Path) -> Any:
-    """The notebook as an nbformat node, or a :class:`ReplayScriptError` naming what is wrong with the file."""
-    import nbformat
-
+def check_notebook(notebook: str | Path) -> Path:
+    """The notebook's path, or a :class:`ReplayScriptError` when it is not a notebook file (cheap: no nbformat)."""
     path = Path(notebook)
     if path.suffix != ".ipynb":
         raise ReplayScriptError(f"{path}: not a notebook (expected a .ipynb file)")
     if not path.is_file():
         raise ReplayScriptError(f"{path}: no such notebook")
+    return path
+
+
+def read_notebook(notebook: str | Path) -> Any:
+    """The notebook as an nbformat node, or a :class:`ReplayScriptError` naming what is wrong with the file.
+
+    A version-4 notebook is read as JSON, not validated against nbformat's schema: nbformat only logs
+    what validation finds, and compiling the schema costs 50 ms while the kernel is starting."""
+    import json
+
+    import nbformat
+    from nbformat.v4 import to_notebook_json
+
+    path = check_notebook(notebook)
     try:
-        return nbformat.read(str(path), as_version=4)
-    except Exception as e:  # nbformat raises several unrelated types for a broken file
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and data.get("nbformat") == 4 and isinstance(data.get("cells"), list):
+            return to_notebook_json(data)  # what nbformat.read does, but for the validation
+        return nbformat.read(str(path), as_version=4)  # an older format: nbformat converts it
+    except Exception as e:  # json and nbformat raise several unrelated types for a broken file
         raise ReplayScriptError(f"{path}: cannot read the notebook ({type(e).__name__}: {e})") from None
+
+
+def write_notebook(nb: Any, path: Path) -> Path:
+    """Write the executed notebook as nbformat does (the same text), without validating it again."""
+    from nbformat.v4.nbjson import writes
+
+    text = writes(nb)
+    path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    return path
 
 
 def run_notebook(
@@ -95,7 +121,7 @@ def run_notebook(
     notebook = Path(notebook)
     try:
         replay = script if isinstance(script, ReplayScript) else load_script(script)
-        nb = read_notebook(notebook)
+        check_notebook(notebook)
         out = output_path(notebook, output)
         if timeout is not None and timeout <= 0:
             raise ReplayScriptError(f"--timeout must be a positive number of seconds, got {timeout}")
@@ -104,19 +130,22 @@ def run_notebook(
     script_name = str(script) if not isinstance(script, ReplayScript) else "the script"
 
     from ..chat.server import ScriptedModelServer
-    from .execute import Timeline, execute_notebook  # nbclient: only when a notebook runs
+    from .session import NotebookSession
+    from .timeline import Timeline
 
     timeline = Timeline(echo)
     model = ScriptedLLM(replay.model, name="model")
     server = ScriptedModelServer(default=model, on_answer=timeline.model_call)
     answers = ScriptedAnswers(replay.human, on_prompt=timeline.human_prompt)
-    failure = execute_notebook(
-        nb, notebook.resolve().parent, server, answers, models=replay.models, timeline=timeline, timeout=timeout
-    )
+    # The kernel starts first; reading the notebook (nbformat) overlaps its start-up.
+    with NotebookSession(notebook.resolve().parent, server, replay.config_list, replay.env) as session:
+        try:
+            nb = read_notebook(notebook)
+        except ReplayScriptError as e:
+            return NotebookRun(EXIT_INVALID, [str(e)])
+        failure = session.execute(nb, answers, timeline=timeline, timeout=timeout)
     if out is not None:
-        import nbformat
-
-        nbformat.write(nb, str(out))
+        write_notebook(nb, out)
 
     run = NotebookRun(EXIT_OK, [], timeline.lines, out, model_calls=timeline.replies, human_prompts=answers.call_count)
     ran_out = _ran_out(server.errors, server.calls, model, len(replay.model), answers, script_name)
@@ -125,12 +154,23 @@ def run_notebook(
         if failure is not None:
             run.problems.append(f"(so {failure.describe()})")
     elif failure is not None:
-        run.exit_code, run.problems = EXIT_CELL_ERROR, [failure.describe()]
+        run.exit_code, run.problems = EXIT_CELL_ERROR, [failure.describe(), *_not_installed_hint(failure, session)]
     else:
         left = _left_over(model, answers.remaining, script_name)
         if left:
             run.exit_code, run.problems = EXIT_SCRIPT_MISMATCH, left
     return run
+
+
+def _not_installed_hint(failure: Any, session: Any) -> List[str]:
+    """When a cell fails on a missing module and the notebook asked to install something, say what was not run."""
+    if not session.not_installed or not failure.error.startswith(("ModuleNotFoundError", "ImportError")):
+        return []
+    commands = ", ".join(f"`{e['command']}`" for e in session.not_installed[:3])
+    return [
+        f"(the notebook asked for {commands}, which a replay does not run: install what it needs into "
+        f"{session.not_installed[0]['environment']} first)"
+    ]
 
 
 def output_path(notebook: Path, output: Union[str, Path, None]) -> Optional[Path]:

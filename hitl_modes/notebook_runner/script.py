@@ -2,11 +2,18 @@
 
     {"model": ["Here is a plan.", "Done. TERMINATE"], "human": ["looks good", ""]}
 
-A model reply is a string, or an object with ``content`` and/or ``tool_calls``. A tool call is
-written either the OpenAI way (``{"id": ..., "type": "function", "function": {"name": ..., "arguments":
-"<json>"}}``) or briefly (``{"name": "add", "arguments": {"a": 1}}``). An optional ``models`` list
-names the models the ``OAI_CONFIG_LIST`` handed to the notebook offers (for notebooks that filter it
-by model name). Every problem is reported with the file, the place in it, and the fix.
+A model reply is a string, or an object with ``content`` and/or ``tool_calls`` or ``function_call``
+(the legacy ``functions`` API). A tool call is written either the OpenAI way (``{"id": ..., "type":
+"function", "function": {"name": ..., "arguments": "<json>"}}``) or briefly (``{"name": "add",
+"arguments": {"a": 1}}``); a function call as ``{"name": "add", "arguments": {"a": 1}}`` (or with the
+arguments as a JSON string).
+
+The optional ``config_list`` is the notebook author's ``OAI_CONFIG_LIST`` without its secrets: each entry
+keeps its ``model``, ``tags``, ``api_type``, ``api_version`` and every other field, so a notebook that
+filters the list (``filter_dict={"tags": [...]}``, on ``model`` or ``api_type``) finds what it finds
+with the author's own file. ``--record`` writes it. The shorter ``models`` names entries that have only
+a model. The optional ``env`` sets variables the notebook reads (``{"AUTOGEN_USE_DOCKER": "False"}``).
+Every problem is reported with the file, the place in it, and the fix.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ..chat.llm import Reply
 from ..errors import ReplayScriptError
@@ -24,10 +31,16 @@ __all__ = [
     "load_script",
     "validate_script",
     "save_script",
+    "check_config_entry",
+    "shareable_entry",
     "count",
     "unused",
+    "said",
     "DEFAULT_MODELS",
     "SCRIPT_SUFFIXES",
+    "SECRET_FIELDS",
+    "ENDPOINT_FIELDS",
+    "RESERVED_VARIABLES",
 ]
 
 #: The model names the scripted ``OAI_CONFIG_LIST`` offers when the script names none: the ones
@@ -35,21 +48,51 @@ __all__ = [
 DEFAULT_MODELS = ("gpt-4o-mini", "gpt-4o", "gpt-4", "gpt-4-turbo", "gpt-3.5-turbo")
 
 SCRIPT_SUFFIXES = (".json", ".yaml", ".yml")
-_KEYS = ("model", "human", "models")
+_KEYS = ("model", "human", "models", "config_list", "env")
+
+#: Fields of a config-list entry that hold credentials: never written to a script, never accepted in one.
+SECRET_FIELDS = ("api_key", "azure_ad_token", "azure_ad_token_provider", "default_headers")
+#: Fields run-notebook sets itself so that every entry reaches the scripted server.
+ENDPOINT_FIELDS = ("base_url", "azure_endpoint")
+#: The ``api_type``s AutoGen 0.2 sends through the ``openai`` client: the only ones a loopback
+#: OpenAI-compatible server can answer (None is AutoGen's default, OpenAI).
+_SERVED_API_TYPES = (None, "openai", "azure")
+#: Variables run-notebook sets in the kernel; a script's ``env`` cannot change them.
+RESERVED_VARIABLES = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "OAI_CONFIG_LIST",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+)
 
 
 @dataclass
 class ReplayScript:
-    """The model's replies (in call order) and the human's answers (in prompt order)."""
+    """The model's replies (in call order), the human's answers (in prompt order), the config list the
+    notebook is handed (the author's entries, no secrets) and extra environment variables."""
 
     model: List[Reply] = field(default_factory=list)
     human: List[str] = field(default_factory=list)
-    models: List[str] = field(default_factory=lambda: list(DEFAULT_MODELS))
+    config_list: List[Dict[str, Any]] = field(default_factory=lambda: [{"model": m} for m in DEFAULT_MODELS])
+    env: Dict[str, str] = field(default_factory=dict)
+
+    @property
+    def models(self) -> List[str]:
+        """The model name of each config-list entry, in order."""
+        return [str(entry["model"]) for entry in self.config_list]
 
     def as_data(self) -> Dict[str, Any]:
         data: Dict[str, Any] = {"model": self.model, "human": self.human}
-        if list(self.models) != list(DEFAULT_MODELS):
-            data["models"] = self.models
+        if all(set(entry) == {"model"} for entry in self.config_list):
+            if self.models != list(DEFAULT_MODELS):
+                data["models"] = self.models
+        else:
+            data["config_list"] = self.config_list
+        if self.env:
+            data["env"] = self.env
         return data
 
 
@@ -86,11 +129,41 @@ def validate_script(data: Any, *, source: str = "script") -> ReplayScript:
                 f'{source}: human answer #{i} must be a string (use "" for pressing Enter), '
                 f"got {type(answer).__name__}: {answer!r}"
             )
-    models = _list(data, "models", source) if "models" in data else list(DEFAULT_MODELS)
-    if not models or not all(isinstance(m, str) and m for m in models):
-        raise ReplayScriptError(f'{source}: "models" must be a non-empty list of model names, got {models!r}')
     replies = [_reply(reply, i, source) for i, reply in enumerate(model, 1)]
-    return ReplayScript(replies, list(human), list(models))
+    return ReplayScript(replies, list(human), _config_list(data, source), _env(data, source))
+
+
+def check_config_entry(entry: Any, where: str) -> Dict[str, Any]:
+    """One ``config_list`` entry as a script holds it, or a :class:`ReplayScriptError` naming the fix."""
+    if not isinstance(entry, dict):
+        raise ReplayScriptError(f'{where} must be an object like {{"model": "gpt-4", "tags": ["tool"]}}')
+    model = entry.get("model")
+    if not isinstance(model, str) or not model:
+        raise ReplayScriptError(f'{where} has no "model" (a non-empty string)')
+    for key in SECRET_FIELDS:
+        if key in entry:
+            raise ReplayScriptError(
+                f"{where} holds {key!r}, a credential: remove it (a replay gives every entry a placeholder key, "
+                "and a script is meant to be shared)"
+            )
+    for key in ENDPOINT_FIELDS:
+        if key in entry:
+            raise ReplayScriptError(
+                f"{where} sets {key!r}: remove it (run-notebook points every entry at its scripted server)"
+            )
+    if "model_client_cls" in entry or entry.get("api_type") not in _SERVED_API_TYPES:
+        kind = f"model_client_cls {entry['model_client_cls']!r}" if "model_client_cls" in entry else None
+        kind = kind or f"api_type {entry.get('api_type')!r}"
+        raise ReplayScriptError(
+            f"{where} ({kind}) does not speak the OpenAI API: run-notebook answers only the entries AutoGen "
+            "sends through the openai client (no api_type, 'openai' or 'azure')"
+        )
+    return dict(entry)
+
+
+def shareable_entry(entry: Mapping[str, Any]) -> Dict[str, Any]:
+    """The author's ``config_list`` entry without its credentials and endpoint, as ``--record`` writes it."""
+    return {k: v for k, v in entry.items() if k not in SECRET_FIELDS and k not in ENDPOINT_FIELDS}
 
 
 def save_script(script: ReplayScript, path: str | Path) -> Path:
@@ -138,28 +211,65 @@ def _list(data: Dict[str, Any], key: str, source: str) -> List[Any]:
     return value
 
 
+def _config_list(data: Dict[str, Any], source: str) -> List[Dict[str, Any]]:
+    if "models" in data and "config_list" in data:
+        raise ReplayScriptError(
+            f'{source}: give "config_list" (the entries, with their tags) or "models" (just names), not both'
+        )
+    if "config_list" in data:
+        entries = _list(data, "config_list", source)
+        if not entries:
+            raise ReplayScriptError(f'{source}: "config_list" must hold at least one entry')
+        return [check_config_entry(e, f"{source}: config_list entry #{i}") for i, e in enumerate(entries, 1)]
+    models = _list(data, "models", source) if "models" in data else list(DEFAULT_MODELS)
+    if not models or not all(isinstance(m, str) and m for m in models):
+        raise ReplayScriptError(f'{source}: "models" must be a non-empty list of model names, got {models!r}')
+    return [{"model": m} for m in models]
+
+
+def _env(data: Dict[str, Any], source: str) -> Dict[str, str]:
+    env = data.get("env") or {}
+    if not isinstance(env, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in env.items()):
+        raise ReplayScriptError(f'{source}: "env" must map variable names to strings, got {env!r}')
+    reserved = sorted(k for k in env if k.upper() in RESERVED_VARIABLES)
+    if reserved:
+        raise ReplayScriptError(
+            f'{source}: "env" sets {reserved}, which run-notebook sets itself (the model server and the proxies); '
+            "remove them"
+        )
+    return dict(env)
+
+
 def _reply(reply: Any, number: int, source: str) -> Reply:
     where = f"{source}: model reply #{number}"
     if isinstance(reply, str):
         return reply
     if not isinstance(reply, dict):
         raise ReplayScriptError(
-            f"{where} must be a string or an object with content and/or tool_calls, got {type(reply).__name__}"
+            f"{where} must be a string or an object with content, tool_calls or function_call, "
+            f"got {type(reply).__name__}"
         )
-    unknown = sorted(set(reply) - {"content", "tool_calls"})
+    unknown = sorted(set(reply) - {"content", "tool_calls", "function_call"})
     if unknown:
-        raise ReplayScriptError(f"{where}: unknown key(s) {unknown}; a reply object has content and/or tool_calls")
+        raise ReplayScriptError(
+            f"{where}: unknown key(s) {unknown}; a reply object has content, tool_calls and/or function_call"
+        )
     content = reply.get("content")
     if content is not None and not isinstance(content, str):
         raise ReplayScriptError(f"{where}: content must be a string or null, got {type(content).__name__}")
     calls = reply.get("tool_calls") or []
     if not isinstance(calls, list):
         raise ReplayScriptError(f"{where}: tool_calls must be a list, got {type(calls).__name__}")
-    if content is None and not calls:
-        raise ReplayScriptError(f"{where}: the object has neither content nor tool_calls")
+    function_call = reply.get("function_call")
+    if calls and function_call:
+        raise ReplayScriptError(f"{where} has both tool_calls and function_call; a model reply has one or the other")
+    if content is None and not calls and not function_call:
+        raise ReplayScriptError(f"{where}: the object has neither content, tool_calls nor function_call")
     out: Dict[str, Any] = {"content": content}
     if calls:
         out["tool_calls"] = [_tool_call(c, number, j, source) for j, c in enumerate(calls, 1)]
+    if function_call:
+        out["function_call"] = _function(function_call, f"{where}, function_call")
     return out
 
 
@@ -167,11 +277,17 @@ def _tool_call(call: Any, number: int, index: int, source: str) -> Dict[str, Any
     where = f"{source}: model reply #{number}, tool call #{index}"
     if not isinstance(call, dict):
         raise ReplayScriptError(f'{where} must be an object like {{"name": "add", "arguments": {{"a": 1}}}}')
-    function = call.get("function", call)
+    function = _function(call.get("function", call), where)
+    call_id = call.get("id") or f"call_replay_{number}_{index}"  # stable: two runs send the same requests
+    return {"id": str(call_id), "type": "function", "function": function}
+
+
+def _function(function: Any, where: str) -> Dict[str, str]:
+    """``{"name": ..., "arguments": "<json>"}`` from the short or the OpenAI form."""
     name = function.get("name") if isinstance(function, dict) else None
     if not isinstance(name, str) or not name:
         raise ReplayScriptError(f'{where} has no function name; write {{"name": "add", "arguments": {{"a": 1}}}}')
-    arguments = function.get("arguments", {})
+    arguments: Optional[Any] = function.get("arguments", {})
     if isinstance(arguments, str):
         try:
             json.loads(arguments)
@@ -181,8 +297,7 @@ def _tool_call(call: Any, number: int, index: int, source: str) -> Dict[str, Any
         arguments = json.dumps(arguments)
     else:
         raise ReplayScriptError(f"{where}: arguments must be an object (or a JSON string), got {arguments!r}")
-    call_id = call.get("id") or f"call_replay_{number}_{index}"  # stable: two runs send the same requests
-    return {"id": str(call_id), "type": "function", "function": {"name": name, "arguments": arguments}}
+    return {"name": name, "arguments": arguments}
 
 
 def count(n: int, singular: str, plural: str = "") -> str:
@@ -197,8 +312,16 @@ def unused(items: Sequence[Any]) -> str:
     return ", ".join(shown) + more
 
 
+def said(reply: Any) -> str:
+    """What a reply does, in a few words: ``tool call add``, ``function call ask_expert``, or its text."""
+    if isinstance(reply, dict) and reply.get("tool_calls"):
+        return "tool call " + ", ".join(c["function"]["name"] for c in reply["tool_calls"])
+    if isinstance(reply, dict) and reply.get("function_call"):
+        return "function call " + str(reply["function_call"].get("name"))
+    return ""
+
+
 def _short(item: Any) -> str:
     if isinstance(item, dict):
-        names = [c["function"]["name"] for c in item.get("tool_calls") or []]
-        return f"tool call {', '.join(names)}" if names else repr(str(item.get("content"))[:60])
+        return said(item) or repr(str(item.get("content"))[:60])
     return repr(str(item)[:60])
