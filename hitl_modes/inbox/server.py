@@ -149,7 +149,9 @@ class InboxServer:
             lifespan="on",
             log_level=self.log_level,
             access_log=False,
-            timeout_graceful_shutdown=2,
+            # Open streams and long polls end within a tick of `stopping`; this only bounds a machine so
+            # busy that they cannot (2 s was exceeded under a loaded test run: a CancelledError traceback).
+            timeout_graceful_shutdown=10,
         )
         stopping = self._stopping
 
