@@ -24,12 +24,13 @@ demo: $(STAMP)
 site: $(STAMP)
 	$(PY) tools/site/build.py $(SITE_ARGS)
 
-## system: the Debian packages the real-part tests use (chromium, debootstrap, docker.io), when missing.
+## system: the Debian packages the real-part tests use (chromium, debootstrap, docker.io, openssl), when missing.
 ## As root it installs them; otherwise it says what is missing (those tests then say so too).
 system:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v debootstrap >/dev/null 2>&1 || missing="$$missing debootstrap"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	{ docker info >/dev/null 2>&1 || command -v dockerd >/dev/null 2>&1; } || missing="$$missing docker.io"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -13,9 +13,16 @@ A lesson's chat cells are the code a learner would write: ``llm_config``, the ag
   while a :class:`ChatWatch` is active. Chats AutoGen starts inside a chat (speaker selection, nested
   chats) run as they are, unrecorded.
 
-And one thing for speed: httpx's SSL contexts are made once per setting and shared, not once per
-agent (each costs about 50 ms), so a lesson that builds a dozen agents starts about as fast as the
-``import autogen`` it needs anyway.
+And two things for speed, neither of which changes what a request or a connection is:
+
+- httpx's SSL contexts are made once per setting and shared, not once per agent, and each is made
+  (every CA certificate read, about 50 ms) when a connection first uses it: offline, the lesson talks
+  plain HTTP on loopback and never does.
+- openai's request preparation remembers the type hints it reads, as newer openai releases do
+  (``lru_cache`` on ``get_type_hints`` and ``_get_annotated_type`` in ``openai/_utils/_transform.py``);
+  the pinned openai reads them again for every request.
+
+So a lesson that builds a dozen agents starts about as fast as the ``import autogen`` it needs anyway.
 
 Outside a lesson (``ChatWatch`` inactive) the wrapped methods call AutoGen's own at once.
 """
@@ -26,6 +33,7 @@ import contextlib
 import contextvars
 import functools
 import os
+import threading
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
 __all__ = ["instrument_autogen", "ChatWatch", "active_watch", "unwatched", "in_async_chat"]
@@ -174,11 +182,32 @@ def _naming_the_asker(original: Callable[..., Any]) -> Callable[..., Any]:
     return create
 
 
+class _MadeOnFirstUse:
+    """An SSL context httpx asked for, made the first time a connection uses it (an attribute is read)."""
+
+    __slots__ = ("_make", "_context", "_lock")
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._context: Any = None
+        self._lock = threading.Lock()
+
+    def _made(self) -> Any:
+        with self._lock:
+            if self._context is None:
+                self._context = self._make()
+            return self._context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+
 def _one_ssl_context_per_setting(original: Callable[..., Any]) -> Callable[..., Any]:
     """httpx builds an SSL context (reading every CA certificate, about 50 ms) for each client it makes,
     even one that only talks plain HTTP on loopback, and every agent with an ``llm_config`` makes one.
-    A lesson builds many agents: the contexts are made once per setting and shared (an ``SSLContext``
-    is safe to share; one made from the same arguments is configured the same)."""
+    A lesson builds many agents: the contexts are shared, one per setting (an ``SSLContext`` is safe to
+    share; one made from the same arguments is configured the same), and each is made by httpx's own
+    code, with the same arguments, when a connection first uses it."""
     made: Dict[Any, Any] = {}
 
     @functools.wraps(original)
@@ -189,10 +218,27 @@ def _one_ssl_context_per_setting(original: Callable[..., Any]) -> Callable[..., 
         except TypeError:
             return original(*args, **kwargs)
         if key not in made:
-            made[key] = original(*args, **kwargs)
+            made[key] = _MadeOnFirstUse(functools.partial(original, *args, **kwargs))
         return made[key]
 
     return create_ssl_context
+
+
+def _remembered(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``original`` with its answers remembered per arguments (unhashable arguments: asked each time)."""
+    if hasattr(original, "cache_info"):  # a newer openai remembers them itself
+        return original
+    cached = functools.lru_cache(maxsize=8096)(original)
+
+    @functools.wraps(original)
+    def remembered(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return cached(*args, **kwargs)
+        except TypeError:
+            return original(*args, **kwargs)
+
+    remembered.cache_info = cached.cache_info  # type: ignore[attr-defined]
+    return remembered
 
 
 def instrument_autogen() -> None:
@@ -211,4 +257,9 @@ def instrument_autogen() -> None:
     from httpx._transports import default as transports
 
     transports.create_ssl_context = _one_ssl_context_per_setting(transports.create_ssl_context)
+    from openai._utils import _transform
+
+    for name in ("get_type_hints", "_get_annotated_type"):
+        if hasattr(_transform, name):
+            setattr(_transform, name, _remembered(getattr(_transform, name)))
     _INSTALLED = True
