@@ -28,6 +28,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from nbclient.util import run_hook
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
+from zmq.utils.monitor import parse_monitor_message
 
 from .kernel import KernelProcess
 from .stdin import Answers
@@ -93,9 +94,32 @@ class _SessionKernelManager(AsyncKernelManager):
     cleanup_resources = _async_cleanup_resources = _cleanup  # type: ignore[assignment]
 
 
-async def _until_ready(kc: Any, timeout: float, km: Any) -> None:
+def _watch_handshake(socket: Any) -> Any:
+    """A monitor on ``socket`` that reports when its connection to the kernel is complete (ZeroMQ's
+    handshake succeeded). Made at once after the socket connects, before the kernel can have answered."""
+    return socket.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
+
+
+async def _handshake_done(socket: Any, monitor: Any, timeout: float) -> bool:
+    """True once ``monitor`` reported ``socket``'s handshake; False if it did not within ``timeout``.
+    The monitor is closed either way."""
+    try:
+        while True:
+            event = parse_monitor_message(await asyncio.wait_for(monitor.recv_multipart(), timeout))
+            if event["event"] == zmq.EVENT_HANDSHAKE_SUCCEEDED:
+                return True
+    except asyncio.TimeoutError:
+        return False
+    finally:
+        socket.disable_monitor()
+        monitor.close(linger=0)
+
+
+async def _until_ready(kc: Any, timeout: float, km: Any, stdin_monitor: Any) -> None:
     """Wait until the kernel answers ``kernel_info`` on the shell channel, IOPub is connected (one of
-    its messages arrives) and then silent for 0.2 s: the kernel is then ready for cells."""
+    its messages arrives) and the stdin channel is connected (its handshake succeeded): the kernel's
+    ROUTER socket silently drops an ``input_request`` to a peer that has not connected yet, and the cell
+    would wait forever for its answer."""
     deadline = time.monotonic() + timeout
     while True:
         kc.kernel_info()
@@ -109,12 +133,12 @@ async def _until_ready(kc: Any, timeout: float, km: Any) -> None:
             except Empty:  # IOPub was not connected yet: its status messages were lost; ask again
                 pass
             else:
-                # As jupyter_client's wait_for_ready: IOPub falls silent for 0.2 s. That is also the
-                # time the stdin channel gets to connect: the kernel's ROUTER socket silently drops an
-                # input_request to a peer that has not connected yet, and the cell would wait forever.
-                with contextlib.suppress(Empty):
-                    while True:
-                        await kc.iopub_channel.get_msg(timeout=0.2)
+                if not await _handshake_done(kc.stdin_channel.socket, stdin_monitor, 0.5):
+                    # The monitor missed it (the handshake finished before it was watched): give the
+                    # channel the time jupyter_client's wait_for_ready does, IOPub silent for 0.2 s.
+                    with contextlib.suppress(Empty):
+                        while True:
+                            await kc.iopub_channel.get_msg(timeout=0.2)
                 return
         if not await km.is_alive():
             raise DeadKernelError("the kernel died before it answered")
@@ -153,10 +177,12 @@ class _StdinNotebookClient(NotebookClient):
         ``wait_for_ready`` checks it (:func:`_until_ready`), and stdin on."""
         assert self.km is not None
         self.kc = kc = self.km.client()
+        stdin_monitor = _watch_handshake(kc.stdin_channel.socket)  # the channel's socket connects here
         kc.start_channels()
         try:
-            await _until_ready(kc, self.startup_timeout, self.km)
+            await _until_ready(kc, self.startup_timeout, self.km, stdin_monitor)
         except Exception:
+            stdin_monitor.close(linger=0)
             # The session ends the kernel. nbclient registered its own clean-up at exit before this
             # point, and would unregister it only after the kernel started: drop it here.
             kc.stop_channels()
