@@ -11,7 +11,6 @@ import sys
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from hitl_modes.course.catalog import lessons_dir, list_lessons
 from hitl_modes.course.notebooks import drifted_notebooks, notebook_path, notebook_statuses
@@ -47,39 +46,28 @@ def test_notebooks_are_generated_from_the_lesson_scripts():
 
 
 @pytest.mark.parametrize("script", LESSONS, ids=IDS)
-def test_lesson_script_runs_offline_without_stdin(script, tmp_path):
-    """And, for a lesson of plain AutoGen chat cells, those cells run without the course (the code is
+def test_lesson_script_runs_offline_without_stdin_and_reads_well_at_a_terminal(script, tmp_path):
+    """Offline, no stdin, no key, as a person at a terminal reads it (not quiet): every heading, in the
+    lesson's order, printed as its section starts; each chat once, as its timeline (AutoGen's printout is
+    kept, not printed beside it); the one-line legend at most once, never the long one; its claims checked.
+
+    And, for a lesson of plain AutoGen chat cells, those cells run without the course (the code is
     copyable): see tests/support/plain.py."""
     transcript = tmp_path / "transcript.json"
+    env = {k: v for k, v in _offline_env().items() if k != "HITL_QUIET"}
     proc = subprocess.run(
         [sys.executable, str(script)],
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env={**_offline_env(), "HITL_TRANSCRIPT": str(transcript)},
+        env={**env, "HITL_TRANSCRIPT": str(transcript)},
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "✓" in proc.stdout, "a lesson asserts its claims and reports them"
-    assert "--- timeline" in proc.stdout
-    if not is_plain(script):
-        assert not transcript.exists(), f"{script.name} records a transcript but sets up no Course"
-        return
-    assert_plain_autogen_runs(script, transcript, tmp_path / "plain")
-
-
-@pytest.mark.parametrize("script", LESSONS, ids=IDS)
-def test_a_terminal_run_shows_each_chat_once_under_its_own_heading(script, tmp_path):
-    """What a person at a terminal reads (not quiet): every heading, in the lesson's order, printed as
-    its section starts; each chat once, as its timeline (AutoGen's printout is kept, not printed beside
-    it); the one-line legend at most once, never the long one."""
-    env = {k: v for k, v in _offline_env().items() if k != "HITL_QUIET"}
-    proc = subprocess.run(
-        [sys.executable, str(script)], stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=tmp_path, env=env
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     out = proc.stdout
+    assert "✓" in out, "a lesson asserts its claims and reports them"
+    assert "--- timeline" in out
     positions = []
     for section in read_outline(script).sections:
         assert f"\n## {section.heading}\n" in out, f"heading {section.heading!r} not printed"
@@ -88,6 +76,10 @@ def test_a_terminal_run_shows_each_chat_once_under_its_own_heading(script, tmp_p
     assert positions[0] < out.index("--- timeline"), "the first chat comes under a heading"
     assert not AUTOGEN_PRINTOUT.search(out), "a chat is shown once: its timeline, not AutoGen's printout too"
     assert "How to read a timeline" not in out and out.count("   legend: ") <= 1
+    if not is_plain(script):
+        assert not transcript.exists(), f"{script.name} records a transcript but sets up no Course"
+        return
+    assert_plain_autogen_runs(script, transcript, tmp_path / "plain")
 
 
 FOLDED = "<details><summary>the same chat as text and AutoGen's own output</summary>"
@@ -101,14 +93,15 @@ UNRECORDED_CHATS: set = set()
 
 
 @pytest.mark.parametrize("script", LESSONS, ids=IDS)
-def test_notebook_executes_headlessly(script, tmp_path, monkeypatch):
-    """As a learner runs it, AutoGen's printing on (lesson 01: each chat shown once, its printout folded)."""
-    nb = nbformat.read(notebook_path(script), as_version=4)
-    for name in (*LIVE_SWITCHES, "HITL_QUIET"):  # the kernel inherits this environment
-        monkeypatch.delenv(name, raising=False)
-    NotebookClient(
-        nb, timeout=600, kernel_name="python3", allow_errors=False, resources={"metadata": {"path": str(tmp_path)}}
-    ).execute()
+def test_notebook_executes_headlessly(script, tmp_path, built_site):
+    """As a learner runs it, AutoGen's printing on (lesson 01: each chat shown once, its printout folded).
+
+    The notebook is the one ``make site`` executed in a real kernel (nbclient, stdin disabled, no key, no
+    live switch: ``tools/site/execute.py``); the build runs once per test run, for these tests and the site's."""
+    executed = built_site / "build" / "site" / "executed" / f"{script.stem}.ipynb"
+    nb = nbformat.read(executed, as_version=4)
+    committed = nbformat.read(notebook_path(script), as_version=4)
+    assert [c.source for c in nb.cells] == [c.source for c in committed.cells], "executed a notebook other than ours"
     outputs = [o for cell in nb.cells for o in cell.get("outputs", [])]
     pictures = [o["data"]["text/html"] for o in outputs if "<svg" in o.get("data", {}).get("text/html", "")]
     assert pictures, "the notebook draws its timeline, inline in HTML (hover texts work in JupyterLab)"
