@@ -13,12 +13,39 @@ from tests.support.site import build_site
 pytest_plugins = ["pytester"]
 
 
+#: The switches a person sets to change what a lesson or a command does (a real model, being the human,
+#: quiet, printout, an inbox, an audit log, ...): a developer's own settings never reach a test, or what
+#: it starts. A test that needs one sets it.
+PERSONAL_SWITCHES = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "OPENAI_MODEL",
+    "OAI_CONFIG_LIST",
+    "HITL_LIVE",
+    "HITL_HUMAN",
+    "HITL_QUIET",
+    "HITL_PRINTOUT",
+    "HITL_NO_LEGEND",
+    "HITL_AUDIT_LOG",
+    "HITL_TRANSCRIPT",
+    "HITL_INBOX_URL",
+    "HITL_INBOX_TIMEOUT",
+    "HITL_INBOX_TOKEN",
+    "HITL_INBOX_TOKEN_FILE",
+    "HITL_INBOX_AGENT_TOKEN",
+    "HITL_EXERCISES_DIR",
+    "HITL_EXERCISE_RUN",
+    "HITL_EXERCISE_RESULTS",
+)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cwd(tmp_path, monkeypatch):
-    """Every test runs in its own folder, so a stray disk cache or work dir would be visible."""
+    """Every test runs in its own folder, so a stray disk cache or work dir would be visible, with none
+    of the person's switches set."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    monkeypatch.delenv("OAI_CONFIG_LIST", raising=False)
+    for name in PERSONAL_SWITCHES:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -243,7 +243,8 @@ def _remembered(original: Callable[..., Any]) -> Callable[..., Any]:
 
 def instrument_autogen() -> None:
     """Wrap ``ConversableAgent.initiate_chat``/``a_initiate_chat`` (recorded while a watch is
-    active) and ``OpenAIWrapper.create`` (names the asking agent). Idempotent."""
+    active) and ``OpenAIWrapper.create`` (names the asking agent); share httpx's SSL contexts, made on
+    first use, and remember openai's type hints (for speed). Idempotent."""
     global _INSTALLED
     if _INSTALLED:
         return

@@ -149,6 +149,8 @@ class Course(Lesson):
         course = super().setup(number, title, argv, more_args)
         assert isinstance(course, Course)
         course.printout = bool(course.extra.pop("printout", False))
+        if course.printout and course.quiet:
+            course._one_of_quiet_and_printout(sys.argv[1:] if argv is None and not in_notebook() else list(argv or []))
         course.narrator = None  # a script runs cell by cell: headings print before their cells
         if course.audit_log:  # --audit-log PATH: a lesson's own code opens its log at HITL_AUDIT_LOG
             os.environ["HITL_AUDIT_LOG"] = str(course.audit_log)
@@ -292,6 +294,19 @@ class Course(Lesson):
     def _transcribe_reply(self, request: Any, reply: Any, error: Any) -> None:
         if error is None:
             self.transcript["model"].append(reply)
+
+    def _one_of_quiet_and_printout(self, given: Sequence[str]) -> None:
+        """``--quiet`` hides AutoGen's printout and ``--printout`` shows it: a switch on the command line
+        wins over the other's environment variable; both given the same way is an error naming them."""
+        said = {"--quiet" in given, "--printout" in given}
+        if said == {True, False}:
+            self.quiet, self.printout = "--quiet" in given, "--printout" in given
+            return
+        both = "--quiet and --printout" if True in said else "HITL_QUIET and HITL_PRINTOUT"
+        raise SystemExit(
+            f"hitl-modes: {both} contradict each other: --quiet hides AutoGen's printout, --printout shows it "
+            "instead of the timeline. Choose one (unset the other variable, or leave out the other switch)."
+        )
 
     # -- each chat ------------------------------------------------------------------------------
     def _chat_options(self) -> Dict[str, Any]:

@@ -18,7 +18,16 @@ from hitl_modes.course.notebooks import drifted_notebooks
 from hitl_modes.course.outline import read_outline
 
 HITL = str(Path(sys.executable).parent / "hitl-modes")
-OFFLINE = ("OPENAI_API_KEY", "OAI_CONFIG_LIST", "HITL_LIVE", "HITL_HUMAN", "HITL_AUDIT_LOG", "HITL_NO_LEGEND")
+OFFLINE = (
+    "OPENAI_API_KEY",
+    "OAI_CONFIG_LIST",
+    "HITL_LIVE",
+    "HITL_HUMAN",
+    "HITL_AUDIT_LOG",
+    "HITL_NO_LEGEND",
+    "HITL_QUIET",
+    "HITL_PRINTOUT",
+)
 
 
 def cli(*args, cwd=None, env=None, timeout=300):
@@ -184,3 +193,23 @@ def test_printout_shows_autogens_own_printout_instead_of_the_timeline(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "user_proxy (to assistant):" in proc.stdout and "--- timeline" not in proc.stdout
     assert "  ■ termination_msg (user_proxy)" in proc.stdout, "one line says why each chat stopped"
+
+
+def test_printout_on_the_command_line_wins_over_hitl_quiet_and_both_given_one_way_is_an_error(tmp_path):
+    """--quiet hides AutoGen's printout, --printout shows it: the switch typed wins over the other's
+    variable (a developer with HITL_QUIET=1 set still gets the printout asked for)."""
+    typed = cli("lesson", "1", "--printout", cwd=tmp_path, env={"HITL_QUIET": "1"})
+    assert typed.returncode == 0, typed.stderr
+    assert "user_proxy (to assistant):" in typed.stdout and "--- timeline" not in typed.stdout
+
+    quiet = cli("lesson", "1", "--quiet", cwd=tmp_path, env={"HITL_PRINTOUT": "1"})
+    assert quiet.returncode == 0, quiet.stderr
+    assert "user_proxy (to assistant):" not in quiet.stdout and "--- timeline" in quiet.stdout
+
+    for args, env, named in (
+        (("--quiet", "--printout"), {}, "--quiet and --printout"),
+        ((), {"HITL_QUIET": "1", "HITL_PRINTOUT": "1"}, "HITL_QUIET and HITL_PRINTOUT"),
+    ):
+        both = cli("lesson", "1", *args, cwd=tmp_path, env=env)
+        assert both.returncode != 0 and "--- timeline" not in both.stdout
+        assert f"{named} contradict each other" in both.stderr and "Choose one" in both.stderr, both.stderr
