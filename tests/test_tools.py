@@ -45,3 +45,19 @@ def test_without_a_file_named_it_records_nothing(pytester, monkeypatch):
     pytester.makepyfile(test_one="def test_one():\n    pass\n")
     pytester.runpytest_inprocess("-p", "cpu_per_test", "-p", "no:cacheprovider").assert_outcomes(passed=1)
     assert sorted(p.name for p in pytester.path.iterdir() if p.is_file()) == ["test_one.py"]
+
+
+def test_bench_says_why_a_timed_command_failed_instead_of_timing_it(monkeypatch):
+    """`make bench` times `make test` and the lessons with their output hidden; when one fails, the
+    figure would be meaningless: it stops with the command, its exit code and the end of its output."""
+    import sys
+
+    import pytest
+
+    monkeypatch.syspath_prepend(str(TOOLS))
+    import bench
+
+    assert bench._timed([sys.executable, "-c", "print('fine')"]) > 0
+    with pytest.raises(SystemExit) as stopped:
+        bench._timed([sys.executable, "-c", "print('first line'); print('1 failed, 9 passed'); raise SystemExit(2)"])
+    assert "failed (exit 2)" in str(stopped.value) and "1 failed, 9 passed" in str(stopped.value)

@@ -27,6 +27,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence
@@ -38,18 +39,22 @@ __all__ = ["main", "median_times"]
 LATEST_OPENAI_VENV = ROOT / ".venv-bench-openai-latest"
 
 
+class CommandFailed(SystemExit):
+    """A timed command failed: its time means nothing, and the end of what it printed says why."""
+
+
 def _timed(cmd: Sequence[str], *, env: Optional[Dict[str, str]] = None, cwd: Optional[Path] = None) -> float:
     start = time.perf_counter()
-    subprocess.run(
-        list(cmd),
-        check=True,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        cwd=cwd,
-    )
-    return time.perf_counter() - start
+    with tempfile.TemporaryFile() as output:  # kept out of the timing's way, shown only on failure
+        proc = subprocess.run(
+            list(cmd), stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, env=env, cwd=cwd
+        )
+        took = time.perf_counter() - start
+        if proc.returncode != 0:
+            output.seek(0)
+            tail = output.read().decode(errors="replace")[-4000:]
+            raise CommandFailed(f"bench: `{' '.join(cmd)}` failed (exit {proc.returncode}); its last output:\n{tail}")
+    return took
 
 
 def median_times(commands: Dict[str, Callable[[], float]], runs: int) -> Dict[str, float]:
