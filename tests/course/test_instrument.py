@@ -36,7 +36,7 @@ def test_agents_share_one_ssl_context_made_only_when_a_connection_uses_tls(tmp_p
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
-        + ["-keyout", str(key), "-out", str(cert)],
+        + ["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
         check=True,
         capture_output=True,
     )
@@ -85,6 +85,45 @@ def test_agents_share_one_ssl_context_made_only_when_a_connection_uses_tls(tmp_p
         tmp_path,
     )
     assert out.splitlines() == ["plain http contexts 0", "refused True", "refused True", "tls contexts 1"], out
+
+    # Trusted (httpx reads SSL_CERT_FILE when it makes the context), the same server is reached over TLS:
+    # the context made on first use does the whole handshake.
+    trusted = _run_child(
+        f"""
+        import http.server, json, ssl, threading
+        import autogen
+        from hitl_modes.course.instrument import instrument_autogen
+
+        instrument_autogen()
+
+        class Answer(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a): pass
+            def do_POST(self):
+                self.rfile.read(int(self.headers["Content-Length"]))
+                body = json.dumps({{"id": "c1", "object": "chat.completion", "created": 0, "model": "gpt-4o-mini",
+                    "choices": [{{"index": 0, "finish_reason": "stop",
+                                  "message": {{"role": "assistant", "content": "over TLS"}}}}],
+                    "usage": {{"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+        tls = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain({str(cert)!r}, {str(key)!r})
+        tls.socket = context.wrap_socket(tls.socket, server_side=True)
+        threading.Thread(target=tls.serve_forever, daemon=True).start()
+        config = {{"model": "gpt-4o-mini", "api_key": "sk-x", "max_retries": 0,
+                   "base_url": f"https://127.0.0.1:{{tls.server_address[1]}}/v1"}}
+        agent = autogen.AssistantAgent("b", llm_config={{"config_list": [config], "cache_seed": None}})
+        response = agent.client.create(messages=[{{"role": "user", "content": "hi"}}])
+        print(response.choices[0].message.content)
+        """,
+        tmp_path,
+        SSL_CERT_FILE=str(cert),
+    )
+    assert trusted.splitlines() == ["over TLS"], trusted
 
 
 def test_remembered_type_hints_prepare_the_same_request_body(tmp_path):
