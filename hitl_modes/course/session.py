@@ -302,7 +302,7 @@ class Course(Lesson):
         if said == {True, False}:
             self.quiet, self.printout = "--quiet" in given, "--printout" in given
             return
-        both = "--quiet and --printout" if True in said else "HITL_QUIET and HITL_PRINTOUT"
+        both = "--quiet and --printout" if said == {True} else "HITL_QUIET and HITL_PRINTOUT"
         raise SystemExit(
             f"hitl-modes: {both} contradict each other: --quiet hides AutoGen's printout, --printout shows it "
             "instead of the timeline. Choose one (unset the other variable, or leave out the other switch)."

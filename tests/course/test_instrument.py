@@ -40,12 +40,24 @@ def test_agents_share_one_ssl_context_made_only_when_a_connection_uses_tls(tmp_p
         check=True,
         capture_output=True,
     )
-    out = _run_child(
-        f"""
-        import http.server, ssl, threading
-        import autogen, httpx._config
+    over_tls = f"""
+        import ssl
+        import autogen
         from hitl_modes.chat.server import ScriptedModelServer
         from hitl_modes.course.instrument import instrument_autogen
+
+        def over_tls(server):
+            \"\"\"The scripted model server behind TLS, with the test's self-signed certificate: its config.\"\"\"
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain({str(cert)!r}, {str(key)!r})
+            server._httpd.socket = context.wrap_socket(server._httpd.socket, server_side=True)
+            config = server.config("m")
+            return {{**config, "base_url": config["base_url"].replace("http://", "https://")}}
+        """
+    out = _run_child(
+        over_tls
+        + """
+        import httpx._config
 
         made = []
         original = httpx._config.SSLConfig.load_ssl_context
@@ -55,31 +67,25 @@ def test_agents_share_one_ssl_context_made_only_when_a_connection_uses_tls(tmp_p
         httpx._config.SSLConfig.load_ssl_context = counting
         instrument_autogen()
 
-        with ScriptedModelServer({{"m": ["one", "two", "three"]}}) as server:
-            agents = [autogen.AssistantAgent(f"a{{i}}", llm_config=server.llm_config("m")) for i in range(3)]
+        with ScriptedModelServer({"m": ["one", "two", "three"]}) as server:
+            agents = [autogen.AssistantAgent(f"a{i}", llm_config=server.llm_config("m")) for i in range(3)]
             for agent in agents:
-                agent.client.create(messages=[{{"role": "user", "content": "hi"}}])
+                agent.client.create(messages=[{"role": "user", "content": "hi"}])
         print("plain http contexts", len(made))
 
-        class Quiet(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *a): pass
-        tls = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain({str(cert)!r}, {str(key)!r})
-        tls.socket = context.wrap_socket(tls.socket, server_side=True)
-        threading.Thread(target=tls.serve_forever, daemon=True).start()
-        config = {{"model": "m", "api_key": "sk-x", "max_retries": 0,
-                   "base_url": f"https://127.0.0.1:{{tls.server_address[1]}}/v1"}}
-        for name in ("b1", "b2"):
-            agent = autogen.AssistantAgent(name, llm_config={{"config_list": [config], "cache_seed": None}})
-            try:
-                agent.client.create(messages=[{{"role": "user", "content": "hi"}}])
-            except Exception as e:
-                chain = []
-                while e is not None:
-                    chain.append(type(e).__name__)
-                    e = e.__cause__ or e.__context__
-                print("refused", "SSLCertVerificationError" in chain)
+        server = ScriptedModelServer({"m": []})
+        config = over_tls(server)
+        with server:
+            for name in ("b1", "b2"):
+                agent = autogen.AssistantAgent(name, llm_config={"config_list": [config], "cache_seed": None})
+                try:
+                    agent.client.create(messages=[{"role": "user", "content": "hi"}])
+                except Exception as e:
+                    chain = []
+                    while e is not None:
+                        chain.append(type(e).__name__)
+                        e = e.__cause__ or e.__context__
+                    print("refused", "SSLCertVerificationError" in chain)
         print("tls contexts", len(made))
         """,
         tmp_path,
@@ -89,35 +95,14 @@ def test_agents_share_one_ssl_context_made_only_when_a_connection_uses_tls(tmp_p
     # Trusted (httpx reads SSL_CERT_FILE when it makes the context), the same server is reached over TLS:
     # the context made on first use does the whole handshake.
     trusted = _run_child(
-        f"""
-        import http.server, json, ssl, threading
-        import autogen
-        from hitl_modes.course.instrument import instrument_autogen
-
+        over_tls
+        + """
         instrument_autogen()
-
-        class Answer(http.server.BaseHTTPRequestHandler):
-            def log_message(self, *a): pass
-            def do_POST(self):
-                self.rfile.read(int(self.headers["Content-Length"]))
-                body = json.dumps({{"id": "c1", "object": "chat.completion", "created": 0, "model": "gpt-4o-mini",
-                    "choices": [{{"index": 0, "finish_reason": "stop",
-                                  "message": {{"role": "assistant", "content": "over TLS"}}}}],
-                    "usage": {{"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}}}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-        tls = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain({str(cert)!r}, {str(key)!r})
-        tls.socket = context.wrap_socket(tls.socket, server_side=True)
-        threading.Thread(target=tls.serve_forever, daemon=True).start()
-        config = {{"model": "gpt-4o-mini", "api_key": "sk-x", "max_retries": 0,
-                   "base_url": f"https://127.0.0.1:{{tls.server_address[1]}}/v1"}}
-        agent = autogen.AssistantAgent("b", llm_config={{"config_list": [config], "cache_seed": None}})
-        response = agent.client.create(messages=[{{"role": "user", "content": "hi"}}])
+        server = ScriptedModelServer({"m": ["over TLS"]})
+        config = over_tls(server)
+        with server:
+            agent = autogen.AssistantAgent("b", llm_config={"config_list": [config], "cache_seed": None})
+            response = agent.client.create(messages=[{"role": "user", "content": "hi"}])
         print(response.choices[0].message.content)
         """,
         tmp_path,

@@ -28,15 +28,6 @@ def is_plain(script):
     return "Course.setup(" in script.read_text(encoding="utf-8")
 
 
-LIVE_SWITCHES = ("OPENAI_API_KEY", "OAI_CONFIG_LIST", "HITL_LIVE", "HITL_HUMAN", "OPENAI_BASE_URL")
-
-
-def _offline_env():
-    env = {k: v for k, v in os.environ.items() if k not in LIVE_SWITCHES}
-    env["HITL_QUIET"] = "1"
-    return env
-
-
 def test_there_are_lessons():
     assert LESSONS, "no lessons/NN_*.py found"
 
@@ -54,7 +45,7 @@ def test_lesson_script_runs_offline_without_stdin_and_reads_well_at_a_terminal(s
     And, for a lesson of plain AutoGen chat cells, those cells run without the course (the code is
     copyable): see tests/support/plain.py."""
     transcript = tmp_path / "transcript.json"
-    env = {k: v for k, v in _offline_env().items() if k != "HITL_QUIET"}
+    env = dict(os.environ)  # offline: tests/conftest.py clears every live and personal switch
     proc = subprocess.run(
         [sys.executable, str(script)],
         stdin=subprocess.DEVNULL,
